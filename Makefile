@@ -1,0 +1,46 @@
+# Liaison: `make run` sets up and starts the app; `make test` sets up and runs every test.
+SHELL := /bin/bash
+PORT ?= 8000
+UV_VERSION := 0.13.8
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+PYTEST_ARGS ?=
+
+.PHONY: setup run test lint format bench bench-matching clean
+
+.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet uv==$(UV_VERSION)
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(if $(filter .tools/bin/uv,$(UV)),.tools/bin/uv) node_modules/.installed
+	$(UV) sync --frozen --quiet
+	$(UV) run python -m liaison.core.localenv
+
+run: setup
+	$(UV) run liaison migrate --noinput -v0
+	$(UV) run liaison demo
+	@echo "Liaison is starting on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
+	LIAISON_DEBUG=1 $(UV) run liaison runserver 127.0.0.1:$(PORT)
+
+test: setup
+	$(UV) run pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+	$(UV) run mypy
+
+format: setup
+	$(UV) run ruff check --fix .
+	$(UV) run ruff format .
+
+bench: bench-matching
+
+bench-matching: setup
+	$(UV) run liaison bench_matching --people 300000 --roster 30
+
+clean:
+	rm -rf .venv .tools node_modules var/static

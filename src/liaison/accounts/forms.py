@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from django import forms
+
+from liaison.accounts.models import User
+from liaison.core.forms import UswdsFormMixin
+
+
+class ApiTokenForm(UswdsFormMixin, forms.Form):
+    name = forms.CharField(max_length=100, help_text="What will use it, e.g. “reporting script”.")
+
+
+class UserForm(UswdsFormMixin, forms.ModelForm):
+    password = forms.CharField(
+        required=False,
+        widget=forms.PasswordInput,
+        help_text="Leave empty to let the user set one through password reset.",
+    )
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "role", "region", "is_active"]
+
+    def validate_unique(self) -> None:
+        """The service runs full_clean, uniqueness included."""

@@ -1,0 +1,24 @@
+"""The versioned JSON API, /api/v1. Each app adds its router; errors are JSON with a code."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from liaison.api import errors
+from liaison.api.auth import AUTH
+from liaison.partners.api import router as partners_router
+from liaison.people.api import router as people_router
+
+api = NinjaAPI(
+    title="Liaison API",
+    version="1",
+    description="Partners and people of the Office of International Affairs. Authenticate with "
+    "a personal API token (Authorization: Bearer …); every endpoint applies the same role and "
+    "scope rules as the pages.",
+    urls_namespace="api-v1",
+    docs_url="/docs",
+    auth=AUTH,
+)
+errors.install(api)
+api.add_router("/", partners_router)
+api.add_router("/people", people_router)

@@ -1,0 +1,74 @@
+"""Writing the audit trail. Every service that changes a record calls :func:`audit_log`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+from liaison.audit.context import current_origin
+from liaison.audit.models import AuditEntry
+
+# Values never written into the audit trail in clear.
+MASKED = "(hidden)"
+
+
+def object_type_of(obj: models.Model) -> str:
+    return f"{obj._meta.app_label}.{obj._meta.model_name}"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The current values of ``fields``, to compare after a change."""
+    return {name: getattr(obj, name) for name in fields}
+
+
+def diff(
+    before: dict[str, Any], after: dict[str, Any], *, masked: Iterable[str] = ()
+) -> dict[str, list[Any]]:
+    """``{field: [old, new]}`` for each changed field; masked fields say only that they changed."""
+    hidden = set(masked)
+    changes: dict[str, list[Any]] = {}
+    for name, new in after.items():
+        old = before.get(name)
+        if old != new:
+            if name in hidden:
+                changes[name] = [MASKED if old else "", MASKED if new else ""]
+            else:
+                changes[name] = [_plain(old), _plain(new)]
+    return changes
+
+
+def audit_log(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    changes: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry: ``action`` is namespaced, e.g. ``"person.merged"``."""
+    origin = current_origin()
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEntry.objects.create(
+        actor=actor if is_user else None,
+        actor_name=(actor.get_username() if is_user else "system"),
+        action=action,
+        object_type=object_type_of(obj),
+        object_id=str(obj.pk),
+        object_label=str(obj)[:255],
+        changes={k: v for k, v in (changes or {}).items()},
+        ip_address=origin.ip_address,
+        channel=origin.channel,
+    )

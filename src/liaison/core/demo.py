@@ -1,0 +1,251 @@
+"""A deterministic, realistic demo data set: agencies per country, officials, staff, accounts.
+
+Scale 1 is one fiscal year at the published FY2015 volume: 222 training sessions of about 25
+participants and 457 visits for about 2,500 officials give roughly 8,000 officials.
+"""
+
+from __future__ import annotations
+
+import random
+import string
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from anyascii import anyascii
+from django.db import transaction
+from faker import Faker
+from simple_history.utils import bulk_create_with_history
+
+from liaison.accounts.models import User
+from liaison.accounts.roles import Role
+from liaison.audit.models import AuditEntry
+from liaison.core.fiscal import FiscalYear
+from liaison.core.locales import faker_locale_for_country
+from liaison.partners.models import Agency, AgencyKind, Country, Region
+from liaison.partners.services import reference_partners_load
+from liaison.people.indexing import index_new_people, search_name_of
+from liaison.people.models import Gender, Person, Staff, StaffKind
+
+OFFICIALS_PER_FISCAL_YEAR = 8000
+DEMO_PASSWORD = "liaison-demo"  # noqa: S105 - printed for the local demo accounts only
+DEMO_FISCAL_YEAR = FiscalYear(2015)
+
+AGENCY_TEMPLATES: dict[str, list[tuple[str, str]]] = {
+    AgencyKind.CUSTOMS: [
+        ("General Directorate of Customs", "DGA"),
+        ("Customs Administration", "CA"),
+        ("Customs Service", "CS"),
+        ("Revenue Authority, Customs Department", "RA-C"),
+    ],
+    AgencyKind.BORDER_POLICE: [
+        ("Border Police", "BP"),
+        ("State Border Guard Service", "SBGS"),
+        ("Border Guard", "BG"),
+    ],
+    AgencyKind.IMMIGRATION: [
+        ("Directorate General of Migration", "DGM"),
+        ("Immigration Service", "IS"),
+    ],
+    AgencyKind.POLICE: [("National Police, Anti-Narcotics Directorate", "NP-AND")],
+    AgencyKind.MINISTRY: [("Ministry of Finance", "MoF"), ("Ministry of Interior", "MoI")],
+}
+POSITIONS = [
+    "Customs Officer", "Senior Customs Inspector", "Chief Inspector", "Port Director",
+    "Deputy Director", "Border Guard Lieutenant", "Border Guard Captain", "Major",
+    "Risk Analyst", "Intelligence Analyst", "Investigator", "Laboratory Chemist",
+    "Canine Handler", "Training Officer", "Station Commander", "Head of Unit",
+]
+# Regions weighted by how much of the work they draw (training abroad and visits).
+REGION_WEIGHTS = {"WHA": 30, "EUR": 20, "AF": 18, "EAP": 14, "NEA": 10, "SCA": 8}
+
+DEMO_ACCOUNTS: list[tuple[str, Role, str, str]] = [
+    ("admin", Role.ADMINISTRATOR, "Alex", "Morgan"),
+    ("manager", Role.PROGRAM_MANAGER, "Patricia", "Nguyen"),
+    ("advisor", Role.TRAINING_ADVISOR, "Norman", "Roy"),
+    ("ivp", Role.IVP_COORDINATOR, "Dana", "Whitfield"),
+    ("host", Role.SITE_HOST, "Luis", "Ortega"),
+    ("attache", Role.ATTACHE, "Karen", "Holloway"),
+    ("vetting", Role.VETTING_OFFICER, "Samuel", "Price"),
+    ("sponsor", Role.SPONSOR, "Irene", "Castillo"),
+]
+ATTACHE_REGION = "WHA"
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    created: bool
+    people: int
+    agencies: int
+    staff: int
+
+
+class _Names:
+    """One seeded Faker per locale, so names come from the right language, repeatably."""
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+        self.fakers: dict[str, Faker] = {}
+
+    def faker(self, locale: str) -> Faker:
+        if locale not in self.fakers:
+            fake = Faker(locale)
+            fake.seed_instance(self.seed)
+            self.fakers[locale] = fake
+        return self.fakers[locale]
+
+    def person(self, country: str, female: bool) -> tuple[str, str, str]:
+        fake = self.faker(faker_locale_for_country(country))
+        given = fake.first_name_female() if female else fake.first_name_male()
+        family = fake.last_name()
+        native = f"{given} {family}"
+        latin = anyascii(native)
+        if latin == native:
+            return given, family, ""
+        return anyascii(given).title(), anyascii(family).title(), native
+
+
+def _fy_datetime(rng: random.Random, fy: FiscalYear) -> datetime:
+    day = fy.start + timedelta(days=rng.randrange((fy.end - fy.start).days + 1))
+    return datetime(day.year, day.month, day.day, 9 + rng.randrange(8), tzinfo=UTC)
+
+
+def _agencies(rng: random.Random, countries: list[Country]) -> list[Agency]:
+    before_fy = datetime.combine(DEMO_FISCAL_YEAR.start - timedelta(days=30), datetime.min.time(), tzinfo=UTC)
+    agencies = []
+    for country in countries:
+        kinds = [AgencyKind.CUSTOMS, AgencyKind.BORDER_POLICE]
+        kinds += rng.sample([AgencyKind.IMMIGRATION, AgencyKind.POLICE, AgencyKind.MINISTRY], k=rng.randint(0, 2))
+        for kind in kinds:
+            name, acronym = rng.choice(AGENCY_TEMPLATES[kind])
+            agencies.append(
+                Agency(
+                    name=f"{name} of {country.name}",
+                    acronym=acronym,
+                    kind=kind,
+                    country=country,
+                    created_at=before_fy,
+                )
+            )
+    return bulk_create_with_history(agencies, Agency, batch_size=1000)
+
+
+def _people(
+    rng: random.Random, names: _Names, count: int, countries: list[Country],
+    agencies_by_country: dict[int, list[Agency]],
+) -> list[Person]:
+    weights = [REGION_WEIGHTS.get(c.region.code if c.region else "", 1) for c in countries]
+    people = []
+    for _ in range(count):
+        country = rng.choices(countries, weights=weights)[0]
+        female = rng.random() < 0.28
+        given, family, native = names.person(str(country.code), female)
+        agency = rng.choice(agencies_by_country[country.pk])
+        person = Person(
+            given_name=given,
+            family_name=family,
+            native_name=native,
+            gender=Gender.FEMALE if female else Gender.MALE,
+            birth_date=date(1958 + rng.randrange(40), 1 + rng.randrange(12), 1 + rng.randrange(28)),
+            passport_number=rng.choice(string.ascii_uppercase)
+            + "".join(rng.choices(string.digits, k=8)),
+            nationality=country,
+            agency=agency,
+            position=rng.choice(POSITIONS),
+            email=f"{anyascii(given).lower()}.{anyascii(family).lower()}@example.org".replace(" ", "")
+            if rng.random() < 0.6
+            else "",
+            created_at=_fy_datetime(rng, DEMO_FISCAL_YEAR),
+        )
+        person.search_name = search_name_of(person)
+        people.append(person)
+    people = bulk_create_with_history(people, Person, batch_size=1000)
+    index_new_people(people)
+    return people
+
+
+def _staff(rng: random.Random, names: _Names, countries: list[Country]) -> list[Staff]:
+    fake = names.faker("en_US")
+    plan = [(StaffKind.INSTRUCTOR, 40), (StaffKind.ATTACHE, 14), (StaffKind.ADVISOR, 10), (StaffKind.SITE_HOST, 24)]
+    titles = {
+        StaffKind.INSTRUCTOR: "International Training Advisor",
+        StaffKind.ATTACHE: "Attaché",
+        StaffKind.ADVISOR: "Customs Advisor",
+        StaffKind.SITE_HOST: "Port Liaison Officer",
+    }
+    posts = [c for c in countries if c.region is not None]
+    staff = []
+    for kind, count in plan:
+        for _ in range(count):
+            given, family = fake.first_name(), fake.last_name()
+            posted = kind in (StaffKind.ATTACHE, StaffKind.ADVISOR)
+            staff.append(
+                Staff(
+                    kind=kind,
+                    given_name=given,
+                    family_name=family,
+                    title=titles[kind],
+                    office="Office of International Affairs" if not posted else "",
+                    email=f"{given.lower()}.{family.lower()}@agency.example",
+                    post_country=rng.choice(posts) if posted else None,
+                )
+            )
+    return bulk_create_with_history(staff, Staff, batch_size=500)
+
+
+def _audit_created(objects: list[Any], action: str) -> None:
+    if not objects:
+        return
+    label = f"{objects[0]._meta.app_label}.{objects[0]._meta.model_name}"
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                actor_name="system", action=action, object_type=label, object_id=str(o.pk),
+                object_label=str(o)[:255], channel="cli", changes={"source": [None, "demo data"]},
+            )
+            for o in objects
+        ],
+        batch_size=2000,
+    )
+
+
+def ensure_demo_accounts() -> list[tuple[str, str]]:
+    """One account per role, password DEMO_PASSWORD; returns (username, role label)."""
+    region = Region.objects.get(code=ATTACHE_REGION)
+    accounts = []
+    for username, role, first, last in DEMO_ACCOUNTS:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "role": role,
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@liaison.example",
+                "region": region if role == Role.ATTACHE else None,
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        accounts.append((username, f"{role.label}" + (f" ({region.code})" if role == Role.ATTACHE else "")))
+    return accounts
+
+
+@transaction.atomic
+def build_demo(*, scale: float = 1.0, seed: int = 2015) -> DemoResult:
+    """Build the demo data set once; a second call leaves an existing data set as it is."""
+    reference_partners_load()
+    if Person.objects.exists():
+        return DemoResult(False, Person.objects.count(), Agency.objects.count(), Staff.objects.count())
+    rng = random.Random(seed)
+    names = _Names(seed)
+    countries = list(Country.objects.filter(region__isnull=False).select_related("region").order_by("code"))
+    agencies = _agencies(rng, countries)
+    by_country: dict[int, list[Agency]] = {}
+    for agency in agencies:
+        by_country.setdefault(agency.country_id, []).append(agency)
+    people = _people(rng, names, round(OFFICIALS_PER_FISCAL_YEAR * scale), countries, by_country)
+    staff = _staff(rng, names, countries)
+    for objects, action in ((agencies, "agency.created"), (people, "person.created"), (staff, "staff.created")):
+        _audit_created(objects, action)
+    return DemoResult(True, len(people), len(agencies), len(staff))

@@ -1,0 +1,18 @@
+"""A fiscal year's headline figures; each domain adds its own keys here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from liaison.core.fiscal import FiscalYear
+from liaison.partners.models import Agency
+from liaison.people.models import Person
+
+
+def fiscal_year_figures(fy: FiscalYear) -> dict[str, Any]:
+    """Registry sizes at the fiscal year's end (people merged away are not counted twice)."""
+    return {
+        "fiscal_year": fy.year,
+        "people": Person.objects.active().filter(created_at__lte=fy.end_datetime).count(),
+        "agencies": Agency.objects.filter(created_at__lte=fy.end_datetime).count(),
+    }

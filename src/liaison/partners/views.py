@@ -1,0 +1,190 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from liaison.core.access import require_perm
+from liaison.core.forms import add_service_errors
+from liaison.core.listing import csv_response, render_list
+from liaison.partners import selectors, services
+from liaison.partners.forms import AgencyForm
+from liaison.partners.models import AgencyKind, Region
+
+
+def _side_nav(request: HttpRequest) -> list[dict[str, object]]:
+    items = [
+        ("Regions", reverse("partners:region_list")),
+        ("Countries", reverse("partners:country_list")),
+        ("Agencies", reverse("partners:agency_list")),
+    ]
+    return [
+        {"label": label, "url": url, "current": request.path.startswith(url)} for label, url in items
+    ]
+
+
+def _crumbs(*trail: tuple[str, str]) -> list[tuple[str, str]]:
+    return [("Home", reverse("home")), ("Partners", reverse("partners:country_list")), *trail]
+
+
+@require_GET
+def region_list(request: HttpRequest) -> HttpResponse:
+    regions = selectors.region_list(user=request.user)
+    return render(
+        request,
+        "partners/region_list.html",
+        {"regions": regions, "side_nav": _side_nav(request), "breadcrumbs": _crumbs(("Regions", ""))},
+    )
+
+
+@require_GET
+def country_list(request: HttpRequest) -> HttpResponse:
+    search = request.GET.get("q", "").strip()
+    region = request.GET.get("region", "")
+    countries = selectors.country_list(user=request.user, search=search, region=region)
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            "countries.csv",
+            ["code", "country", "region", "agencies", "officials"],
+            countries,
+            lambda c: [c.code, c.name, c.region.code if c.region else "", c.agency_count, c.people_count],
+        )
+    return render_list(
+        request,
+        "partners/country_list.html",
+        "partners/_country_results.html",
+        countries,
+        {
+            "q": search,
+            "region": region,
+            "regions": Region.objects.all(),
+            "side_nav": _side_nav(request),
+            "breadcrumbs": _crumbs(("Countries", "")),
+        },
+    )
+
+
+@require_GET
+def country_detail(request: HttpRequest, code: str) -> HttpResponse:
+    country = selectors.country_get(user=request.user, code=code)
+    profile = selectors.country_profile(user=request.user, country=country)
+    return render(
+        request,
+        "partners/country_detail.html",
+        {
+            "country": country,
+            "profile": profile,
+            "side_nav": _side_nav(request),
+            "breadcrumbs": _crumbs(("Countries", reverse("partners:country_list")), (country.name, "")),
+        },
+    )
+
+
+@require_GET
+def agency_list(request: HttpRequest) -> HttpResponse:
+    filters = {
+        "search": request.GET.get("q", "").strip(),
+        "country": request.GET.get("country", "").strip(),
+        "kind": request.GET.get("kind", ""),
+        "region": request.GET.get("region", ""),
+    }
+    agencies = selectors.agency_list(user=request.user, **filters)
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            "agencies.csv",
+            ["id", "name", "acronym", "kind", "country", "region"],
+            agencies,
+            lambda a: [
+                a.pk, a.name, a.acronym, a.get_kind_display(), a.country.name,
+                a.country.region.code if a.country.region else "",
+            ],
+        )
+    return render_list(
+        request,
+        "partners/agency_list.html",
+        "partners/_agency_results.html",
+        agencies,
+        {
+            **filters,
+            "q": filters["search"],
+            "kinds": AgencyKind.choices,
+            "regions": Region.objects.all(),
+            "can_add": request.user.has_perm("partners.add_agency"),
+            "side_nav": _side_nav(request),
+            "breadcrumbs": _crumbs(("Agencies", "")),
+        },
+    )
+
+
+@require_GET
+def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    agency = selectors.agency_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "partners/agency_detail.html",
+        {
+            "agency": agency,
+            "history": selectors.agency_history(agency=agency)[:50],
+            "people_count": selectors.agency_people_count(user=request.user, agency=agency),
+            "can_change": request.user.has_perm("partners.change_agency", agency),
+            "side_nav": _side_nav(request),
+            "breadcrumbs": _crumbs(("Agencies", reverse("partners:agency_list")), (agency.name, "")),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def agency_create(request: HttpRequest) -> HttpResponse:
+    require_perm(request.user, "partners.add_agency")
+    form = AgencyForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            agency = services.agency_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Agency “{agency.name}” added.")
+            return redirect("partners:agency_detail", pk=agency.pk)
+    return render(
+        request,
+        "partners/agency_form.html",
+        {
+            "form": form,
+            "title": "Add an agency",
+            "side_nav": _side_nav(request),
+            "breadcrumbs": _crumbs(("Agencies", reverse("partners:agency_list")), ("Add", "")),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def agency_update(request: HttpRequest, pk: int) -> HttpResponse:
+    agency = selectors.agency_get(user=request.user, pk=pk, perm="partners.change_agency")
+    form = AgencyForm(request.POST or None, instance=agency, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        # The ModelForm has written onto the instance; the service compares with the stored row.
+        fresh = selectors.agency_get(user=request.user, pk=pk, perm="partners.change_agency")
+        try:
+            services.agency_update(actor=request.user, agency=fresh, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Agency saved.")
+            return redirect("partners:agency_detail", pk=pk)
+    return render(
+        request,
+        "partners/agency_form.html",
+        {
+            "form": form,
+            "title": f"Edit {agency.name}",
+            "side_nav": _side_nav(request),
+            "breadcrumbs": _crumbs(
+                ("Agencies", reverse("partners:agency_list")),
+                (agency.name, reverse("partners:agency_detail", args=[pk])),
+                ("Edit", ""),
+            ),
+        },
+    )

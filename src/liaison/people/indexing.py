@@ -1,0 +1,98 @@
+"""The stored side of duplicate matching: keyed hashes of each person's blocking keys."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from django.conf import settings
+
+from liaison.people.matching import Match, NameRecord, blocking_keys, normalize, rank_candidates
+from liaison.people.models import Person, PersonMatchKey
+
+# A roster row never reads more than this many stored people before scoring.
+MAX_CANDIDATES_PER_ROW = 200
+
+
+def hash_key(key: str) -> int:
+    digest = hmac.new(
+        settings.MATCH_KEY_SECRET.encode("utf-8"), key.encode("utf-8"), hashlib.sha256
+    ).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def name_record(person: Person) -> NameRecord:
+    return NameRecord(
+        id=person.pk,
+        given_name=person.given_name,
+        family_name=person.family_name,
+        native_name=person.native_name,
+        birth_date=person.birth_date,
+        nationality=str(person.nationality.code) if person.nationality else "",
+    )
+
+
+def search_name_of(person: Person) -> str:
+    return normalize(" ".join((person.given_name, person.family_name, person.native_name)))[:400]
+
+
+def person_keys(person: Person) -> set[int]:
+    return {hash_key(key) for key in blocking_keys(name_record(person))}
+
+
+def index_person(person: Person) -> None:
+    """Rewrite one person's keys, keeping those of the records merged into them as aliases."""
+    keys = person_keys(person)
+    for merged in person.merged_records.select_related("nationality"):
+        keys |= person_keys(merged)
+    PersonMatchKey.objects.filter(person=person).delete()
+    PersonMatchKey.objects.bulk_create([PersonMatchKey(person=person, key=k) for k in keys])
+
+
+def index_new_people(people: Iterable[Person]) -> None:
+    """Write the keys of people just created in bulk (demo data, benchmarks)."""
+    PersonMatchKey.objects.bulk_create(
+        [PersonMatchKey(person=p, key=k) for p in people for k in person_keys(p)],
+        ignore_conflicts=True,
+        batch_size=5000,
+    )
+
+
+def find_matches(
+    records: Sequence[NameRecord], *, exclude_ids: Iterable[int] = (), limit: int = 5
+) -> list[list[Match]]:
+    """Likely existing people for each record, reading only the people that share a key."""
+    keys_by_row = [{hash_key(k) for k in blocking_keys(r)} for r in records]
+    all_keys = set().union(*keys_by_row) if keys_by_row else set()
+    people_by_key: dict[int, set[int]] = defaultdict(set)
+    excluded = set(exclude_ids)
+    for key, person_id in PersonMatchKey.objects.filter(key__in=all_keys).values_list(
+        "key", "person_id"
+    ):
+        if person_id not in excluded:
+            people_by_key[key].add(person_id)
+    candidates_by_row: list[list[int]] = []
+    for keys in keys_by_row:
+        hits: dict[int, int] = defaultdict(int)
+        for key in keys:
+            for person_id in people_by_key.get(key, ()):
+                hits[person_id] += 1
+        ranked = sorted(hits, key=lambda pid: -hits[pid])[:MAX_CANDIDATES_PER_ROW]
+        candidates_by_row.append(ranked)
+    wanted = {pid for row in candidates_by_row for pid in row}
+    people = {
+        p.pk: name_record(p)
+        for p in Person.objects.active()
+        .filter(pk__in=wanted)
+        .select_related("nationality")
+        .only(
+            "given_name", "family_name", "native_name", "birth_date", "nationality__code",
+            "nationality__region_id",
+        )
+    }
+    return [
+        rank_candidates(record, [people[pid] for pid in row if pid in people], limit=limit)
+        for record, row in zip(records, candidates_by_row, strict=True)
+    ]

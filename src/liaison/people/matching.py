@@ -1,0 +1,373 @@
+"""Find likely duplicate people by name and birth date, whatever the spelling or script.
+
+Plain data in, plain data out: no Django here, so the rules can be tested and benchmarked on
+their own and the database layer only stores (hashed) blocking keys and loads candidates.
+
+Foreign officials' names reach us in many spellings: "Mohammed Al-Rashid", "Muhammad
+Alrashid", "محمد الراشد", family name first, a letter wrong, the birth date missing. Two
+layers handle that:
+
+* blocking keys: short strings built from a consonant skeleton of each name token
+  (:func:`phonetic_key`), shared by a record and its realistic variants, yet selective enough
+  that a roster row reads a few dozen people rather than the registry;
+* scoring: a finer similarity on the literal and phonetic forms, pulled down hard when both
+  birth dates are known and differ, because namesakes are common.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from anyascii import anyascii
+from rapidfuzz.distance import Indel
+
+MATCH_THRESHOLD = 0.8
+
+
+@dataclass(frozen=True)
+class NameRecord:
+    """A person's names as matching sees them: a stored person or a roster row."""
+
+    id: int | None  # person id, None for a roster row not in the database
+    given_name: str
+    family_name: str
+    native_name: str = ""  # the name in native script, e.g. "محمد الراشد"
+    birth_date: date | None = None
+    nationality: str = ""  # ISO 3166 alpha-2 or ""
+
+
+@dataclass(frozen=True)
+class Match:
+    """A stored person that a record probably is, with why we think so."""
+
+    person_id: int
+    score: float
+    reasons: tuple[str, ...]
+
+
+# --- normalisation -----------------------------------------------------------------------
+
+# The Arabic article written joined to the word: transliterate it as "al-" so it is then
+# treated exactly like a Latin "Al-" (anyascii alone renders "الراشد" as "lrshd").
+_ARABIC_ARTICLE = re.compile(r"(?<![\u0600-\u06ff])\u0627\u0644(?=[\u0600-\u06ff])")
+# Prefixes that belong to the next word when hyphenated: "Al-Rashid", "Ar-Rahman", "Abdul-Aziz".
+_JOINED_PREFIX = re.compile(
+    r"\b(al|el|ul|ar|as|ash|at|ad|an|az|ed|er|es|et|ez|abd|abdul|abdel|abu|abou)-+(?=[a-z])"
+)
+# Apostrophes and the marks transliteration leaves for ain and hamza: part of the word.
+_WORD_MARKS = re.compile(r"['`\u2019\u02bc\u02bb\u00b4]")
+_NON_LETTERS = re.compile(r"[^a-z]+")
+
+# Standalone particles that carry no identity: "Al Rashid" is "Rashid", "van Dijk" is "Dijk".
+PARTICLES = frozenset(
+    {
+        "al", "el", "ul", "bin", "bn", "ibn", "bint", "bnt", "binti", "de", "da", "do", "dos", "das", "del",
+        "della", "di", "du", "la", "le", "van", "von", "der", "den", "ter", "y", "e",
+    }
+)  # fmt: skip
+
+
+@lru_cache(maxsize=65536)
+def normalize(text: str) -> str:
+    """Lower-case ASCII letters and single spaces, so every script compares alike."""
+    if not text:
+        return ""
+    text = _ARABIC_ARTICLE.sub("al-", text)
+    text = _WORD_MARKS.sub("", anyascii(text).lower())
+    text = _JOINED_PREFIX.sub(r"\1", text)
+    return _NON_LETTERS.sub(" ", text).strip()
+
+
+def _tokens(text: str) -> tuple[str, ...]:
+    """Normalised tokens without standalone particles (kept if they are the whole name)."""
+    words = normalize(text).split()
+    kept = tuple(w for w in words if w not in PARTICLES and len(w) > 1)
+    return kept or tuple(words)
+
+
+def name_tokens(record: NameRecord) -> list[str]:
+    """Every distinct normalised token of the record's Latin and native names."""
+    seen: dict[str, None] = {}
+    for form in _forms(record):
+        seen.update(dict.fromkeys(form))
+    return list(seen)
+
+
+def _forms(record: NameRecord) -> list[tuple[str, ...]]:
+    """The record's names as separate token sequences: Latin (given then family) and native.
+
+    Kept apart so that pair keys and similarities never mix a Latin token with a native one.
+    """
+    forms: list[tuple[str, ...]] = []
+    latin = _tokens(f"{record.given_name} {record.family_name}")
+    if latin:
+        forms.append(latin)
+    native = _tokens(record.native_name)
+    if native and native != latin:
+        forms.append(native)
+    return forms
+
+
+# --- phonetic keys -----------------------------------------------------------------------
+
+# Spellings of one sound across transliteration schemes, folded to one symbol (upper case
+# marks a folded sound). Order matters: longer spellings first.
+_FOLDS: tuple[tuple[str, str], ...] = (
+    ("shch", "S"),
+    ("sch", "S"),
+    ("tch", "C"),
+    ("dzh", "J"),
+    ("sh", "S"),
+    ("ch", "C"),
+    ("zh", "J"),
+    ("dj", "J"),
+    ("j", "J"),
+    ("kh", "h"),
+    ("gh", "g"),
+    ("ph", "f"),
+    ("th", "t"),
+    ("dh", "d"),
+    ("ck", "k"),
+    ("x", "ks"),
+    ("q", "k"),
+    ("c", "k"),
+)
+# Vowels and the semivowels romanisations disagree on (Yusuf/Iusuf, Walid/Oualid).
+_VOWELS = frozenset("aeiouyw")
+
+
+@lru_cache(maxsize=131072)
+def phonetic_key(token: str) -> str:
+    """A consonant skeleton that survives transliteration: Mohammed, Muhammad and محمد agree.
+
+    Vowels are what romanisations disagree on most (Arabic script does not even write short
+    ones), so they go; doubled letters collapse; digraphs fold to one sound; a leading Arabic
+    article and a final "h" (ta marbuta, "Abdullah"/"Abdulla") are dropped.
+    """
+    text = normalize(token).replace(" ", "")
+    if not text:
+        return ""
+    if len(text) >= 5 and text[:2] in ("al", "el", "ul") and text[2] not in _VOWELS:
+        text = text[2:]
+    for spelling, sound in _FOLDS:
+        if spelling in text:
+            text = text.replace(spelling, sound)
+    skeleton: list[str] = []
+    previous = ""
+    for char in text:
+        # Doubled letters are one sound ("Mohammed"); letters apart stay apart ("Dawid").
+        if char not in _VOWELS and char != previous:
+            skeleton.append(char)
+        previous = char
+    if len(skeleton) > 1 and skeleton[-1] == "h":
+        skeleton.pop()
+    # A name that is all vowels ("Aya") keeps its letters rather than an empty key.
+    return "".join(skeleton) or f"_{text}"
+
+
+# --- blocking ----------------------------------------------------------------------------
+
+
+def _deletions(key: str) -> list[str]:
+    """The key and each way of deleting one character: two keys one edit apart share one."""
+    if len(key) < 2:
+        return [key]
+    return [key, *{key[:i] + key[i + 1 :] for i in range(len(key))}]
+
+
+def blocking_keys(record: NameRecord) -> set[str]:
+    """Keys that a record shares with any realistic variant of itself.
+
+    * ``p:`` a token's skeleton with another token's skeleton or any one-letter deletion of
+      it: order-free, survives a missing birth date and a typo in one token;
+    * ``d:`` a token's skeleton with the birth date: survives damage to every other token;
+    * ``c:`` the skeleton of the whole name run together, in either order: "Abdulrahman"
+      against "Abdul Rahman", and CJK names written without spaces.
+    """
+    keys: set[str] = set()
+    born = record.birth_date.isoformat() if record.birth_date else ""
+    for form in _forms(record):
+        skeletons = [phonetic_key(token) for token in form]
+        for i, first in enumerate(skeletons):
+            if born:
+                keys.add(f"d:{first}|{born}")
+            for j, second in enumerate(skeletons):
+                if i != j:
+                    keys.update(f"p:{first}|{part}" for part in _deletions(second))
+        keys.add("c:" + phonetic_key("".join(form)))
+        if len(form) > 1:
+            keys.add("c:" + phonetic_key("".join(reversed(form))))
+    return keys
+
+
+# --- scoring -----------------------------------------------------------------------------
+
+# Equal skeletons with different letters are good but not literal evidence.
+_PHONETIC_WEIGHT = 0.95
+_SAME_BIRTH_DATE = 0.1
+_UNKNOWN_BIRTH_DATE = -0.05
+_OTHER_BIRTH_DATE_FACTOR = 0.6
+_OTHER_BIRTH_DATE = -0.1
+_SAME_NATIONALITY = 0.02
+_OTHER_NATIONALITY = -0.05
+
+
+@dataclass(frozen=True, slots=True)
+class _Form:
+    """Precomputed strings of one token sequence, literal and phonetic."""
+
+    native: bool
+    count: int
+    joined: str
+    swapped: str
+    ordered: str
+    run: str
+    run_swapped: str
+    skel_joined: str
+    skel_swapped: str
+    skel_ordered: str
+    skel_run: str
+    skel_run_swapped: str
+
+
+def _form(tokens: tuple[str, ...], *, native: bool) -> _Form:
+    skeletons = tuple(phonetic_key(t) for t in tokens)
+    swapped = (*tokens[1:], tokens[0])
+    skel_swapped = (*skeletons[1:], skeletons[0])
+    return _Form(
+        native=native,
+        count=len(tokens),
+        joined=" ".join(tokens),
+        swapped=" ".join(swapped),
+        ordered=" ".join(sorted(tokens)),
+        run="".join(tokens),
+        run_swapped="".join(swapped),
+        skel_joined=" ".join(skeletons),
+        skel_swapped=" ".join(skel_swapped),
+        skel_ordered=" ".join(sorted(skeletons)),
+        skel_run=phonetic_key("".join(tokens)),
+        skel_run_swapped=phonetic_key("".join(swapped)),
+    )
+
+
+@lru_cache(maxsize=65536)
+def _features(record: NameRecord) -> tuple[_Form, ...]:
+    latin = _tokens(f"{record.given_name} {record.family_name}")
+    forms = [_form(latin, native=False)] if latin else []
+    native = _tokens(record.native_name)
+    if native and native != latin:
+        forms.append(_form(native, native=True))
+    return tuple(forms)
+
+
+def _similarity(a: str, b: str) -> float:
+    return Indel.normalized_similarity(a, b)
+
+
+def _compare(a: _Form, b: _Form) -> tuple[float, float, bool]:
+    """Literal and phonetic similarity of two forms, and whether the best one was swapped."""
+    literal_direct = _similarity(a.joined, b.joined)
+    literal_swapped = _similarity(a.joined, b.swapped)
+    literal = max(literal_direct, literal_swapped, _similarity(a.ordered, b.ordered))
+    phonetic = max(
+        _similarity(a.skel_joined, b.skel_joined),
+        _similarity(a.skel_joined, b.skel_swapped),
+        _similarity(a.skel_ordered, b.skel_ordered),
+    )
+    if a.count != b.count:
+        # Split or joined differently ("Abdul Rahman", CJK without spaces): compare run
+        # together. Only then, as unrelated names can run together alike.
+        literal = max(literal, _similarity(a.run, b.run), _similarity(a.run, b.run_swapped))
+        phonetic = max(
+            phonetic,
+            _similarity(a.skel_run, b.skel_run),
+            _similarity(a.skel_run, b.skel_run_swapped),
+        )
+    return literal, phonetic, literal_swapped > literal_direct
+
+
+def _name_similarity(a: NameRecord, b: NameRecord) -> tuple[float, str]:
+    """The best similarity over every pair of name forms, and how to describe it."""
+    best = 0.0
+    reason = "names differ"
+    for form_a in _features(a):
+        for form_b in _features(b):
+            literal, phonetic, swapped = _compare(form_a, form_b)
+            phonetic *= _PHONETIC_WEIGHT
+            value = max(literal, phonetic)
+            if value <= best:
+                continue
+            best = value
+            notes = []
+            if phonetic > literal:
+                notes.append("transliteration")
+            if form_a.native != form_b.native:
+                notes.append("native script")
+            elif form_a.native:
+                notes.append("both native script")
+            if swapped:
+                notes.append("name order swapped")
+            if literal >= 1.0:
+                reason = "same name"
+            else:
+                reason = f"name {round(value * 100)}% similar"
+            if notes:
+                reason += f" ({', '.join(notes)})"
+    return best, reason
+
+
+def score(a: NameRecord, b: NameRecord) -> tuple[float, list[str]]:
+    """How likely two records are one person (0..1), with reasons a reviewer can check.
+
+    The name decides, birth dates confirm or veto: both known and different means another
+    person however similar the name, since namesakes are common; one unknown costs a little.
+    """
+    name, name_reason = _name_similarity(a, b)
+    if name <= 0.0:
+        return 0.0, ["no comparable name"]
+    reasons = [name_reason]
+    value = name
+    if a.birth_date and b.birth_date:
+        if a.birth_date == b.birth_date:
+            value += _SAME_BIRTH_DATE
+            reasons.append("same birth date")
+        else:
+            value = value * _OTHER_BIRTH_DATE_FACTOR + _OTHER_BIRTH_DATE
+            reasons.append("different birth date")
+    else:
+        value += _UNKNOWN_BIRTH_DATE
+        reasons.append("birth date unknown on one side")
+    if a.nationality and b.nationality:
+        if a.nationality.upper() == b.nationality.upper():
+            value += _SAME_NATIONALITY
+            reasons.append("same nationality")
+        else:
+            value += _OTHER_NATIONALITY
+            reasons.append("different nationality")
+    return round(min(1.0, max(0.0, value)), 4), reasons
+
+
+def rank_candidates(
+    query: NameRecord,
+    candidates: Iterable[NameRecord],
+    *,
+    threshold: float = MATCH_THRESHOLD,
+    limit: int = 5,
+) -> list[Match]:
+    """The best-scoring stored people at or above the threshold, best first."""
+    best: dict[int, Match] = {}
+    for candidate in candidates:
+        if candidate.id is None or candidate.id == query.id:
+            continue
+        value, reasons = score(query, candidate)
+        if value < threshold:
+            continue
+        previous = best.get(candidate.id)
+        if previous is None or value > previous.score:
+            best[candidate.id] = Match(candidate.id, value, tuple(reasons))
+    ranked = sorted(best.values(), key=lambda m: (-m.score, m.person_id))
+    return ranked[:limit]

@@ -1,0 +1,97 @@
+"""Reads of people for pages and the API, already scoped to the user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from liaison.accounts.roles import Role
+from liaison.audit.models import AuditEntryQuerySet
+from liaison.audit.selectors import audit_history
+from liaison.core.access import get_for_user, require_perm
+from liaison.people.indexing import find_matches, name_record
+from liaison.people.matching import Match, normalize
+from liaison.people.models import Person, Staff
+
+
+def _scoped_people(user: Any) -> QuerySet[Person]:
+    people = Person.objects.active()
+    if user.role == Role.ATTACHE:
+        people = people.filter(nationality__region_id=user.region_id)
+    return people
+
+
+def person_list(
+    *,
+    user: Any,
+    search: str = "",
+    nationality: str = "",
+    agency: int | None = None,
+    region: str = "",
+) -> QuerySet[Person]:
+    require_perm(user, "people.browse")
+    people = _scoped_people(user).select_related("nationality", "agency")
+    if search:
+        for token in normalize(search).split():
+            people = people.filter(search_name__contains=token)
+    if nationality:
+        people = people.filter(nationality__code=nationality.upper())
+    if agency:
+        people = people.filter(agency_id=agency)
+    if region:
+        people = people.filter(nationality__region__code=region)
+    return people
+
+
+def person_get(*, user: Any, pk: int, perm: str = "people.view_person") -> Person:
+    return get_for_user(
+        Person.objects.select_related("nationality", "nationality__region", "agency", "merged_into"),
+        user,
+        perm,
+        pk=pk,
+    )
+
+
+def person_possible_duplicates(*, user: Any, person: Person) -> list[tuple[Match, Person]]:
+    """Other registered people who look like ``person``, within the user's scope."""
+    matches = find_matches([name_record(person)], exclude_ids=[person.pk])[0]
+    return matches_with_people(user=user, matches=matches)
+
+
+def matches_with_people(*, user: Any, matches: list[Match]) -> list[tuple[Match, Person]]:
+    visible = {
+        p.pk: p
+        for p in _scoped_people(user)
+        .filter(pk__in=[m.person_id for m in matches])
+        .select_related("nationality", "agency")
+    }
+    return [(m, visible[m.person_id]) for m in matches if m.person_id in visible]
+
+
+def person_history(*, person: Person) -> AuditEntryQuerySet:
+    """The person's audit entries, with those of every record merged into them."""
+    ids = [str(person.pk), *(str(pk) for pk in person.merged_records.values_list("pk", flat=True))]
+    return audit_history(object_type="people.person", object_ids=ids)
+
+
+def staff_list(*, user: Any, search: str = "", kind: str = "") -> QuerySet[Staff]:
+    require_perm(user, "people.browse_staff")
+    staff = Staff.objects.select_related("post_country")
+    if search:
+        staff = staff.filter(
+            Q(given_name__icontains=search)
+            | Q(family_name__icontains=search)
+            | Q(office__icontains=search)
+        )
+    if kind:
+        staff = staff.filter(kind=kind)
+    return staff
+
+
+def staff_get(*, user: Any, pk: int, perm: str = "people.view_staff") -> Staff:
+    return get_for_user(Staff.objects.select_related("post_country", "user"), user, perm, pk=pk)
+
+
+def staff_history(*, staff: Staff) -> AuditEntryQuerySet:
+    return audit_history(object_type="people.staff", object_ids=[str(staff.pk)])

@@ -1,0 +1,231 @@
+"""Every change to people: create, update, merge, and the logged reading of personal data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from liaison.audit.services import audit_log, diff, snapshot
+from liaison.core.access import require_perm
+from liaison.people.indexing import find_matches, index_person, name_record, search_name_of
+from liaison.people.matching import Match
+from liaison.people.models import Person, Staff
+
+PERSON_FIELDS = (
+    "given_name",
+    "family_name",
+    "native_name",
+    "gender",
+    "birth_date",
+    "passport_number",
+    "nationality",
+    "agency",
+    "position",
+    "email",
+    "phone",
+)
+PERSONAL_DATA_FIELDS = ("birth_date", "passport_number")
+STAFF_FIELDS = (
+    "kind", "given_name", "family_name", "title", "office", "email", "phone", "post_country",
+    "user", "active",
+)
+
+
+class PossibleDuplicates(ValidationError):
+    """The new person looks like people already registered; the caller must confirm."""
+
+    def __init__(self, matches: list[Match]) -> None:
+        self.matches = matches
+        super().__init__(
+            f"{len(matches)} existing person(s) look like this one. Check them, or confirm "
+            "that this is a different person.",
+            code="possible_duplicates",
+        )
+
+
+def _validate_person(person: Person) -> None:
+    if not (person.family_name.strip() or person.native_name.strip()):
+        raise ValidationError({"family_name": "Give a family name (or the name in native script)."})
+    if person.birth_date and person.birth_date > date.today():
+        raise ValidationError({"birth_date": "The birth date is in the future."})
+    if person.birth_date and person.birth_date.year < 1900:
+        raise ValidationError({"birth_date": "The birth date is before 1900."})
+    if person.agency_id and person.nationality_id and person.agency.country_id != person.nationality_id:  # type: ignore[union-attr]
+        # Officials serve their own administration; a mismatch is usually a data-entry slip.
+        raise ValidationError({"agency": "The agency belongs to another country than the nationality."})
+    person.full_clean(exclude=["search_name"])
+
+
+def _clean_strings(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
+
+
+@transaction.atomic
+def person_create(*, actor: Any, allow_duplicates: bool = False, **values: Any) -> Person:
+    """Register a foreign official. Likely duplicates stop it unless the caller confirms."""
+    unknown = set(values) - set(PERSON_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown person fields: {', '.join(sorted(unknown))}")
+    person = Person(**_clean_strings(values))
+    require_perm(actor, "people.add_person", person)
+    _validate_person(person)
+    if not allow_duplicates:
+        matches = find_matches([name_record(person)])[0]
+        if matches:
+            raise PossibleDuplicates(matches)
+    person.search_name = search_name_of(person)
+    person.save()
+    index_person(person)
+    audit_log(
+        actor=actor,
+        action="person.created",
+        obj=person,
+        changes=diff({}, snapshot(person, PERSON_FIELDS), masked=PERSONAL_DATA_FIELDS),
+    )
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor: Any, person: Person, **changes: Any) -> Person:
+    require_perm(actor, "people.change_person", person)
+    if person.is_merged:
+        raise ValidationError("This record was merged into another; edit that one instead.")
+    unknown = set(changes) - set(PERSON_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown person fields: {', '.join(sorted(unknown))}")
+    if set(changes) & set(PERSONAL_DATA_FIELDS):
+        require_perm(actor, "people.view_personal_data", person)
+    before = snapshot(person, PERSON_FIELDS)
+    for field, value in _clean_strings(changes).items():
+        setattr(person, field, value)
+    # An attaché may not move a person out of their region.
+    require_perm(actor, "people.change_person", person)
+    _validate_person(person)
+    person.search_name = search_name_of(person)
+    person.save()
+    changed = diff(before, snapshot(person, PERSON_FIELDS), masked=PERSONAL_DATA_FIELDS)
+    if changed:
+        index_person(person)
+        audit_log(actor=actor, action="person.updated", obj=person, changes=changed)
+    return person
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    birth_date: date | None
+    passport_number: str
+
+
+def person_personal_data(*, actor: Any, person: Person) -> PersonalData:
+    """Read the encrypted fields; every read is logged (who, when, which record)."""
+    require_perm(actor, "people.view_personal_data", person)
+    audit_log(actor=actor, action="person.personal_data_viewed", obj=person)
+    return PersonalData(birth_date=person.birth_date, passport_number=person.passport_number)
+
+
+# Links that belong to the merge itself, not to the person's programs.
+_MERGE_SKIPPED_RELATIONS = {"merged_records", "match_keys"}
+
+
+@transaction.atomic
+def person_merge(*, actor: Any, survivor: Person, duplicate: Person) -> Person:
+    """Fold ``duplicate`` into ``survivor``: every link moves, blanks are filled, history stays.
+
+    The duplicate record is kept (marked merged) so its own history remains readable from the
+    survivor's history tab; its names stay matchable as aliases of the survivor.
+    """
+    require_perm(actor, "people.merge_person", survivor)
+    require_perm(actor, "people.merge_person", duplicate)
+    if survivor.pk == duplicate.pk:
+        raise ValidationError("A person cannot be merged with themselves.")
+    if survivor.is_merged or duplicate.is_merged:
+        raise ValidationError("One of these records was already merged into another.")
+    survivor = Person.objects.select_for_update().get(pk=survivor.pk)
+    duplicate = Person.objects.select_for_update().get(pk=duplicate.pk)
+
+    moved: dict[str, int] = {}
+    for relation in Person._meta.related_objects:
+        accessor = relation.get_accessor_name()
+        if accessor in _MERGE_SKIPPED_RELATIONS or relation.related_model.__name__.startswith(
+            "Historical"
+        ):
+            continue
+        model = relation.related_model
+        field_name = relation.field.name
+        if relation.many_to_many:
+            through = getattr(Person, accessor).through  # type: ignore[union-attr]
+            source = relation.field.m2m_reverse_field_name()
+            count = through.objects.filter(**{source: duplicate}).update(**{source: survivor})
+        else:
+            count = model.objects.filter(**{field_name: duplicate}).update(**{field_name: survivor})
+        if count:
+            moved[f"{model._meta.label_lower}.{field_name}"] = count
+
+    before = snapshot(survivor, PERSON_FIELDS)
+    for field in PERSON_FIELDS:
+        if not getattr(survivor, field) and getattr(duplicate, field):
+            setattr(survivor, field, getattr(duplicate, field))
+    survivor.save()
+    # Earlier merges into the duplicate now point at the survivor too.
+    Person.objects.filter(merged_into=duplicate).update(merged_into=survivor)
+    duplicate.merged_into = survivor
+    duplicate.merged_at = timezone.now()
+    duplicate.save(update_fields=["merged_into", "merged_at", "updated_at"])
+    index_person(survivor)
+    duplicate.match_keys.all().delete()
+
+    filled = diff(before, snapshot(survivor, PERSON_FIELDS), masked=PERSONAL_DATA_FIELDS)
+    audit_log(
+        actor=actor,
+        action="person.merged",
+        obj=survivor,
+        changes={
+            "merged_record": [None, f"#{duplicate.pk} {duplicate}"],
+            "links_moved": [None, ", ".join(f"{k}: {n}" for k, n in moved.items()) or "none"],
+            **filled,
+        },
+    )
+    audit_log(
+        actor=actor,
+        action="person.merged_away",
+        obj=duplicate,
+        changes={"merged_into": [None, f"#{survivor.pk} {survivor}"]},
+    )
+    return survivor
+
+
+def _validate_staff(staff: Staff) -> None:
+    staff.full_clean()
+
+
+@transaction.atomic
+def staff_create(*, actor: Any, **values: Any) -> Staff:
+    require_perm(actor, "people.change_staff")
+    staff = Staff(**_clean_strings(values))
+    _validate_staff(staff)
+    staff.save()
+    audit_log(actor=actor, action="staff.created", obj=staff,
+              changes=diff({}, snapshot(staff, STAFF_FIELDS)))
+    return staff
+
+
+@transaction.atomic
+def staff_update(*, actor: Any, staff: Staff, **changes: Any) -> Staff:
+    require_perm(actor, "people.change_staff", staff)
+    unknown = set(changes) - set(STAFF_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown staff fields: {', '.join(sorted(unknown))}")
+    before = snapshot(staff, STAFF_FIELDS)
+    for field, value in _clean_strings(changes).items():
+        setattr(staff, field, value)
+    _validate_staff(staff)
+    staff.save()
+    changed = diff(before, snapshot(staff, STAFF_FIELDS))
+    if changed:
+        audit_log(actor=actor, action="staff.updated", obj=staff, changes=changed)
+    return staff

@@ -1,0 +1,16 @@
+from django.urls import include, path
+
+from liaison.api.api import api
+from liaison.core import views as core_views
+from liaison.people.urls import urlpatterns as people_urls
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("liaison.accounts.urls")),
+    path("partners/", include("liaison.partners.urls")),
+    path("", include((people_urls, "people"))),
+    path("audit/", include("liaison.audit.urls")),
+    path("api/v1/", api.urls),
+]
