@@ -5,6 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router
 from ninja.pagination import PageNumberPagination, paginate
+from ninja.responses import Status
 
 from liaison.api.auth import actor
 from liaison.partners import selectors, services
@@ -49,7 +50,7 @@ def create_agency(request: HttpRequest, payload: AgencyIn) -> Any:
     user = actor(request)
     values = payload.dict()
     values["country"] = selectors.country_get(user=user, code=values["country"])
-    return 201, services.agency_create(actor=user, **values)
+    return Status(201, services.agency_create(actor=user, **values))
 
 
 @router.patch("/agencies/{agency_id}", response=AgencyOut)

@@ -11,6 +11,8 @@ from liaison.partners.selectors import countries_for_choice
 
 
 class AgencyForm(UswdsFormMixin, forms.ModelForm):
+    website = forms.URLField(required=False, assume_scheme="https")
+
     class Meta:
         model = Agency
         fields = ["name", "acronym", "kind", "country", "website", "notes"]

@@ -26,7 +26,7 @@ def region_list(*, user: Any) -> QuerySet[Region]:
     return Region.objects.annotate(
         country_count=Count("countries", distinct=True),
         agency_count=Count("countries__agencies", distinct=True),
-    )
+    ).order_by("code")
 
 
 def country_list(
@@ -41,7 +41,7 @@ def country_list(
     return countries.annotate(
         agency_count=Count("agencies", distinct=True),
         people_count=Count("people", filter=Q(people__merged_into__isnull=True), distinct=True),
-    )
+    ).order_by("name")
 
 
 def country_get(*, user: Any, code: str) -> Country:

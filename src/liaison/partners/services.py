@@ -18,6 +18,18 @@ AGENCY_FIELDS = ("name", "acronym", "kind", "country", "website", "notes")
 @transaction.atomic
 def reference_partners_load() -> dict[str, int]:
     """Load bureaus and countries from the shipped data files; safe to run again."""
+    if not Region.objects.exists():
+        regions_new = Region.objects.bulk_create(
+            [Region(code=r["code"], name=r["name"]) for r in reference.rows("bureaus")]
+        )
+        by_code = {r.code: r for r in regions_new}
+        countries_new = Country.objects.bulk_create(
+            [
+                Country(code=r["iso2"], name=r["country"], region=by_code.get(r["bureau"]))
+                for r in reference.rows("regions")
+            ]
+        )
+        return {"regions": len(regions_new), "countries": len(countries_new)}
     regions = {}
     for row in reference.rows("bureaus"):
         region, _ = Region.objects.update_or_create(code=row["code"], defaults={"name": row["name"]})

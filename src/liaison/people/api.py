@@ -5,6 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router
 from ninja.pagination import PageNumberPagination, paginate
+from ninja.responses import Status
 
 from liaison.api.auth import actor
 from liaison.partners import selectors as partner_selectors
@@ -69,7 +70,7 @@ def create_person(request: HttpRequest, payload: PersonIn) -> Any:
     user = actor(request)
     values = _resolve_links(user, payload.dict())
     allow = values.pop("allow_duplicates")
-    return 201, services.person_create(actor=user, allow_duplicates=allow, **values)
+    return Status(201, services.person_create(actor=user, allow_duplicates=allow, **values))
 
 
 @router.patch("/{person_id}", response=PersonOut)

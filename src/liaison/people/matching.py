@@ -63,12 +63,19 @@ _WORD_MARKS = re.compile(r"['`\u2019\u02bc\u02bb\u00b4]")
 _NON_LETTERS = re.compile(r"[^a-z]+")
 
 # Standalone particles that carry no identity: "Al Rashid" is "Rashid", "van Dijk" is "Dijk".
-PARTICLES = frozenset(
-    {
-        "al", "el", "ul", "bin", "bn", "ibn", "bint", "bnt", "binti", "de", "da", "do", "dos", "das", "del",
-        "della", "di", "du", "la", "le", "van", "von", "der", "den", "ter", "y", "e",
-    }
-)  # fmt: skip
+
+
+def _words(text: str) -> frozenset[str]:
+    """A word list written as text, to keep long lists readable."""
+    return frozenset(text.split())
+
+
+PARTICLES = _words(
+    """
+    al el ul bin bn ibn bint bnt binti banu bani bnw bny beni ould
+    de da do dos das del della di du la le van von der den ter y e
+    """
+)
 
 
 @lru_cache(maxsize=65536)
@@ -82,34 +89,52 @@ def normalize(text: str) -> str:
     return _NON_LETTERS.sub(" ", text).strip()
 
 
+# Arabic compound names are one name however they are spaced: "Abd al-Rahman", "Abdul Rahman"
+# and "Abdulrahman"; "Nur al-Din", "Nureddine"; "Abu Bakr", "Abubakar"; "Nasr Allah".
+_COMPOUND_HEADS = _words("abd abdul abdel abdal abdol abdu bd abu abou abo bw bou")
+_DIN = "din deen dine dyn aldin aldeen aldyn addin adin eddin eddine edine uddin udin"
+_ALLAH = "allah allh ullah ulla ollah llah"
+# Each tail joins in one spelling, so "Nur al-Din" and "Nour Eddine" agree.
+_COMPOUND_TAILS = {
+    **dict.fromkeys(_DIN.split(), "uddin"),
+    **dict.fromkeys(_ALLAH.split(), "ullah"),
+}
+_TAIL_ARTICLES = _words("al el ul ad ed ud")
+
+
+def _join_compounds(words: list[str]) -> list[str]:
+    joined: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word in _COMPOUND_HEADS and i + 1 < len(words):
+            i += 1
+            if words[i] in _TAIL_ARTICLES and i + 1 < len(words):
+                word += words[i]
+                i += 1
+            joined.append(word + words[i])
+        elif joined and word in _COMPOUND_TAILS:
+            joined[-1] += _COMPOUND_TAILS[word]
+        elif (
+            joined
+            and word in _TAIL_ARTICLES
+            and i + 1 < len(words)
+            and words[i + 1] in _COMPOUND_TAILS
+        ):
+            joined[-1] += _COMPOUND_TAILS[words[i + 1]]
+            i += 1
+        else:
+            joined.append(word)
+        i += 1
+    return joined
+
+
+@lru_cache(maxsize=65536)
 def _tokens(text: str) -> tuple[str, ...]:
     """Normalised tokens without standalone particles (kept if they are the whole name)."""
-    words = normalize(text).split()
+    words = _join_compounds(normalize(text).split())
     kept = tuple(w for w in words if w not in PARTICLES and len(w) > 1)
     return kept or tuple(words)
-
-
-def name_tokens(record: NameRecord) -> list[str]:
-    """Every distinct normalised token of the record's Latin and native names."""
-    seen: dict[str, None] = {}
-    for form in _forms(record):
-        seen.update(dict.fromkeys(form))
-    return list(seen)
-
-
-def _forms(record: NameRecord) -> list[tuple[str, ...]]:
-    """The record's names as separate token sequences: Latin (given then family) and native.
-
-    Kept apart so that pair keys and similarities never mix a Latin token with a native one.
-    """
-    forms: list[tuple[str, ...]] = []
-    latin = _tokens(f"{record.given_name} {record.family_name}")
-    if latin:
-        forms.append(latin)
-    native = _tokens(record.native_name)
-    if native and native != latin:
-        forms.append(native)
-    return forms
 
 
 # --- phonetic keys -----------------------------------------------------------------------
@@ -169,59 +194,21 @@ def phonetic_key(token: str) -> str:
     return "".join(skeleton) or f"_{text}"
 
 
-# --- blocking ----------------------------------------------------------------------------
-
-
-def _deletions(key: str) -> list[str]:
-    """The key and each way of deleting one character: two keys one edit apart share one."""
-    if len(key) < 2:
-        return [key]
-    return [key, *{key[:i] + key[i + 1 :] for i in range(len(key))}]
-
-
-def blocking_keys(record: NameRecord) -> set[str]:
-    """Keys that a record shares with any realistic variant of itself.
-
-    * ``p:`` a token's skeleton with another token's skeleton or any one-letter deletion of
-      it: order-free, survives a missing birth date and a typo in one token;
-    * ``d:`` a token's skeleton with the birth date: survives damage to every other token;
-    * ``c:`` the skeleton of the whole name run together, in either order: "Abdulrahman"
-      against "Abdul Rahman", and CJK names written without spaces.
-    """
-    keys: set[str] = set()
-    born = record.birth_date.isoformat() if record.birth_date else ""
-    for form in _forms(record):
-        skeletons = [phonetic_key(token) for token in form]
-        for i, first in enumerate(skeletons):
-            if born:
-                keys.add(f"d:{first}|{born}")
-            for j, second in enumerate(skeletons):
-                if i != j:
-                    keys.update(f"p:{first}|{part}" for part in _deletions(second))
-        keys.add("c:" + phonetic_key("".join(form)))
-        if len(form) > 1:
-            keys.add("c:" + phonetic_key("".join(reversed(form))))
-    return keys
-
-
-# --- scoring -----------------------------------------------------------------------------
-
-# Equal skeletons with different letters are good but not literal evidence.
-_PHONETIC_WEIGHT = 0.95
-_SAME_BIRTH_DATE = 0.1
-_UNKNOWN_BIRTH_DATE = -0.05
-_OTHER_BIRTH_DATE_FACTOR = 0.6
-_OTHER_BIRTH_DATE = -0.1
-_SAME_NATIONALITY = 0.02
-_OTHER_NATIONALITY = -0.05
+# --- forms ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class _Form:
-    """Precomputed strings of one token sequence, literal and phonetic."""
+    """One way a record writes its name (Latin or native), precomputed for keys and scores.
+
+    Latin and native forms are kept apart so that keys and similarities never mix a Latin
+    token with a native one.
+    """
 
     native: bool
-    count: int
+    tokens: tuple[str, ...]
+    skeletons: tuple[str, ...]
+    split: int | None  # how many tokens are the given name, when known
     joined: str
     swapped: str
     ordered: str
@@ -234,13 +221,16 @@ class _Form:
     skel_run_swapped: str
 
 
-def _form(tokens: tuple[str, ...], *, native: bool) -> _Form:
+def _form(tokens: tuple[str, ...], split: int | None, *, native: bool) -> _Form:
     skeletons = tuple(phonetic_key(t) for t in tokens)
-    swapped = (*tokens[1:], tokens[0])
-    skel_swapped = (*skeletons[1:], skeletons[0])
+    turn = split or 1  # swap given and family blocks; unknown split: rotate one token
+    swapped = tokens[turn:] + tokens[:turn]
+    skel_swapped = skeletons[turn:] + skeletons[:turn]
     return _Form(
         native=native,
-        count=len(tokens),
+        tokens=tokens,
+        skeletons=skeletons,
+        split=split,
         joined=" ".join(tokens),
         swapped=" ".join(swapped),
         ordered=" ".join(sorted(tokens)),
@@ -255,13 +245,82 @@ def _form(tokens: tuple[str, ...], *, native: bool) -> _Form:
 
 
 @lru_cache(maxsize=65536)
-def _features(record: NameRecord) -> tuple[_Form, ...]:
-    latin = _tokens(f"{record.given_name} {record.family_name}")
-    forms = [_form(latin, native=False)] if latin else []
+def _forms(record: NameRecord) -> tuple[_Form, ...]:
+    given = _tokens(record.given_name)
+    family = _tokens(record.family_name)
+    latin = given + family
+    split = len(given) if given and family else None
+    forms = [_form(latin, split, native=False)] if latin else []
     native = _tokens(record.native_name)
     if native and native != latin:
-        forms.append(_form(native, native=True))
+        # A native name usually transliterates token for token into the Latin one: if so, it
+        # splits where the Latin does.
+        native_split = split if len(native) == len(latin) else None
+        forms.append(_form(native, native_split, native=True))
     return tuple(forms)
+
+
+def name_tokens(record: NameRecord) -> list[str]:
+    """Every distinct normalised token of the record's Latin and native names."""
+    seen: dict[str, None] = {}
+    for form in _forms(record):
+        seen.update(dict.fromkeys(form.tokens))
+    return list(seen)
+
+
+# --- blocking ----------------------------------------------------------------------------
+
+
+def _deletions(key: str) -> list[str]:
+    """The key and each way of deleting one character: two keys one edit apart share one."""
+    if len(key) < 3:
+        return [key]  # deleting from a very short key would match nearly anything
+    return [key, *{key[:i] + key[i + 1 :] for i in range(len(key))}]
+
+
+def blocking_keys(record: NameRecord) -> set[str]:
+    """Keys that a record shares with any realistic variant of itself.
+
+    * ``p:`` a given-name skeleton with a family-name skeleton, or any one-letter deletion
+      of it, in both directions: order-free, survives a missing birth date and a typo in one
+      token. Only across the given/family boundary when it is known, because tokens within a
+      family name ("Bani Sa'd ibn Bakr") are shared by a whole clan; all pairs otherwise;
+    * ``d:`` a token's skeleton with the birth date: survives damage to every other token;
+    * ``c:`` the skeleton of the whole name run together, in either order: "Abdulrahman"
+      against "Abdul Rahman", and CJK names written without spaces.
+    """
+    keys: set[str] = set()
+    born = record.birth_date.isoformat() if record.birth_date else ""
+    for form in _forms(record):
+        skeletons = form.skeletons
+        if born:
+            keys.update(f"d:{skeleton}|{born}" for skeleton in skeletons)
+        for i, j in _pairs(len(skeletons), form.split):
+            for first, second in ((skeletons[i], skeletons[j]), (skeletons[j], skeletons[i])):
+                keys.update(f"p:{first}|{part}" for part in _deletions(second))
+        keys.add(f"c:{form.skel_run}")
+        if len(skeletons) > 1:
+            keys.add(f"c:{form.skel_run_swapped}")
+    return keys
+
+
+def _pairs(count: int, split: int | None) -> list[tuple[int, int]]:
+    if split is None:
+        return [(i, j) for i in range(count) for j in range(i + 1, count)]
+    return [(i, j) for i in range(split) for j in range(split, count)]
+
+
+# --- scoring -----------------------------------------------------------------------------
+
+# Equal skeletons with different letters are good but not literal evidence.
+_PHONETIC_WEIGHT = 0.95
+_SKELETON_LETTERS_FOR_FULL_CREDIT = 7
+_SAME_BIRTH_DATE = 0.1
+_UNKNOWN_BIRTH_DATE = -0.05
+_OTHER_BIRTH_DATE_FACTOR = 0.6
+_OTHER_BIRTH_DATE = -0.1
+_SAME_NATIONALITY = 0.02
+_OTHER_NATIONALITY = -0.05
 
 
 def _similarity(a: str, b: str) -> float:
@@ -278,7 +337,7 @@ def _compare(a: _Form, b: _Form) -> tuple[float, float, bool]:
         _similarity(a.skel_joined, b.skel_swapped),
         _similarity(a.skel_ordered, b.skel_ordered),
     )
-    if a.count != b.count:
+    if len(a.tokens) != len(b.tokens):
         # Split or joined differently ("Abdul Rahman", CJK without spaces): compare run
         # together. Only then, as unrelated names can run together alike.
         literal = max(literal, _similarity(a.run, b.run), _similarity(a.run, b.run_swapped))
@@ -290,20 +349,34 @@ def _compare(a: _Form, b: _Form) -> tuple[float, float, bool]:
     return literal, phonetic, literal_swapped > literal_direct
 
 
+def _name_evidence(a: _Form, b: _Form) -> tuple[float, float, bool]:
+    """How similar two forms are, how much of that is only phonetic, and if order swapped.
+
+    A skeleton says less the shorter it is: "Ojas Bora" and "José Barra" share one, as do
+    "Hayah" and "Hu", so phonetic agreement counts in full only for long enough skeletons.
+    """
+    literal, phonetic, swapped = _compare(a, b)
+    phonetic *= _PHONETIC_WEIGHT
+    if phonetic <= literal:
+        return literal, 0.0, swapped
+    letters = min(len(a.skel_run), len(b.skel_run))
+    weight = min(1.0, letters / _SKELETON_LETTERS_FOR_FULL_CREDIT)
+    value = literal + (phonetic - literal) * weight
+    return value, value - literal, swapped
+
+
 def _name_similarity(a: NameRecord, b: NameRecord) -> tuple[float, str]:
     """The best similarity over every pair of name forms, and how to describe it."""
     best = 0.0
     reason = "names differ"
-    for form_a in _features(a):
-        for form_b in _features(b):
-            literal, phonetic, swapped = _compare(form_a, form_b)
-            phonetic *= _PHONETIC_WEIGHT
-            value = max(literal, phonetic)
+    for form_a in _forms(a):
+        for form_b in _forms(b):
+            value, phonetic_gain, swapped = _name_evidence(form_a, form_b)
             if value <= best:
                 continue
             best = value
             notes = []
-            if phonetic > literal:
+            if phonetic_gain > 0:
                 notes.append("transliteration")
             if form_a.native != form_b.native:
                 notes.append("native script")
@@ -311,10 +384,7 @@ def _name_similarity(a: NameRecord, b: NameRecord) -> tuple[float, str]:
                 notes.append("both native script")
             if swapped:
                 notes.append("name order swapped")
-            if literal >= 1.0:
-                reason = "same name"
-            else:
-                reason = f"name {round(value * 100)}% similar"
+            reason = "same name" if value >= 1.0 else f"name {round(value * 100)}% similar"
             if notes:
                 reason += f" ({', '.join(notes)})"
     return best, reason

@@ -25,13 +25,13 @@ class Person(models.Model):
     """A foreign official. Passport number and birth date are encrypted at rest."""
 
     given_name = models.CharField(max_length=100, blank=True)
-    family_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100, blank=True)
     native_name = models.CharField(
         max_length=200, blank=True, help_text="The name in its native script, e.g. محمد الراشد"
     )
     gender = models.CharField(max_length=12, choices=Gender.choices, default=Gender.UNSPECIFIED)
     birth_date = EncryptedDateField(null=True, blank=True)
-    passport_number = EncryptedCharField(max_length=40, blank=True)
+    passport_number = EncryptedCharField(max_length=40, null=True, blank=True)
     nationality = models.ForeignKey(
         "partners.Country", null=True, blank=True, on_delete=models.PROTECT, related_name="people"
     )

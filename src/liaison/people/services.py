@@ -125,7 +125,7 @@ def person_personal_data(*, actor: Any, person: Person) -> PersonalData:
     """Read the encrypted fields; every read is logged (who, when, which record)."""
     require_perm(actor, "people.view_personal_data", person)
     audit_log(actor=actor, action="person.personal_data_viewed", obj=person)
-    return PersonalData(birth_date=person.birth_date, passport_number=person.passport_number)
+    return PersonalData(birth_date=person.birth_date, passport_number=person.passport_number or "")
 
 
 # Links that belong to the merge itself, not to the person's programs.

@@ -1,0 +1,194 @@
+"""Every named URL: anonymous users are sent to sign in (pages) or get 401 (API), and every
+role gets exactly the access the role table gives it — 403 for the wrong ones."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from liaison.accounts.roles import Role
+from liaison.accounts.services import api_token_create
+
+pytestmark = pytest.mark.django_db
+
+ALL = set(Role)
+HQ = {Role.ADMINISTRATOR, Role.PROGRAM_MANAGER}
+PARTNER_READERS = ALL - {Role.SITE_HOST}
+PEOPLE_READERS = HQ | {Role.TRAINING_ADVISOR, Role.IVP_COORDINATOR, Role.ATTACHE, Role.VETTING_OFFICER}
+PEOPLE_EDITORS = PEOPLE_READERS - {Role.VETTING_OFFICER}
+PERSONAL_DATA = HQ | {Role.VETTING_OFFICER, Role.IVP_COORDINATOR}
+STAFF_READERS = HQ | {Role.TRAINING_ADVISOR, Role.IVP_COORDINATOR}
+AGENCY_EDITORS = HQ | {Role.ATTACHE}
+ADMIN = {Role.ADMINISTRATOR}
+
+# url name -> (method, allowed roles, JSON body for API writes)
+PAGES: dict[str, tuple[str, set[Role]]] = {
+    "home": ("get", ALL),
+    "accounts:profile": ("get", ALL),
+    "accounts:user_list": ("get", ADMIN),
+    "accounts:user_create": ("get", ADMIN),
+    "accounts:user_update": ("get", ADMIN),
+    "partners:region_list": ("get", PARTNER_READERS),
+    "partners:country_list": ("get", PARTNER_READERS),
+    "partners:country_detail": ("get", PARTNER_READERS),
+    "partners:agency_list": ("get", PARTNER_READERS),
+    "partners:agency_detail": ("get", PARTNER_READERS),
+    "partners:agency_create": ("get", AGENCY_EDITORS),
+    "partners:agency_update": ("get", AGENCY_EDITORS),
+    "people:person_list": ("get", PEOPLE_READERS),
+    "people:person_detail": ("get", PEOPLE_READERS),
+    "people:person_create": ("get", PEOPLE_EDITORS),
+    "people:person_duplicate_check": ("post", PEOPLE_EDITORS),
+    "people:person_update": ("get", PEOPLE_EDITORS),
+    "people:person_personal_data": ("post", PERSONAL_DATA),
+    "people:person_merge": ("get", HQ),
+    "people:staff_list": ("get", STAFF_READERS),
+    "people:staff_detail": ("get", STAFF_READERS),
+    "people:staff_create": ("get", HQ),
+    "people:staff_update": ("get", HQ),
+    "audit:search": ("get", ADMIN),
+}
+API: dict[str, tuple[str, set[Role], dict[str, Any] | None]] = {
+    "api-v1:list_regions": ("get", PARTNER_READERS, None),
+    "api-v1:list_countries": ("get", PARTNER_READERS, None),
+    "api-v1:get_country": ("get", PARTNER_READERS, None),
+    "api-v1:list_agencies": ("get", PARTNER_READERS, None),
+    "api-v1:get_agency": ("get", PARTNER_READERS, None),
+    "api-v1:create_agency": ("post", AGENCY_EDITORS, {"name": "Aduanas", "kind": "customs", "country": "PE"}),
+    "api-v1:update_agency": ("patch", AGENCY_EDITORS, {"notes": "seen"}),
+    "api-v1:list_people": ("get", PEOPLE_READERS, None),
+    "api-v1:get_person": ("get", PEOPLE_READERS, None),
+    "api-v1:create_person": ("post", PEOPLE_EDITORS, {"family_name": "Huaman", "nationality": "PE"}),
+    "api-v1:update_person": ("patch", PEOPLE_EDITORS, {"position": "Inspector"}),
+    "api-v1:get_personal_data": ("get", PERSONAL_DATA, None),
+    "api-v1:possible_duplicates": ("get", PEOPLE_READERS, None),
+    "api-v1:merge_person": ("post", HQ, {"duplicate_id": 0}),
+}
+# Reachable without signing in, on purpose.
+PUBLIC = {"healthz", "api-v1:openapi-json", "api-v1:openapi-view", "api-v1:api-root"}
+# Third-party sign-in and MFA pages, protected by django-allauth itself.
+THIRD_PARTY_PREFIXES = ("account_", "mfa_")
+# Token revocation is scoped to the owner (404 for anyone else) — tested in accounts.
+OWNER_SCOPED = {"accounts:token_revoke"}
+
+
+def _url_names() -> set[str]:
+    def walk(patterns: list[Any], namespace: str | None) -> Any:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+    return {n for n in walk(get_resolver().url_patterns, None) if not n.startswith(THIRD_PARTY_PREFIXES)}
+
+
+def test_every_url_name_is_in_the_access_table():
+    assert _url_names() == set(PAGES) | set(API) | PUBLIC | OWNER_SCOPED
+
+
+@pytest.fixture
+def records(make_person, make_agency, users):
+    agency = make_agency("PE")
+    person = make_person("Ana", "Quispe", birth_date=date(1980, 5, 1), agency=agency)
+    other = make_person("Anna", "Quispe", birth_date=date(1980, 5, 1))
+    from liaison.people.models import Staff
+
+    staff = Staff.objects.create(kind="instructor", given_name="Norm", family_name="Roy")
+    return {"agency": agency, "person": person, "other": other, "staff": staff,
+            "user": users[Role.SPONSOR]}
+
+
+def _page_url(name: str, records: dict[str, Any]) -> str:
+    kwargs: dict[str, Any] = {}
+    if name in {"people:person_detail", "people:person_update", "people:person_personal_data"}:
+        kwargs = {"pk": records["person"].pk}
+    elif name == "people:person_merge":
+        kwargs = {"pk": records["person"].pk, "other": records["other"].pk}
+    elif name.startswith("people:staff_") and name not in {"people:staff_list", "people:staff_create"}:
+        kwargs = {"pk": records["staff"].pk}
+    elif name in {"partners:agency_detail", "partners:agency_update"}:
+        kwargs = {"pk": records["agency"].pk}
+    elif name == "partners:country_detail":
+        kwargs = {"code": "PE"}
+    elif name == "accounts:user_update":
+        kwargs = {"pk": records["user"].pk}
+    return reverse(name, kwargs=kwargs)
+
+
+def _api_url(name: str, records: dict[str, Any]) -> str:
+    kwargs: dict[str, Any] = {}
+    if name in {"api-v1:get_person", "api-v1:update_person", "api-v1:get_personal_data",
+                "api-v1:possible_duplicates", "api-v1:merge_person"}:
+        kwargs = {"person_id": records["person"].pk}
+    elif name in {"api-v1:get_agency", "api-v1:update_agency"}:
+        kwargs = {"agency_id": records["agency"].pk}
+    elif name == "api-v1:get_country":
+        kwargs = {"code": "PE"}
+    return reverse(name, kwargs=kwargs)
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_anonymous_is_sent_to_sign_in(client, records, name):
+    method, _ = PAGES[name]
+    url = _page_url(name, records)
+    response = getattr(client, method)(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_each_role_gets_exactly_its_access_to_pages(client, users, records, name):
+    method, allowed = PAGES[name]
+    url = _page_url(name, records)
+    for role, user in users.items():
+        client.force_login(user)
+        response = getattr(client, method)(url)
+        if role in allowed:
+            assert response.status_code == 200, f"{role} should open {name}"
+        else:
+            assert response.status_code == 403, f"{role} must be refused {name}"
+
+
+@pytest.mark.parametrize("name", sorted(API))
+def test_api_without_token_is_401_json(client, records, name):
+    method, _, body = API[name]
+    response = getattr(client, method)(_api_url(name, records), data=body or {}, content_type="application/json")
+    assert response.status_code == 401
+    assert response.json()["code"] == "unauthenticated"
+
+
+@pytest.mark.parametrize("name", sorted(API))
+def test_each_role_gets_exactly_its_access_to_the_api(client, users, records, name):
+    method, allowed, body = API[name]
+    if body and "duplicate_id" in body:
+        body = {"duplicate_id": records["other"].pk}
+    url = _api_url(name, records)
+    for role, user in users.items():
+        _, raw = api_token_create(actor=user, name="matrix")
+        response = getattr(client, method)(
+            url, data=body or {}, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}"
+        )
+        if role in allowed:
+            assert response.status_code not in (401, 403), f"{role} should reach {name}: {response.content!r}"
+        else:
+            assert response.status_code == 403, f"{role} must be refused {name}"
+            assert response.json()["code"] == "forbidden"
+
+
+def test_attache_is_refused_records_outside_their_region(client, users, make_person, make_agency):
+    jordanian = make_person("Mohammed", "Al-Rashid", nationality="JO")
+    agency = make_agency("JO")
+    client.force_login(users[Role.ATTACHE])  # covers WHA
+    for url in (
+        reverse("people:person_detail", args=[jordanian.pk]),
+        reverse("people:person_update", args=[jordanian.pk]),
+        reverse("partners:agency_detail", args=[agency.pk]),
+        reverse("partners:agency_update", args=[agency.pk]),
+        reverse("partners:country_detail", args=["JO"]),
+    ):
+        assert client.get(url).status_code == 403, url
+    assert client.get(reverse("people:person_list")).context["page_obj"].paginator.count == 0
