@@ -29,7 +29,7 @@ def make_user(db: Any, reference: None) -> Callable[..., User]:
             region = "WHA"
         user = User.objects.create_user(
             username=f"{role.value}-{next(counter)}",
-            password="correct horse battery staple",
+            password="correct horse battery staple",  # noqa: S106
             role=role,
             region=Region.objects.get(code=region) if region else None,
             **extra,
@@ -54,7 +54,10 @@ def country(reference: None) -> Callable[[str], Country]:
 def make_agency(country: Callable[[str], Country]) -> Callable[..., Agency]:
     def make(code: str = "PE", name: str = "Customs Service", **extra: Any) -> Agency:
         return Agency.objects.create(
-            name=f"{name} of {code}", kind=extra.pop("kind", AgencyKind.CUSTOMS), country=country(code), **extra
+            name=f"{name} of {code}",
+            kind=extra.pop("kind", AgencyKind.CUSTOMS),
+            country=country(code),
+            **extra,
         )
 
     return make
@@ -64,7 +67,9 @@ def make_agency(country: Callable[[str], Country]) -> Callable[..., Agency]:
 def make_person(country: Callable[[str], Country]) -> Callable[..., Person]:
     """A registered person, indexed for matching (test set-up, not a user action)."""
 
-    def make(given: str = "Ana", family: str = "Quispe", nationality: str = "PE", **extra: Any) -> Person:
+    def make(
+        given: str = "Ana", family: str = "Quispe", nationality: str = "PE", **extra: Any
+    ) -> Person:
         person = Person(
             given_name=given,
             family_name=family,

@@ -7,6 +7,6 @@ os.environ.setdefault("LIAISON_FIELD_ENCRYPTION_KEY", "test-field-encryption-sal
 os.environ.setdefault("LIAISON_MATCH_KEY", "test-match-key")
 os.environ.setdefault("LIAISON_ENV_FILE", "/nonexistent")
 
-from liaison.settings import *  # noqa: E402, F403
+from liaison.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

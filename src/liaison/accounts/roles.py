@@ -25,7 +25,9 @@ def has_role(*roles: Role) -> Any:
 
     @rules.predicate(name=f"has_role({','.join(sorted(names))})")
     def predicate(user: Any) -> bool:
-        return bool(getattr(user, "is_authenticated", False) and user.is_active and user.role in names)
+        return bool(
+            getattr(user, "is_authenticated", False) and user.is_active and user.role in names
+        )
 
     return predicate
 

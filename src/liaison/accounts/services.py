@@ -34,7 +34,9 @@ def user_create(*, actor: Any, password: str | None = None, **values: Any) -> Us
     else:
         user.set_unusable_password()
     user.save()
-    audit_log(actor=actor, action="user.created", obj=user, changes=diff({}, snapshot(user, USER_FIELDS)))
+    audit_log(
+        actor=actor, action="user.created", obj=user, changes=diff({}, snapshot(user, USER_FIELDS))
+    )
     return user
 
 
@@ -67,7 +69,10 @@ def api_token_create(*, actor: Any, name: str) -> tuple[ApiToken, str]:
         raise ValidationError({"name": "Name the token after what will use it."})
     raw = ApiToken.generate()
     token = ApiToken.objects.create(
-        user=actor, name=name[:100], prefix=raw[4 : 4 + TOKEN_PREFIX_LENGTH], digest=ApiToken.hash(raw)
+        user=actor,
+        name=name[:100],
+        prefix=raw[4 : 4 + TOKEN_PREFIX_LENGTH],
+        digest=ApiToken.hash(raw),
     )
     audit_log(actor=actor, action="api_token.created", obj=token)
     return token, raw

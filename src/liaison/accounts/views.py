@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -21,7 +23,9 @@ def profile(request: HttpRequest) -> HttpResponse:
     new_token = None
     if request.method == "POST" and form.is_valid():
         try:
-            _, new_token = services.api_token_create(actor=request.user, name=form.cleaned_data["name"])
+            _, new_token = services.api_token_create(
+                actor=request.user, name=form.cleaned_data["name"]
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -32,7 +36,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "new_token": new_token,
-            "tokens": ApiToken.objects.filter(user=request.user),
+            "tokens": ApiToken.objects.filter(user=cast(User, request.user)),
             "breadcrumbs": [("Home", reverse("home")), ("Account", "")],
         },
     )
@@ -40,7 +44,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    token = get_object_or_404(ApiToken, pk=pk, user_id=request.user.pk)
     services.api_token_revoke(actor=request.user, token=token)
     messages.success(request, f"Token “{token.name}” revoked.")
     return redirect("accounts:profile")
@@ -89,7 +93,10 @@ def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         {
             "form": form,
             "title": f"Edit {user.username}" if user else "Add a user",
-            "breadcrumbs": [("Home", reverse("home")), ("Users", reverse("accounts:user_list")),
-                            ("Edit" if user else "Add", "")],
+            "breadcrumbs": [
+                ("Home", reverse("home")),
+                ("Users", reverse("accounts:user_list")),
+                ("Edit" if user else "Add", ""),
+            ],
         },
     )

@@ -73,12 +73,16 @@ def install(api: NinjaAPI) -> None:
         return respond(
             request,
             422,
-            error_body(ErrorCode.INVALID, "The request does not match the schema.", detail=exc.errors),
+            error_body(
+                ErrorCode.INVALID, "The request does not match the schema.", detail=exc.errors
+            ),
         )
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         code = {401: ErrorCode.UNAUTHENTICATED, 403: ErrorCode.FORBIDDEN, 404: ErrorCode.NOT_FOUND}
         return respond(
-            request, exc.status_code, error_body(code.get(exc.status_code, ErrorCode.ERROR), str(exc))
+            request,
+            exc.status_code,
+            error_body(code.get(exc.status_code, ErrorCode.ERROR), str(exc)),
         )

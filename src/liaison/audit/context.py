@@ -12,11 +12,11 @@ class Origin:
     channel: str = "cli"  # web, api or cli
 
 
-_origin: ContextVar[Origin] = ContextVar("liaison_audit_origin", default=Origin())
+_origin: ContextVar[Origin | None] = ContextVar("liaison_audit_origin", default=None)
 
 
 def current_origin() -> Origin:
-    return _origin.get()
+    return _origin.get() or Origin()
 
 
 def set_origin(origin: Origin) -> object:

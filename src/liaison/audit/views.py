@@ -34,10 +34,29 @@ def search(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         return csv_response(
             "audit.csv",
-            ["at", "actor", "channel", "ip", "action", "object type", "object id", "label", "changes"],
+            [
+                "at",
+                "actor",
+                "channel",
+                "ip",
+                "action",
+                "object type",
+                "object id",
+                "label",
+                "changes",
+            ],
             entries.iterator(chunk_size=2000),
-            lambda e: [e.at.isoformat(), e.actor_name, e.channel, e.ip_address or "", e.action,
-                       e.object_type, e.object_id, e.object_label, json.dumps(e.changes)],
+            lambda e: [
+                e.at.isoformat(),
+                e.actor_name,
+                e.channel,
+                e.ip_address or "",
+                e.action,
+                e.object_type,
+                e.object_id,
+                e.object_label,
+                json.dumps(e.changes),
+            ],
         )
     return render_list(
         request,

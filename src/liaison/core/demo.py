@@ -51,10 +51,22 @@ AGENCY_TEMPLATES: dict[str, list[tuple[str, str]]] = {
     AgencyKind.MINISTRY: [("Ministry of Finance", "MoF"), ("Ministry of Interior", "MoI")],
 }
 POSITIONS = [
-    "Customs Officer", "Senior Customs Inspector", "Chief Inspector", "Port Director",
-    "Deputy Director", "Border Guard Lieutenant", "Border Guard Captain", "Major",
-    "Risk Analyst", "Intelligence Analyst", "Investigator", "Laboratory Chemist",
-    "Canine Handler", "Training Officer", "Station Commander", "Head of Unit",
+    "Customs Officer",
+    "Senior Customs Inspector",
+    "Chief Inspector",
+    "Port Director",
+    "Deputy Director",
+    "Border Guard Lieutenant",
+    "Border Guard Captain",
+    "Major",
+    "Risk Analyst",
+    "Intelligence Analyst",
+    "Investigator",
+    "Laboratory Chemist",
+    "Canine Handler",
+    "Training Officer",
+    "Station Commander",
+    "Head of Unit",
 ]
 # Regions weighted by how much of the work they draw (training abroad and visits).
 REGION_WEIGHTS = {"WHA": 30, "EUR": 20, "AF": 18, "EAP": 14, "NEA": 10, "SCA": 8}
@@ -111,11 +123,15 @@ def _fy_datetime(rng: random.Random, fy: FiscalYear) -> datetime:
 
 
 def _agencies(rng: random.Random, countries: list[Country]) -> list[Agency]:
-    before_fy = datetime.combine(DEMO_FISCAL_YEAR.start - timedelta(days=30), datetime.min.time(), tzinfo=UTC)
+    before_fy = datetime.combine(
+        DEMO_FISCAL_YEAR.start - timedelta(days=30), datetime.min.time(), tzinfo=UTC
+    )
     agencies = []
     for country in countries:
         kinds = [AgencyKind.CUSTOMS, AgencyKind.BORDER_POLICE]
-        kinds += rng.sample([AgencyKind.IMMIGRATION, AgencyKind.POLICE, AgencyKind.MINISTRY], k=rng.randint(0, 2))
+        kinds += rng.sample(
+            [AgencyKind.IMMIGRATION, AgencyKind.POLICE, AgencyKind.MINISTRY], k=rng.randint(0, 2)
+        )
         for kind in kinds:
             name, acronym = rng.choice(AGENCY_TEMPLATES[kind])
             agencies.append(
@@ -131,7 +147,10 @@ def _agencies(rng: random.Random, countries: list[Country]) -> list[Agency]:
 
 
 def _people(
-    rng: random.Random, names: _Names, count: int, countries: list[Country],
+    rng: random.Random,
+    names: _Names,
+    count: int,
+    countries: list[Country],
     agencies_by_country: dict[int, list[Agency]],
 ) -> list[Person]:
     weights = [REGION_WEIGHTS.get(c.region.code if c.region else "", 1) for c in countries]
@@ -152,7 +171,9 @@ def _people(
             nationality=country,
             agency=agency,
             position=rng.choice(POSITIONS),
-            email=f"{anyascii(given).lower()}.{anyascii(family).lower()}@example.org".replace(" ", "")
+            email=f"{anyascii(given).lower()}.{anyascii(family).lower()}@example.org".replace(
+                " ", ""
+            )
             if rng.random() < 0.6
             else "",
             created_at=_fy_datetime(rng, DEMO_FISCAL_YEAR),
@@ -166,7 +187,12 @@ def _people(
 
 def _staff(rng: random.Random, names: _Names, countries: list[Country]) -> list[Staff]:
     fake = names.faker("en_US")
-    plan = [(StaffKind.INSTRUCTOR, 40), (StaffKind.ATTACHE, 14), (StaffKind.ADVISOR, 10), (StaffKind.SITE_HOST, 24)]
+    plan = [
+        (StaffKind.INSTRUCTOR, 40),
+        (StaffKind.ATTACHE, 14),
+        (StaffKind.ADVISOR, 10),
+        (StaffKind.SITE_HOST, 24),
+    ]
     titles = {
         StaffKind.INSTRUCTOR: "International Training Advisor",
         StaffKind.ATTACHE: "Attaché",
@@ -200,8 +226,13 @@ def _audit_created(objects: list[Any], action: str) -> None:
     AuditEntry.objects.bulk_create(
         [
             AuditEntry(
-                actor_name="system", action=action, object_type=label, object_id=str(o.pk),
-                object_label=str(o)[:255], channel="cli", changes={"source": [None, "demo data"]},
+                actor_name="system",
+                action=action,
+                object_type=label,
+                object_id=str(o.pk),
+                object_label=str(o)[:255],
+                channel="cli",
+                changes={"source": [None, "demo data"]},
             )
             for o in objects
         ],
@@ -227,7 +258,9 @@ def ensure_demo_accounts() -> list[tuple[str, str]]:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-        accounts.append((username, f"{role.label}" + (f" ({region.code})" if role == Role.ATTACHE else "")))
+        accounts.append(
+            (username, f"{role.label}" + (f" ({region.code})" if role == Role.ATTACHE else ""))
+        )
     return accounts
 
 
@@ -236,16 +269,24 @@ def build_demo(*, scale: float = 1.0, seed: int = 2015) -> DemoResult:
     """Build the demo data set once; a second call leaves an existing data set as it is."""
     reference_partners_load()
     if Person.objects.exists():
-        return DemoResult(False, Person.objects.count(), Agency.objects.count(), Staff.objects.count())
+        return DemoResult(
+            False, Person.objects.count(), Agency.objects.count(), Staff.objects.count()
+        )
     rng = random.Random(seed)
     names = _Names(seed)
-    countries = list(Country.objects.filter(region__isnull=False).select_related("region").order_by("code"))
+    countries = list(
+        Country.objects.filter(region__isnull=False).select_related("region").order_by("code")
+    )
     agencies = _agencies(rng, countries)
     by_country: dict[int, list[Agency]] = {}
     for agency in agencies:
         by_country.setdefault(agency.country_id, []).append(agency)
     people = _people(rng, names, round(OFFICIALS_PER_FISCAL_YEAR * scale), countries, by_country)
     staff = _staff(rng, names, countries)
-    for objects, action in ((agencies, "agency.created"), (people, "person.created"), (staff, "staff.created")):
+    for objects, action in (
+        (agencies, "agency.created"),
+        (people, "person.created"),
+        (staff, "staff.created"),
+    ):
         _audit_created(objects, action)
     return DemoResult(True, len(people), len(agencies), len(staff))

@@ -22,14 +22,22 @@ def home_figures(*, user: Any) -> list[Figure]:
     figures: list[Figure] = []
     if user.has_perm("partners.browse"):
         figures.append(
-            Figure("Partner countries", country_list(user=user).count(), reverse("partners:country_list"))
+            Figure(
+                "Partner countries",
+                country_list(user=user).count(),
+                reverse("partners:country_list"),
+            )
         )
         figures.append(
-            Figure("Foreign agencies", agency_list(user=user).count(), reverse("partners:agency_list"))
+            Figure(
+                "Foreign agencies", agency_list(user=user).count(), reverse("partners:agency_list")
+            )
         )
     if user.has_perm("people.browse"):
         figures.append(
-            Figure("Foreign officials", person_list(user=user).count(), reverse("people:person_list"))
+            Figure(
+                "Foreign officials", person_list(user=user).count(), reverse("people:person_list")
+            )
         )
     if user.has_perm("people.browse_staff"):
         figures.append(Figure("Staff", staff_list(user=user).count(), reverse("people:staff_list")))

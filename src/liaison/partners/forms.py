@@ -5,7 +5,6 @@ from typing import Any
 from django import forms
 
 from liaison.core.forms import UswdsFormMixin
-
 from liaison.partners.models import Agency
 from liaison.partners.selectors import countries_for_choice
 

@@ -61,7 +61,9 @@ class Agency(models.Model):
         ordering = ["country__name", "name"]
         verbose_name_plural = "agencies"
         constraints = [
-            models.UniqueConstraint(fields=["country", "name"], name="agency_unique_name_per_country")
+            models.UniqueConstraint(
+                fields=["country", "name"], name="agency_unique_name_per_country"
+            )
         ]
 
     def __str__(self) -> str:

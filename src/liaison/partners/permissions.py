@@ -42,6 +42,8 @@ rules.add_perm(
     "partners.view_agency",
     can_browse_partners & (~is_attache | agency_in_users_region),
 )
+
+
 @rules.predicate
 def country_unspecified_or_in_users_region(user: Any, country: Any) -> bool:
     """Opening the form needs no country; saving checks the one chosen."""

@@ -29,9 +29,7 @@ def region_list(*, user: Any) -> QuerySet[Region]:
     ).order_by("code")
 
 
-def country_list(
-    *, user: Any, search: str = "", region: str = ""
-) -> QuerySet[Country]:
+def country_list(*, user: Any, search: str = "", region: str = "") -> QuerySet[Country]:
     require_perm(user, "partners.browse")
     countries = _scoped_countries(user).select_related("region")
     if search:
@@ -69,7 +67,9 @@ def agency_list(
 
 
 def agency_get(*, user: Any, pk: int, perm: str = "partners.view_agency") -> Agency:
-    return get_for_user(Agency.objects.select_related("country", "country__region"), user, perm, pk=pk)
+    return get_for_user(
+        Agency.objects.select_related("country", "country__region"), user, perm, pk=pk
+    )
 
 
 def countries_for_choice(*, user: Any) -> QuerySet[Country]:

@@ -32,7 +32,9 @@ def reference_partners_load() -> dict[str, int]:
         return {"regions": len(regions_new), "countries": len(countries_new)}
     regions = {}
     for row in reference.rows("bureaus"):
-        region, _ = Region.objects.update_or_create(code=row["code"], defaults={"name": row["name"]})
+        region, _ = Region.objects.update_or_create(
+            code=row["code"], defaults={"name": row["name"]}
+        )
         regions[region.code] = region
     countries = 0
     for row in reference.rows("regions"):

@@ -22,7 +22,8 @@ def _side_nav(request: HttpRequest) -> list[dict[str, object]]:
         ("Agencies", reverse("partners:agency_list")),
     ]
     return [
-        {"label": label, "url": url, "current": request.path.startswith(url)} for label, url in items
+        {"label": label, "url": url, "current": request.path.startswith(url)}
+        for label, url in items
     ]
 
 
@@ -36,7 +37,11 @@ def region_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "partners/region_list.html",
-        {"regions": regions, "side_nav": _side_nav(request), "breadcrumbs": _crumbs(("Regions", ""))},
+        {
+            "regions": regions,
+            "side_nav": _side_nav(request),
+            "breadcrumbs": _crumbs(("Regions", "")),
+        },
     )
 
 
@@ -50,7 +55,13 @@ def country_list(request: HttpRequest) -> HttpResponse:
             "countries.csv",
             ["code", "country", "region", "agencies", "officials"],
             countries,
-            lambda c: [c.code, c.name, c.region.code if c.region else "", c.agency_count, c.people_count],
+            lambda c: [
+                c.code,
+                c.name,
+                c.region.code if c.region else "",
+                c.agency_count,
+                c.people_count,
+            ],
         )
     return render_list(
         request,
@@ -78,7 +89,9 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
             "country": country,
             "profile": profile,
             "side_nav": _side_nav(request),
-            "breadcrumbs": _crumbs(("Countries", reverse("partners:country_list")), (country.name, "")),
+            "breadcrumbs": _crumbs(
+                ("Countries", reverse("partners:country_list")), (country.name, "")
+            ),
         },
     )
 
@@ -98,7 +111,11 @@ def agency_list(request: HttpRequest) -> HttpResponse:
             ["id", "name", "acronym", "kind", "country", "region"],
             agencies,
             lambda a: [
-                a.pk, a.name, a.acronym, a.get_kind_display(), a.country.name,
+                a.pk,
+                a.name,
+                a.acronym,
+                a.get_kind_display(),
+                a.country.name,
                 a.country.region.code if a.country.region else "",
             ],
         )
@@ -131,7 +148,9 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "people_count": selectors.agency_people_count(user=request.user, agency=agency),
             "can_change": request.user.has_perm("partners.change_agency", agency),
             "side_nav": _side_nav(request),
-            "breadcrumbs": _crumbs(("Agencies", reverse("partners:agency_list")), (agency.name, "")),
+            "breadcrumbs": _crumbs(
+                ("Agencies", reverse("partners:agency_list")), (agency.name, "")
+            ),
         },
     )
 

@@ -31,14 +31,19 @@ def _resolve_links(user: Any, values: dict[str, Any]) -> dict[str, Any]:
         )
     if "agency_id" in values:
         agency_id = values.pop("agency_id")
-        values["agency"] = partner_selectors.agency_get(user=user, pk=agency_id) if agency_id else None
+        values["agency"] = (
+            partner_selectors.agency_get(user=user, pk=agency_id) if agency_id else None
+        )
     return values
 
 
 @router.get("", response=list[PersonOut])
 @paginate(PageNumberPagination, page_size=50)
 def list_people(
-    request: HttpRequest, q: str = "", nationality: str = "", agency_id: int | None = None,
+    request: HttpRequest,
+    q: str = "",
+    nationality: str = "",
+    agency_id: int | None = None,
     region: str = "",
 ) -> Any:
     return selectors.person_list(

@@ -383,7 +383,7 @@ def _native_parts(record: NameRecord, pool: _Pool) -> tuple[str, str]:
     return " ".join(words[:given_len]), " ".join(words[given_len:])
 
 
-_VARIATIONS = ("respell", "native", "swap", "no_birth_date", "typo")
+_VARIATIONS = ("respell", "typo", "swap", "no_birth_date", "native")
 _VARIATION_WEIGHTS = (3, 2, 2, 2, 2)
 
 
@@ -397,8 +397,9 @@ def _variant(record: NameRecord, pool: _Pool, rng: random.Random) -> NameRecord:
             kind = "respell"
         if kind not in kinds:
             kinds.append(kind)
-    # Native script replaces the Latin, so it comes last and drops Latin-only variations.
-    kinds.sort(key=lambda k: k == "native")
+    # Respell while given and family still line up with the native parts; native script
+    # replaces the Latin, so it comes last and drops Latin-only variations.
+    kinds.sort(key=_VARIATIONS.index)
     row = replace(record, id=None)
     for kind in kinds:
         if kind == "respell":

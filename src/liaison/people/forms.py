@@ -5,7 +5,6 @@ from typing import Any
 from django import forms
 
 from liaison.core.forms import UswdsFormMixin
-
 from liaison.partners.models import Agency
 from liaison.partners.selectors import countries_for_choice
 from liaison.people.models import Person, Staff
@@ -21,8 +20,17 @@ class PersonForm(UswdsFormMixin, forms.ModelForm):
     class Meta:
         model = Person
         fields = [
-            "given_name", "family_name", "native_name", "gender", "birth_date",
-            "nationality", "agency", "position", "email", "phone", "passport_number",
+            "given_name",
+            "family_name",
+            "native_name",
+            "gender",
+            "birth_date",
+            "nationality",
+            "agency",
+            "position",
+            "email",
+            "phone",
+            "passport_number",
         ]
         widgets = {"birth_date": forms.DateInput(attrs={"type": "date"})}
         help_texts = {
@@ -70,6 +78,13 @@ class StaffForm(UswdsFormMixin, forms.ModelForm):
     class Meta:
         model = Staff
         fields = [
-            "kind", "given_name", "family_name", "title", "office", "email", "phone",
-            "post_country", "active",
+            "kind",
+            "given_name",
+            "family_name",
+            "title",
+            "office",
+            "email",
+            "phone",
+            "post_country",
+            "active",
         ]

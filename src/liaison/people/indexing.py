@@ -88,7 +88,11 @@ def find_matches(
         .filter(pk__in=wanted)
         .select_related("nationality")
         .only(
-            "given_name", "family_name", "native_name", "birth_date", "nationality__code",
+            "given_name",
+            "family_name",
+            "native_name",
+            "birth_date",
+            "nationality__code",
             "nationality__region_id",
         )
     }

@@ -25,7 +25,7 @@ from functools import lru_cache
 from anyascii import anyascii
 from rapidfuzz.distance import Indel
 
-MATCH_THRESHOLD = 0.8
+MATCH_THRESHOLD = 0.82
 
 
 @dataclass(frozen=True)
@@ -182,12 +182,11 @@ def phonetic_key(token: str) -> str:
         if spelling in text:
             text = text.replace(spelling, sound)
     skeleton: list[str] = []
-    previous = ""
     for char in text:
-        # Doubled letters are one sound ("Mohammed"); letters apart stay apart ("Dawid").
-        if char not in _VOWELS and char != previous:
+        # Repeats collapse even across vowels: Arabic script drops long vowels too, so
+        # "همام" reads "hmm" where the Latin is "Hammam".
+        if char not in _VOWELS and not (skeleton and skeleton[-1] == char):
             skeleton.append(char)
-        previous = char
     if len(skeleton) > 1 and skeleton[-1] == "h":
         skeleton.pop()
     # A name that is all vowels ("Aya") keeps its letters rather than an empty key.
@@ -315,12 +314,13 @@ def _pairs(count: int, split: int | None) -> list[tuple[int, int]]:
 # Equal skeletons with different letters are good but not literal evidence.
 _PHONETIC_WEIGHT = 0.95
 _SKELETON_LETTERS_FOR_FULL_CREDIT = 7
+_TOKEN_PHONETIC = 0.9
 _SAME_BIRTH_DATE = 0.1
-_UNKNOWN_BIRTH_DATE = -0.05
+_UNKNOWN_BIRTH_DATE = -0.1
 _OTHER_BIRTH_DATE_FACTOR = 0.6
 _OTHER_BIRTH_DATE = -0.1
 _SAME_NATIONALITY = 0.02
-_OTHER_NATIONALITY = -0.05
+_OTHER_NATIONALITY = -0.1
 
 
 def _similarity(a: str, b: str) -> float:
@@ -347,6 +347,29 @@ def _compare(a: _Form, b: _Form) -> tuple[float, float, bool]:
             _similarity(a.skel_run, b.skel_run_swapped),
         )
     return literal, phonetic, literal_swapped > literal_direct
+
+
+def _weakest_token(a: _Form, b: _Form) -> float:
+    """How well the worst-matched token of the shorter name finds a counterpart.
+
+    Siblings and spouses share a family name, sometimes a birth date too; a whole-name
+    similarity flatters them, but one of their given names has no counterpart at all.
+    """
+    short, long = (a, b) if len(a.tokens) <= len(b.tokens) else (b, a)
+    worst = 1.0
+    for token, skeleton in zip(short.tokens, short.skeletons, strict=True):
+        best = 0.0
+        for other, other_skeleton in zip(long.tokens, long.skeletons, strict=True):
+            if token == other:
+                best = 1.0
+                break
+            best = max(best, _similarity(token, other))
+            if skeleton == other_skeleton:
+                best = max(best, _TOKEN_PHONETIC)
+        worst = min(worst, best)
+    if len(a.tokens) != len(b.tokens):
+        worst = max(worst, _similarity(a.run, b.run), _similarity(a.run, b.run_swapped))
+    return worst
 
 
 def _name_evidence(a: _Form, b: _Form) -> tuple[float, float, bool]:

@@ -46,7 +46,9 @@ def person_list(
 
 def person_get(*, user: Any, pk: int, perm: str = "people.view_person") -> Person:
     return get_for_user(
-        Person.objects.select_related("nationality", "nationality__region", "agency", "merged_into"),
+        Person.objects.select_related(
+            "nationality", "nationality__region", "agency", "merged_into"
+        ),
         user,
         perm,
         pk=pk,

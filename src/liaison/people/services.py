@@ -31,8 +31,16 @@ PERSON_FIELDS = (
 )
 PERSONAL_DATA_FIELDS = ("birth_date", "passport_number")
 STAFF_FIELDS = (
-    "kind", "given_name", "family_name", "title", "office", "email", "phone", "post_country",
-    "user", "active",
+    "kind",
+    "given_name",
+    "family_name",
+    "title",
+    "office",
+    "email",
+    "phone",
+    "post_country",
+    "user",
+    "active",
 )
 
 
@@ -55,9 +63,12 @@ def _validate_person(person: Person) -> None:
         raise ValidationError({"birth_date": "The birth date is in the future."})
     if person.birth_date and person.birth_date.year < 1900:
         raise ValidationError({"birth_date": "The birth date is before 1900."})
-    if person.agency_id and person.nationality_id and person.agency.country_id != person.nationality_id:  # type: ignore[union-attr]
+    agency = person.agency
+    if agency is not None and person.nationality_id and agency.country_id != person.nationality_id:
         # Officials serve their own administration; a mismatch is usually a data-entry slip.
-        raise ValidationError({"agency": "The agency belongs to another country than the nationality."})
+        raise ValidationError(
+            {"agency": "The agency belongs to another country than the nationality."}
+        )
     person.full_clean(exclude=["search_name"])
 
 
@@ -150,21 +161,21 @@ def person_merge(*, actor: Any, survivor: Person, duplicate: Person) -> Person:
 
     moved: dict[str, int] = {}
     for relation in Person._meta.related_objects:
-        accessor = relation.get_accessor_name()
-        if accessor in _MERGE_SKIPPED_RELATIONS or relation.related_model.__name__.startswith(
-            "Historical"
-        ):
+        if relation.get_accessor_name() in _MERGE_SKIPPED_RELATIONS:
             continue
-        model = relation.related_model
-        field_name = relation.field.name
+        model: Any = relation.related_model
+        if model.__name__.startswith("Historical"):
+            continue
         if relation.many_to_many:
-            through = getattr(Person, accessor).through  # type: ignore[union-attr]
-            source = relation.field.m2m_reverse_field_name()
-            count = through.objects.filter(**{source: duplicate}).update(**{source: survivor})
+            # A later app's many-to-many to people: re-point its link table's person column.
+            through: Any = relation.through  # type: ignore[attr-defined]
+            column = relation.field.m2m_reverse_field_name()  # type: ignore[attr-defined]
+            count = through.objects.filter(**{column: duplicate}).update(**{column: survivor})
         else:
-            count = model.objects.filter(**{field_name: duplicate}).update(**{field_name: survivor})
+            name = relation.field.name
+            count = model._default_manager.filter(**{name: duplicate}).update(**{name: survivor})
         if count:
-            moved[f"{model._meta.label_lower}.{field_name}"] = count
+            moved[f"{model._meta.label_lower}.{relation.field.name}"] = count
 
     before = snapshot(survivor, PERSON_FIELDS)
     for field in PERSON_FIELDS:
@@ -209,8 +220,12 @@ def staff_create(*, actor: Any, **values: Any) -> Staff:
     staff = Staff(**_clean_strings(values))
     _validate_staff(staff)
     staff.save()
-    audit_log(actor=actor, action="staff.created", obj=staff,
-              changes=diff({}, snapshot(staff, STAFF_FIELDS)))
+    audit_log(
+        actor=actor,
+        action="staff.created",
+        obj=staff,
+        changes=diff({}, snapshot(staff, STAFF_FIELDS)),
+    )
     return staff
 
 

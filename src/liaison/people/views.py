@@ -39,21 +39,37 @@ def person_list(request: HttpRequest) -> HttpResponse:
     filters = {
         "search": request.GET.get("q", "").strip(),
         "nationality": request.GET.get("nationality", "").strip(),
-        "agency": int(agency) if agency.isdigit() else None,
         "region": request.GET.get("region", ""),
     }
-    people = selectors.person_list(user=request.user, **filters)
+    people = selectors.person_list(
+        user=request.user, agency=int(agency) if agency.isdigit() else None, **filters
+    )
     if request.GET.get("format") == "csv":
         # Exports never carry the encrypted personal data.
         return csv_response(
             "people.csv",
-            ["id", "given name", "family name", "native name", "nationality", "agency", "position",
-             "email", "phone"],
+            [
+                "id",
+                "given name",
+                "family name",
+                "native name",
+                "nationality",
+                "agency",
+                "position",
+                "email",
+                "phone",
+            ],
             people.iterator(chunk_size=2000),
             lambda p: [
-                p.pk, p.given_name, p.family_name, p.native_name,
-                p.nationality.code if p.nationality else "", p.agency.name if p.agency else "",
-                p.position, p.email, p.phone,
+                p.pk,
+                p.given_name,
+                p.family_name,
+                p.native_name,
+                p.nationality.code if p.nationality else "",
+                p.agency.name if p.agency else "",
+                p.position,
+                p.email,
+                p.phone,
             ],
         )
     return render_list(
@@ -76,7 +92,9 @@ def person_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person_create(request: HttpRequest) -> HttpResponse:
     require_perm(request.user, "people.add_person")
-    form = PersonForm(request.POST or None, user=request.user, with_personal_data=True, creating=True)
+    form = PersonForm(
+        request.POST or None, user=request.user, with_personal_data=True, creating=True
+    )
     duplicates = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -149,7 +167,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_merge": request.user.has_perm("people.merge_person", person),
             "can_see_personal_data": request.user.has_perm("people.view_personal_data", person),
             "side_nav": _side_nav(request),
-            "breadcrumbs": _crumbs(("Foreign officials", reverse("people:person_list")), (str(person), "")),
+            "breadcrumbs": _crumbs(
+                ("Foreign officials", reverse("people:person_list")), (str(person), "")
+            ),
         },
     )
 
@@ -206,7 +226,9 @@ def person_update(request: HttpRequest, pk: int) -> HttpResponse:
 def person_merge(request: HttpRequest, pk: int, other: int) -> HttpResponse:
     first = selectors.person_get(user=request.user, pk=pk, perm="people.merge_person")
     second = selectors.person_get(user=request.user, pk=other, perm="people.merge_person")
-    form = MergeForm(request.POST or None, first=first, second=second, initial={"survivor": first.pk})
+    form = MergeForm(
+        request.POST or None, first=first, second=second, initial={"survivor": first.pk}
+    )
     if request.method == "POST" and form.is_valid():
         survivor, duplicate = (
             (first, second) if form.cleaned_data["survivor"] == first.pk else (second, first)
@@ -245,8 +267,16 @@ def staff_list(request: HttpRequest) -> HttpResponse:
             "staff.csv",
             ["id", "kind", "given name", "family name", "title", "office", "email", "posted to"],
             staff,
-            lambda s: [s.pk, s.get_kind_display(), s.given_name, s.family_name, s.title, s.office,
-                       s.email, s.post_country.name if s.post_country else ""],
+            lambda s: [
+                s.pk,
+                s.get_kind_display(),
+                s.given_name,
+                s.family_name,
+                s.title,
+                s.office,
+                s.email,
+                s.post_country.name if s.post_country else "",
+            ],
         )
     return render_list(
         request,
@@ -275,8 +305,11 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": selectors.staff_history(staff=staff)[:50],
             "can_change": request.user.has_perm("people.change_staff", staff),
             "side_nav": _side_nav(request),
-            "breadcrumbs": [("Home", reverse("home")), ("Staff", reverse("people:staff_list")),
-                            (str(staff), "")],
+            "breadcrumbs": [
+                ("Home", reverse("home")),
+                ("Staff", reverse("people:staff_list")),
+                (str(staff), ""),
+            ],
         },
     )
 
@@ -293,10 +326,20 @@ def staff_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"{staff} added.")
             return redirect("people:staff_detail", pk=staff.pk)
-    return render(request, "people/staff_form.html", {
-        "form": form, "title": "Add a staff member", "side_nav": _side_nav(request),
-        "breadcrumbs": [("Home", reverse("home")), ("Staff", reverse("people:staff_list")), ("Add", "")],
-    })
+    return render(
+        request,
+        "people/staff_form.html",
+        {
+            "form": form,
+            "title": "Add a staff member",
+            "side_nav": _side_nav(request),
+            "breadcrumbs": [
+                ("Home", reverse("home")),
+                ("Staff", reverse("people:staff_list")),
+                ("Add", ""),
+            ],
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -312,8 +355,18 @@ def staff_update(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Saved.")
             return redirect("people:staff_detail", pk=pk)
-    return render(request, "people/staff_form.html", {
-        "form": form, "title": f"Edit {staff}", "side_nav": _side_nav(request),
-        "breadcrumbs": [("Home", reverse("home")), ("Staff", reverse("people:staff_list")),
-                        (str(staff), reverse("people:staff_detail", args=[pk])), ("Edit", "")],
-    })
+    return render(
+        request,
+        "people/staff_form.html",
+        {
+            "form": form,
+            "title": f"Edit {staff}",
+            "side_nav": _side_nav(request),
+            "breadcrumbs": [
+                ("Home", reverse("home")),
+                ("Staff", reverse("people:staff_list")),
+                (str(staff), reverse("people:staff_detail", args=[pk])),
+                ("Edit", ""),
+            ],
+        },
+    )

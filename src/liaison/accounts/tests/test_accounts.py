@@ -17,7 +17,9 @@ def test_administrator_must_set_up_totp_when_mfa_is_required(client, users, sett
     client.force_login(users[Role.ADMINISTRATOR])
     response = client.get(reverse("home"))
     assert response.status_code == 302 and response["Location"] == reverse("mfa_activate_totp")
-    Authenticator.objects.create(user=users[Role.ADMINISTRATOR], type=Authenticator.Type.TOTP, data={})
+    Authenticator.objects.create(
+        user=users[Role.ADMINISTRATOR], type=Authenticator.Type.TOTP, data={}
+    )
     assert client.get(reverse("home")).status_code == 200
 
 

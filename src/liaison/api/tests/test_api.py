@@ -17,7 +17,9 @@ def api(client, users):
     def call(method, path, role=Role.PROGRAM_MANAGER, **body):
         _, raw = api_token_create(actor=users[role], name="test")
         return getattr(client, method)(
-            f"/api/v1{path}", data=body or None, content_type="application/json",
+            f"/api/v1{path}",
+            data=body or None,
+            content_type="application/json",
             HTTP_AUTHORIZATION=f"Bearer {raw}",
         )
 
@@ -50,14 +52,27 @@ def test_attache_lists_only_people_of_their_region(api, make_person):
 
 def test_possible_duplicate_is_a_409_with_the_candidates(api, make_person):
     existing = make_person("Mohammed", "Al-Rashid", nationality="JO", birth_date=date(1979, 3, 14))
-    response = api("post", "/people", given_name="Muhammad", family_name="Alrashid",
-                   birth_date="1979-03-14", nationality="JO")
+    response = api(
+        "post",
+        "/people",
+        given_name="Muhammad",
+        family_name="Alrashid",
+        birth_date="1979-03-14",
+        nationality="JO",
+    )
     assert response.status_code == 409
     body = response.json()
     assert body["code"] == "possible_duplicates"
     assert body["matches"][0]["person_id"] == existing.pk
-    created = api("post", "/people", given_name="Muhammad", family_name="Alrashid",
-                  birth_date="1979-03-14", nationality="JO", allow_duplicates=True)
+    created = api(
+        "post",
+        "/people",
+        given_name="Muhammad",
+        family_name="Alrashid",
+        birth_date="1979-03-14",
+        nationality="JO",
+        allow_duplicates=True,
+    )
     assert created.status_code == 201 and created.json()["nationality"] == "JO"
 
 

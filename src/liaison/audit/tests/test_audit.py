@@ -29,12 +29,21 @@ def test_web_changes_record_address_and_channel(client, users, country):
     client.force_login(users[Role.PROGRAM_MANAGER])
     response = client.post(
         reverse("people:person_create"),
-        {"family_name": "Quispe", "given_name": "Ana", "gender": "female", "nationality": country("PE").pk},
+        {
+            "family_name": "Quispe",
+            "given_name": "Ana",
+            "gender": "female",
+            "nationality": country("PE").pk,
+        },
         REMOTE_ADDR="10.1.2.3",
     )
     assert response.status_code == 302
     entry = AuditEntry.objects.get(action="person.created")
-    assert (entry.ip_address, entry.channel, entry.actor_name) == ("10.1.2.3", "web", users[Role.PROGRAM_MANAGER].username)
+    assert (entry.ip_address, entry.channel, entry.actor_name) == (
+        "10.1.2.3",
+        "web",
+        users[Role.PROGRAM_MANAGER].username,
+    )
 
 
 def test_administrator_searches_the_audit_trail(client, users):

@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 
 def _snapshot() -> list[tuple[str, str, str, str]]:
     return list(
-        Person.objects.order_by("pk").values_list("given_name", "family_name", "native_name", "nationality__code")
+        Person.objects.order_by("pk").values_list(
+            "given_name", "family_name", "native_name", "nationality__code"
+        )
     )
 
 
@@ -57,7 +59,12 @@ def test_report_prints_the_fiscal_years_figures_as_json(reference, capsys):
 
 @pytest.mark.parametrize(
     ("day", "year"),
-    [(date(2014, 9, 30), 2014), (date(2014, 10, 1), 2015), (date(2015, 9, 30), 2015), (date(2015, 10, 1), 2016)],
+    [
+        (date(2014, 9, 30), 2014),
+        (date(2014, 10, 1), 2015),
+        (date(2015, 9, 30), 2015),
+        (date(2015, 10, 1), 2016),
+    ],
 )
 def test_fiscal_year_runs_october_to_september(day, year):
     assert fiscal_year_of(day) == FiscalYear(year)

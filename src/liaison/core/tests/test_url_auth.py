@@ -17,7 +17,12 @@ pytestmark = pytest.mark.django_db
 ALL = set(Role)
 HQ = {Role.ADMINISTRATOR, Role.PROGRAM_MANAGER}
 PARTNER_READERS = ALL - {Role.SITE_HOST}
-PEOPLE_READERS = HQ | {Role.TRAINING_ADVISOR, Role.IVP_COORDINATOR, Role.ATTACHE, Role.VETTING_OFFICER}
+PEOPLE_READERS = HQ | {
+    Role.TRAINING_ADVISOR,
+    Role.IVP_COORDINATOR,
+    Role.ATTACHE,
+    Role.VETTING_OFFICER,
+}
 PEOPLE_EDITORS = PEOPLE_READERS - {Role.VETTING_OFFICER}
 PERSONAL_DATA = HQ | {Role.VETTING_OFFICER, Role.IVP_COORDINATOR}
 STAFF_READERS = HQ | {Role.TRAINING_ADVISOR, Role.IVP_COORDINATOR}
@@ -57,11 +62,19 @@ API: dict[str, tuple[str, set[Role], dict[str, Any] | None]] = {
     "api-v1:get_country": ("get", PARTNER_READERS, None),
     "api-v1:list_agencies": ("get", PARTNER_READERS, None),
     "api-v1:get_agency": ("get", PARTNER_READERS, None),
-    "api-v1:create_agency": ("post", AGENCY_EDITORS, {"name": "Aduanas", "kind": "customs", "country": "PE"}),
+    "api-v1:create_agency": (
+        "post",
+        AGENCY_EDITORS,
+        {"name": "Aduanas", "kind": "customs", "country": "PE"},
+    ),
     "api-v1:update_agency": ("patch", AGENCY_EDITORS, {"notes": "seen"}),
     "api-v1:list_people": ("get", PEOPLE_READERS, None),
     "api-v1:get_person": ("get", PEOPLE_READERS, None),
-    "api-v1:create_person": ("post", PEOPLE_EDITORS, {"family_name": "Huaman", "nationality": "PE"}),
+    "api-v1:create_person": (
+        "post",
+        PEOPLE_EDITORS,
+        {"family_name": "Huaman", "nationality": "PE"},
+    ),
     "api-v1:update_person": ("patch", PEOPLE_EDITORS, {"position": "Inspector"}),
     "api-v1:get_personal_data": ("get", PERSONAL_DATA, None),
     "api-v1:possible_duplicates": ("get", PEOPLE_READERS, None),
@@ -83,7 +96,9 @@ def _url_names() -> set[str]:
             elif isinstance(pattern, URLPattern) and pattern.name:
                 yield f"{namespace}:{pattern.name}" if namespace else pattern.name
 
-    return {n for n in walk(get_resolver().url_patterns, None) if not n.startswith(THIRD_PARTY_PREFIXES)}
+    return {
+        n for n in walk(get_resolver().url_patterns, None) if not n.startswith(THIRD_PARTY_PREFIXES)
+    }
 
 
 def test_every_url_name_is_in_the_access_table():
@@ -98,8 +113,13 @@ def records(make_person, make_agency, users):
     from liaison.people.models import Staff
 
     staff = Staff.objects.create(kind="instructor", given_name="Norm", family_name="Roy")
-    return {"agency": agency, "person": person, "other": other, "staff": staff,
-            "user": users[Role.SPONSOR]}
+    return {
+        "agency": agency,
+        "person": person,
+        "other": other,
+        "staff": staff,
+        "user": users[Role.SPONSOR],
+    }
 
 
 def _page_url(name: str, records: dict[str, Any]) -> str:
@@ -108,7 +128,10 @@ def _page_url(name: str, records: dict[str, Any]) -> str:
         kwargs = {"pk": records["person"].pk}
     elif name == "people:person_merge":
         kwargs = {"pk": records["person"].pk, "other": records["other"].pk}
-    elif name.startswith("people:staff_") and name not in {"people:staff_list", "people:staff_create"}:
+    elif name.startswith("people:staff_") and name not in {
+        "people:staff_list",
+        "people:staff_create",
+    }:
         kwargs = {"pk": records["staff"].pk}
     elif name in {"partners:agency_detail", "partners:agency_update"}:
         kwargs = {"pk": records["agency"].pk}
@@ -121,8 +144,13 @@ def _page_url(name: str, records: dict[str, Any]) -> str:
 
 def _api_url(name: str, records: dict[str, Any]) -> str:
     kwargs: dict[str, Any] = {}
-    if name in {"api-v1:get_person", "api-v1:update_person", "api-v1:get_personal_data",
-                "api-v1:possible_duplicates", "api-v1:merge_person"}:
+    if name in {
+        "api-v1:get_person",
+        "api-v1:update_person",
+        "api-v1:get_personal_data",
+        "api-v1:possible_duplicates",
+        "api-v1:merge_person",
+    }:
         kwargs = {"person_id": records["person"].pk}
     elif name in {"api-v1:get_agency", "api-v1:update_agency"}:
         kwargs = {"agency_id": records["agency"].pk}
@@ -156,7 +184,9 @@ def test_each_role_gets_exactly_its_access_to_pages(client, users, records, name
 @pytest.mark.parametrize("name", sorted(API))
 def test_api_without_token_is_401_json(client, records, name):
     method, _, body = API[name]
-    response = getattr(client, method)(_api_url(name, records), data=body or {}, content_type="application/json")
+    response = getattr(client, method)(
+        _api_url(name, records), data=body or {}, content_type="application/json"
+    )
     assert response.status_code == 401
     assert response.json()["code"] == "unauthenticated"
 
@@ -170,10 +200,15 @@ def test_each_role_gets_exactly_its_access_to_the_api(client, users, records, na
     for role, user in users.items():
         _, raw = api_token_create(actor=user, name="matrix")
         response = getattr(client, method)(
-            url, data=body or {}, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}"
+            url,
+            data=body or {},
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {raw}",
         )
         if role in allowed:
-            assert response.status_code not in (401, 403), f"{role} should reach {name}: {response.content!r}"
+            assert response.status_code not in (401, 403), (
+                f"{role} should reach {name}: {response.content!r}"
+            )
         else:
             assert response.status_code == 403, f"{role} must be refused {name}"
             assert response.json()["code"] == "forbidden"

@@ -12,7 +12,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_reference_data_loads_every_region_and_country_once(reference):
-    assert set(Region.objects.values_list("code", flat=True)) == {"AF", "EAP", "EUR", "NEA", "SCA", "WHA"}
+    assert set(Region.objects.values_list("code", flat=True)) == {
+        "AF",
+        "EAP",
+        "EUR",
+        "NEA",
+        "SCA",
+        "WHA",
+    }
     before = Country.objects.count()
     services.reference_partners_load()
     assert Country.objects.count() == before
@@ -24,19 +31,27 @@ def test_reference_data_loads_every_region_and_country_once(reference):
 
 def test_attache_adds_agencies_only_in_their_region(users, country):
     attache = users[Role.ATTACHE]
-    agency = services.agency_create(actor=attache, name="SUNAT Aduanas", kind="customs", country=country("PE"))
+    agency = services.agency_create(
+        actor=attache, name="SUNAT Aduanas", kind="customs", country=country("PE")
+    )
     assert AuditEntry.objects.get(action="agency.created").object_id == str(agency.pk)
     with pytest.raises(PermissionDenied):
-        services.agency_create(actor=attache, name="Jordan Customs", kind="customs", country=country("JO"))
+        services.agency_create(
+            actor=attache, name="Jordan Customs", kind="customs", country=country("JO")
+        )
     with pytest.raises(PermissionDenied):
         services.agency_update(actor=attache, agency=agency, country=country("JO"))
     assert Agency.objects.get(pk=agency.pk).country.code == "PE"
 
 
-@pytest.mark.parametrize("role", [Role.SPONSOR, Role.VETTING_OFFICER, Role.SITE_HOST, Role.TRAINING_ADVISOR])
+@pytest.mark.parametrize(
+    "role", [Role.SPONSOR, Role.VETTING_OFFICER, Role.SITE_HOST, Role.TRAINING_ADVISOR]
+)
 def test_roles_that_do_not_keep_the_registry_cannot_add_agencies(users, country, role):
     with pytest.raises(PermissionDenied):
-        services.agency_create(actor=users[role], name="Aduana", kind="customs", country=country("PE"))
+        services.agency_create(
+            actor=users[role], name="Aduana", kind="customs", country=country("PE")
+        )
 
 
 def test_duplicate_agency_name_in_a_country_is_refused(users, country):

@@ -17,12 +17,17 @@ pytestmark = pytest.mark.django_db
 BIRTH = date(1979, 3, 14)
 
 
-def test_new_person_like_an_existing_one_is_stopped_with_the_candidates(users, make_person, country):
+def test_new_person_like_an_existing_one_is_stopped_with_the_candidates(
+    users, make_person, country
+):
     existing = make_person("Mohammed", "Al-Rashid", nationality="JO", birth_date=BIRTH)
     with pytest.raises(services.PossibleDuplicates) as caught:
         services.person_create(
-            actor=users[Role.PROGRAM_MANAGER], given_name="Muhammad", family_name="Alrashid",
-            birth_date=BIRTH, nationality=country("JO"),
+            actor=users[Role.PROGRAM_MANAGER],
+            given_name="Muhammad",
+            family_name="Alrashid",
+            birth_date=BIRTH,
+            nationality=country("JO"),
         )
     assert [m.person_id for m in caught.value.matches] == [existing.pk]
     assert Person.objects.count() == 1
@@ -32,7 +37,10 @@ def test_arabic_script_name_finds_the_latin_record(users, make_person):
     existing = make_person("Mohammed", "Al-Rashid", nationality="JO", birth_date=BIRTH)
     with pytest.raises(services.PossibleDuplicates) as caught:
         services.person_create(
-            actor=users[Role.PROGRAM_MANAGER], family_name="", native_name="محمد الراشد", birth_date=BIRTH
+            actor=users[Role.PROGRAM_MANAGER],
+            family_name="",
+            native_name="محمد الراشد",
+            birth_date=BIRTH,
         )
     assert caught.value.matches[0].person_id == existing.pk
 
@@ -40,8 +48,13 @@ def test_arabic_script_name_finds_the_latin_record(users, make_person):
 def test_confirmed_different_person_is_created_and_audited(users, make_person, country):
     make_person("Mohammed", "Al-Rashid", nationality="JO", birth_date=BIRTH)
     person = services.person_create(
-        actor=users[Role.PROGRAM_MANAGER], allow_duplicates=True, given_name="Muhammad",
-        family_name="Alrashid", birth_date=BIRTH, nationality=country("JO"), passport_number="J1234567",
+        actor=users[Role.PROGRAM_MANAGER],
+        allow_duplicates=True,
+        given_name="Muhammad",
+        family_name="Alrashid",
+        birth_date=BIRTH,
+        nationality=country("JO"),
+        passport_number="J1234567",
     )
     entry = AuditEntry.objects.get(action="person.created", object_id=str(person.pk))
     assert entry.actor == users[Role.PROGRAM_MANAGER]
@@ -54,19 +67,28 @@ def test_confirmed_different_person_is_created_and_audited(users, make_person, c
 def test_namesake_with_another_birth_date_is_not_a_duplicate(users, make_person, country):
     make_person("Mohammed", "Ali", nationality="EG", birth_date=date(1970, 1, 1))
     person = services.person_create(
-        actor=users[Role.PROGRAM_MANAGER], given_name="Mohammed", family_name="Ali",
-        birth_date=date(1988, 7, 30), nationality=country("EG"),
+        actor=users[Role.PROGRAM_MANAGER],
+        given_name="Mohammed",
+        family_name="Ali",
+        birth_date=date(1988, 7, 30),
+        nationality=country("EG"),
     )
     assert person.pk
 
 
 def test_passport_and_birth_date_are_encrypted_at_rest(users, country):
     person = services.person_create(
-        actor=users[Role.PROGRAM_MANAGER], given_name="Ana", family_name="Quispe",
-        birth_date=BIRTH, passport_number="PE998877", nationality=country("PE"),
+        actor=users[Role.PROGRAM_MANAGER],
+        given_name="Ana",
+        family_name="Quispe",
+        birth_date=BIRTH,
+        passport_number="PE998877",
+        nationality=country("PE"),
     )
     with connection.cursor() as cursor:
-        cursor.execute("SELECT passport_number, birth_date FROM people_person WHERE id = %s", [person.pk])
+        cursor.execute(
+            "SELECT passport_number, birth_date FROM people_person WHERE id = %s", [person.pk]
+        )
         passport, birth = cursor.fetchone()
     assert "PE998877" not in passport and "1979" not in birth
     reloaded = Person.objects.get(pk=person.pk)
@@ -82,7 +104,9 @@ def test_reading_personal_data_is_logged(users, make_person):
     assert (entry.actor, entry.object_id) == (officer, str(person.pk))
 
 
-@pytest.mark.parametrize("role", [Role.TRAINING_ADVISOR, Role.ATTACHE, Role.SPONSOR, Role.SITE_HOST])
+@pytest.mark.parametrize(
+    "role", [Role.TRAINING_ADVISOR, Role.ATTACHE, Role.SPONSOR, Role.SITE_HOST]
+)
 def test_roles_without_need_cannot_read_personal_data(users, make_person, role):
     person = make_person(passport_number="X1")
     with pytest.raises(PermissionDenied):
@@ -95,7 +119,9 @@ def test_attache_cannot_register_an_official_outside_their_region(users, country
         services.person_create(
             actor=users[Role.ATTACHE], family_name="Haddad", nationality=country("JO")
         )
-    person = services.person_create(actor=users[Role.ATTACHE], family_name="Rojas", nationality=country("CO"))
+    person = services.person_create(
+        actor=users[Role.ATTACHE], family_name="Rojas", nationality=country("CO")
+    )
     assert person.nationality.code == "CO"
 
 
@@ -109,12 +135,16 @@ def test_attache_cannot_move_a_person_out_of_their_region(users, make_person, co
 def test_training_advisor_cannot_change_personal_data(users, make_person):
     person = make_person(passport_number="OLD")
     with pytest.raises(PermissionDenied):
-        services.person_update(actor=users[Role.TRAINING_ADVISOR], person=person, passport_number="NEW")
+        services.person_update(
+            actor=users[Role.TRAINING_ADVISOR], person=person, passport_number="NEW"
+        )
 
 
 def test_vetting_officer_cannot_edit_people(users, make_person):
     with pytest.raises(PermissionDenied):
-        services.person_update(actor=users[Role.VETTING_OFFICER], person=make_person(), position="Chief")
+        services.person_update(
+            actor=users[Role.VETTING_OFFICER], person=make_person(), position="Chief"
+        )
 
 
 def test_future_birth_date_is_refused_with_the_field(users, country):
@@ -127,7 +157,9 @@ def test_future_birth_date_is_refused_with_the_field(users, country):
 
 def test_update_records_only_what_changed(users, make_person):
     person = make_person(position="Inspector")
-    services.person_update(actor=users[Role.PROGRAM_MANAGER], person=person, position="Chief Inspector")
+    services.person_update(
+        actor=users[Role.PROGRAM_MANAGER], person=person, position="Chief Inspector"
+    )
     entry = AuditEntry.objects.get(action="person.updated")
     assert entry.changes == {"position": ["Inspector", "Chief Inspector"]}
 
@@ -136,8 +168,12 @@ def test_merge_keeps_links_history_and_is_audited(users, make_person, make_agenc
     manager = users[Role.PROGRAM_MANAGER]
     survivor = services.person_create(actor=manager, given_name="Mohammed", family_name="Al-Rashid")
     duplicate = services.person_create(
-        actor=manager, allow_duplicates=True, given_name="Muhammad", family_name="Alrashid",
-        passport_number="J7", agency=make_agency("JO"),
+        actor=manager,
+        allow_duplicates=True,
+        given_name="Muhammad",
+        family_name="Alrashid",
+        passport_number="J7",
+        agency=make_agency("JO"),
     )
     services.person_update(actor=manager, person=duplicate, position="Captain")
     earlier = make_person("Mohamad", "Rashid")
@@ -161,7 +197,9 @@ def test_merge_keeps_links_history_and_is_audited(users, make_person, make_agenc
     assert [m.person_id for m in caught.value.matches] == [merged.pk]
 
 
-@pytest.mark.parametrize("role", [Role.TRAINING_ADVISOR, Role.IVP_COORDINATOR, Role.ATTACHE, Role.VETTING_OFFICER])
+@pytest.mark.parametrize(
+    "role", [Role.TRAINING_ADVISOR, Role.IVP_COORDINATOR, Role.ATTACHE, Role.VETTING_OFFICER]
+)
 def test_only_headquarters_can_merge(users, make_person, role):
     first, second = make_person(nationality="CO"), make_person(nationality="CO")
     with pytest.raises(PermissionDenied):

@@ -12,4 +12,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         counts = reference_partners_load()
-        self.stdout.write(f"Reference data: {counts['regions']} regions, {counts['countries']} countries.")
+        self.stdout.write(
+            f"Reference data: {counts['regions']} regions, {counts['countries']} countries."
+        )
