@@ -40,7 +40,7 @@ format: setup
 bench: bench-matching
 
 bench-matching: setup
-	$(UV) run liaison bench_matching --people 300000 --roster 30
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench-matching.sqlite3 $(UV) run liaison bench_matching --people 300000 --roster 30
 
 clean:
 	rm -rf .venv .tools node_modules var/static
