@@ -9,7 +9,15 @@ from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 
-from liaison.people.matching import Match, NameRecord, blocking_keys, normalize, rank_candidates
+from liaison.people.matching import (
+    Match,
+    NameRecord,
+    blocking_keys,
+    name_tokens,
+    normalize,
+    phonetic_key,
+    rank_candidates,
+)
 from liaison.people.models import Person, PersonMatchKey
 
 # A roster row never reads more than this many stored people before scoring.
@@ -35,7 +43,16 @@ def name_record(person: Person) -> NameRecord:
 
 
 def search_name_of(person: Person) -> str:
-    return normalize(" ".join((person.given_name, person.family_name, person.native_name)))[:400]
+    """Transliterated names, then each token's sound key between tildes (``~mhmd~``), so a
+    search for "Mohammed" also finds "Muhammad" and "محمد"."""
+    tokens = name_tokens(name_record(person))
+    names = normalize(" ".join((person.given_name, person.family_name, person.native_name)))
+    keys = " ".join(sorted({search_key(t) for t in tokens if phonetic_key(t)}))
+    return f"{names} {keys}"[:400]
+
+
+def search_key(token: str) -> str:
+    return f"~{phonetic_key(token)}~"
 
 
 def person_keys(person: Person) -> set[int]:

@@ -83,10 +83,16 @@ def normalize(text: str) -> str:
     """Lower-case ASCII letters and single spaces, so every script compares alike."""
     if not text:
         return ""
-    text = _ARABIC_ARTICLE.sub("al-", text)
-    text = _WORD_MARKS.sub("", anyascii(text).lower())
-    text = _JOINED_PREFIX.sub(r"\1", text)
-    return _NON_LETTERS.sub(" ", text).strip()
+    if not text.isascii():
+        text = anyascii(_ARABIC_ARTICLE.sub("al-", text))
+    text = _WORD_MARKS.sub("", text.lower())
+    if "-" in text:
+        text = _JOINED_PREFIX.sub(_keep_prefix, text)
+    return " ".join(_NON_LETTERS.split(text)).strip()
+
+
+def _keep_prefix(match: re.Match[str]) -> str:
+    return match.group(1)
 
 
 # Arabic compound names are one name however they are spaced: "Abd al-Rahman", "Abdul Rahman"
@@ -165,15 +171,19 @@ _FOLDS: tuple[tuple[str, str], ...] = (
 _VOWELS = frozenset("aeiouyw")
 
 
-@lru_cache(maxsize=131072)
 def phonetic_key(token: str) -> str:
     """A consonant skeleton that survives transliteration: Mohammed, Muhammad and محمد agree.
 
     Vowels are what romanisations disagree on most (Arabic script does not even write short
-    ones), so they go; doubled letters collapse; digraphs fold to one sound; a leading Arabic
+    ones), so they go; repeated letters collapse; digraphs fold to one sound; a leading Arabic
     article and a final "h" (ta marbuta, "Abdullah"/"Abdulla") are dropped.
     """
-    text = normalize(token).replace(" ", "")
+    return _skeleton(normalize(token).replace(" ", ""))
+
+
+@lru_cache(maxsize=131072)
+def _skeleton(text: str) -> str:
+    """The phonetic key of an already normalised single word."""
     if not text:
         return ""
     if len(text) >= 5 and text[:2] in ("al", "el", "ul") and text[2] not in _VOWELS:
@@ -221,7 +231,7 @@ class _Form:
 
 
 def _form(tokens: tuple[str, ...], split: int | None, *, native: bool) -> _Form:
-    skeletons = tuple(phonetic_key(t) for t in tokens)
+    skeletons = tuple(_skeleton(t) for t in tokens)
     turn = split or 1  # swap given and family blocks; unknown split: rotate one token
     swapped = tokens[turn:] + tokens[:turn]
     skel_swapped = skeletons[turn:] + skeletons[:turn]
@@ -238,8 +248,8 @@ def _form(tokens: tuple[str, ...], split: int | None, *, native: bool) -> _Form:
         skel_joined=" ".join(skeletons),
         skel_swapped=" ".join(skel_swapped),
         skel_ordered=" ".join(sorted(skeletons)),
-        skel_run=phonetic_key("".join(tokens)),
-        skel_run_swapped=phonetic_key("".join(swapped)),
+        skel_run=_skeleton("".join(tokens)),
+        skel_run_swapped=_skeleton("".join(swapped)),
     )
 
 
@@ -270,9 +280,12 @@ def name_tokens(record: NameRecord) -> list[str]:
 # --- blocking ----------------------------------------------------------------------------
 
 
+_MIN_KEY_FOR_DELETIONS = 3
+
+
 def _deletions(key: str) -> list[str]:
     """The key and each way of deleting one character: two keys one edit apart share one."""
-    if len(key) < 3:
+    if len(key) < _MIN_KEY_FOR_DELETIONS:
         return [key]  # deleting from a very short key would match nearly anything
     return [key, *{key[:i] + key[i + 1 :] for i in range(len(key))}]
 
@@ -315,6 +328,8 @@ def _pairs(count: int, split: int | None) -> list[tuple[int, int]]:
 _PHONETIC_WEIGHT = 0.95
 _SKELETON_LETTERS_FOR_FULL_CREDIT = 7
 _TOKEN_PHONETIC = 0.9
+_UNMATCHED_TOKEN_BELOW = 0.5
+_UNMATCHED_TOKEN = -0.15
 _SAME_BIRTH_DATE = 0.1
 _UNKNOWN_BIRTH_DATE = -0.1
 _OTHER_BIRTH_DATE_FACTOR = 0.6
@@ -380,12 +395,14 @@ def _name_evidence(a: _Form, b: _Form) -> tuple[float, float, bool]:
     """
     literal, phonetic, swapped = _compare(a, b)
     phonetic *= _PHONETIC_WEIGHT
-    if phonetic <= literal:
-        return literal, 0.0, swapped
-    letters = min(len(a.skel_run), len(b.skel_run))
-    weight = min(1.0, letters / _SKELETON_LETTERS_FOR_FULL_CREDIT)
-    value = literal + (phonetic - literal) * weight
-    return value, value - literal, swapped
+    value = literal
+    if phonetic > literal:
+        letters = min(len(a.skel_run), len(b.skel_run))
+        value += (phonetic - literal) * min(1.0, letters / _SKELETON_LETTERS_FOR_FULL_CREDIT)
+    gain = value - literal
+    if _weakest_token(a, b) < _UNMATCHED_TOKEN_BELOW:
+        value += _UNMATCHED_TOKEN
+    return value, gain, swapped
 
 
 def _name_similarity(a: NameRecord, b: NameRecord) -> tuple[float, str]:

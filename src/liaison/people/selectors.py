@@ -10,8 +10,8 @@ from liaison.accounts.roles import Role
 from liaison.audit.models import AuditEntryQuerySet
 from liaison.audit.selectors import audit_history
 from liaison.core.access import get_for_user, require_perm
-from liaison.people.indexing import find_matches, name_record
-from liaison.people.matching import Match, normalize
+from liaison.people.indexing import find_matches, name_record, search_key
+from liaison.people.matching import Match, normalize, phonetic_key
 from liaison.people.models import Person, Staff
 
 
@@ -32,9 +32,12 @@ def person_list(
 ) -> QuerySet[Person]:
     require_perm(user, "people.browse")
     people = _scoped_people(user).select_related("nationality", "agency")
-    if search:
-        for token in normalize(search).split():
-            people = people.filter(search_name__contains=token)
+    for token in normalize(search).split():
+        # A part of the name as typed, or a name that sounds the same in any spelling.
+        matches = Q(search_name__contains=token)
+        if phonetic_key(token):
+            matches |= Q(search_name__contains=search_key(token))
+        people = people.filter(matches)
     if nationality:
         people = people.filter(nationality__code=nationality.upper())
     if agency:

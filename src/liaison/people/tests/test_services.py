@@ -216,3 +216,14 @@ def test_a_person_cannot_be_merged_twice_or_with_themselves(users, make_person):
     second.refresh_from_db()
     with pytest.raises(ValidationError):
         services.person_merge(actor=manager, survivor=first, duplicate=second)
+
+
+def test_search_finds_a_name_in_any_spelling_or_script(users, make_person):
+    from liaison.people.selectors import person_list
+
+    make_person("Muhammad", "Alrashid", nationality="JO")
+    make_person("", "", nationality="JO", native_name="محمد الراشد")
+    make_person("Ana", "Quispe")
+    found = person_list(user=users[Role.PROGRAM_MANAGER], search="Mohammed Al-Rashid")
+    assert found.count() == 2
+    assert person_list(user=users[Role.PROGRAM_MANAGER], search="quis").count() == 1
