@@ -62,14 +62,13 @@ _JOINED_PREFIX = re.compile(
 _WORD_MARKS = re.compile(r"['`\u2019\u02bc\u02bb\u00b4]")
 _NON_LETTERS = re.compile(r"[^a-z]+")
 
-# Standalone particles that carry no identity: "Al Rashid" is "Rashid", "van Dijk" is "Dijk".
-
 
 def _words(text: str) -> frozenset[str]:
     """A word list written as text, to keep long lists readable."""
     return frozenset(text.split())
 
 
+# Standalone particles that carry no identity: "Al Rashid" is "Rashid", "van Dijk" is "Dijk".
 PARTICLES = _words(
     """
     al el ul bin bn ibn bint bnt binti banu bani bnw bny beni ould
@@ -92,6 +91,7 @@ def normalize(text: str) -> str:
 
 
 def _keep_prefix(match: re.Match[str]) -> str:
+    """The prefix without its hyphen: "al-rashid" becomes "alrashid"."""
     return match.group(1)
 
 
@@ -109,6 +109,7 @@ _TAIL_ARTICLES = _words("al el ul ad ed ud")
 
 
 def _join_compounds(words: list[str]) -> list[str]:
+    """Join the parts of Arabic compound names into one token each."""
     joined: list[str] = []
     i = 0
     while i < len(words):
@@ -231,6 +232,7 @@ class _Form:
 
 
 def _form(tokens: tuple[str, ...], split: int | None, *, native: bool) -> _Form:
+    """Compute once the strings every comparison of this form needs."""
     skeletons = tuple(_skeleton(t) for t in tokens)
     turn = split or 1  # swap given and family blocks; unknown split: rotate one token
     swapped = tokens[turn:] + tokens[:turn]
@@ -255,6 +257,7 @@ def _form(tokens: tuple[str, ...], split: int | None, *, native: bool) -> _Form:
 
 @lru_cache(maxsize=65536)
 def _forms(record: NameRecord) -> tuple[_Form, ...]:
+    """The record's Latin form (given then family) and native form, when it has them."""
     given = _tokens(record.given_name)
     family = _tokens(record.family_name)
     latin = given + family
@@ -317,6 +320,7 @@ def blocking_keys(record: NameRecord) -> set[str]:
 
 
 def _pairs(count: int, split: int | None) -> list[tuple[int, int]]:
+    """Token positions to pair: given with family when the split is known, else all."""
     if split is None:
         return [(i, j) for i in range(count) for j in range(i + 1, count)]
     return [(i, j) for i in range(split) for j in range(split, count)]
@@ -328,7 +332,7 @@ def _pairs(count: int, split: int | None) -> list[tuple[int, int]]:
 _PHONETIC_WEIGHT = 0.95
 _SKELETON_LETTERS_FOR_FULL_CREDIT = 7
 _TOKEN_PHONETIC = 0.9
-_UNMATCHED_TOKEN_BELOW = 0.5
+_UNMATCHED_TOKEN_BELOW = 0.6
 _UNMATCHED_TOKEN = -0.15
 _SAME_BIRTH_DATE = 0.1
 _UNKNOWN_BIRTH_DATE = -0.1
@@ -339,6 +343,7 @@ _OTHER_NATIONALITY = -0.1
 
 
 def _similarity(a: str, b: str) -> float:
+    """0..1, from the insert/delete edit distance: forgiving of dropped and added letters."""
     return Indel.normalized_similarity(a, b)
 
 
@@ -387,8 +392,16 @@ def _weakest_token(a: _Form, b: _Form) -> float:
     return worst
 
 
-def _name_evidence(a: _Form, b: _Form) -> tuple[float, float, bool]:
-    """How similar two forms are, how much of that is only phonetic, and if order swapped.
+@dataclass(frozen=True, slots=True)
+class _Evidence:
+    value: float
+    phonetic_gain: float
+    swapped: bool
+    unmatched_part: bool
+
+
+def _name_evidence(a: _Form, b: _Form) -> _Evidence:
+    """How similar two forms are, how much of that is only phonetic, and what else to say.
 
     A skeleton says less the shorter it is: "Ojas Bora" and "José Barra" share one, as do
     "Hayah" and "Hu", so phonetic agreement counts in full only for long enough skeletons.
@@ -400,45 +413,51 @@ def _name_evidence(a: _Form, b: _Form) -> tuple[float, float, bool]:
         letters = min(len(a.skel_run), len(b.skel_run))
         value += (phonetic - literal) * min(1.0, letters / _SKELETON_LETTERS_FOR_FULL_CREDIT)
     gain = value - literal
-    if _weakest_token(a, b) < _UNMATCHED_TOKEN_BELOW:
+    unmatched = _weakest_token(a, b) < _UNMATCHED_TOKEN_BELOW
+    if unmatched:
         value += _UNMATCHED_TOKEN
-    return value, gain, swapped
+    return _Evidence(value, gain, swapped, unmatched)
 
 
 def _name_similarity(a: NameRecord, b: NameRecord) -> tuple[float, str]:
     """The best similarity over every pair of name forms, and how to describe it."""
-    best = 0.0
-    reason = "names differ"
+    best: _Evidence | None = None
+    best_native = (False, False)
     for form_a in _forms(a):
         for form_b in _forms(b):
-            value, phonetic_gain, swapped = _name_evidence(form_a, form_b)
-            if value <= best:
-                continue
-            best = value
-            notes = []
-            if phonetic_gain > 0:
-                notes.append("transliteration")
-            if form_a.native != form_b.native:
-                notes.append("native script")
-            elif form_a.native:
-                notes.append("both native script")
-            if swapped:
-                notes.append("name order swapped")
-            reason = "same name" if value >= 1.0 else f"name {round(value * 100)}% similar"
-            if notes:
-                reason += f" ({', '.join(notes)})"
-    return best, reason
+            evidence = _name_evidence(form_a, form_b)
+            if best is None or evidence.value > best.value:
+                best, best_native = evidence, (form_a.native, form_b.native)
+    if best is None:
+        return 0.0, "no comparable name"
+    notes = []
+    if best.phonetic_gain > 0:
+        notes.append("transliteration")
+    if best_native[0] != best_native[1]:
+        notes.append("native script")
+    elif best_native[0]:
+        notes.append("both native script")
+    if best.swapped:
+        notes.append("name order swapped")
+    if best.unmatched_part:
+        notes.append("a name part has no counterpart")
+    value = min(1.0, max(0.0, best.value))
+    reason = "same name" if value >= 1.0 else f"name {round(value * 100)}% similar"
+    if notes:
+        reason += f" ({', '.join(notes)})"
+    return value, reason
 
 
 def score(a: NameRecord, b: NameRecord) -> tuple[float, list[str]]:
     """How likely two records are one person (0..1), with reasons a reviewer can check.
 
     The name decides, birth dates confirm or veto: both known and different means another
-    person however similar the name, since namesakes are common; one unknown costs a little.
+    person however similar the name, since namesakes are common; one unknown costs a little,
+    so that a name alone must be close to be reported.
     """
-    name, name_reason = _name_similarity(a, b)
-    if name <= 0.0:
+    if not _forms(a) or not _forms(b):
         return 0.0, ["no comparable name"]
+    name, name_reason = _name_similarity(a, b)
     reasons = [name_reason]
     value = name
     if a.birth_date and b.birth_date:

@@ -8,6 +8,7 @@ recall. The last line printed is one JSON object.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import statistics
 import time
@@ -96,7 +97,11 @@ class Command(BaseCommand):
 
     def _load_registry(self, labelled: LabelledSet, seed: int) -> dict[int, int]:
         """Store the registry once per (size, seed); returns database id -> labelled id."""
-        marker = f"bench:{len(labelled.people)}:{seed}"
+        # The marker names the data and the matcher's keys: a changed matcher rebuilds.
+        fingerprint = hashlib.sha256(
+            repr([sorted(blocking_keys(p)) for p in labelled.people[:50]]).encode()
+        ).hexdigest()[:12]
+        marker = f"bench:{len(labelled.people)}:{seed}:{fingerprint}"
         first = Person.objects.order_by("pk").first()
         if (
             first is not None
