@@ -24,6 +24,7 @@ from liaison.core.fiscal import FiscalYear
 from liaison.core.locales import faker_locale_for_country
 from liaison.partners.models import Agency, AgencyKind, Country, Region
 from liaison.partners.services import reference_partners_load
+from liaison.people.benchdata import is_native_script, latin_spelling
 from liaison.people.indexing import index_new_people, search_name_of
 from liaison.people.models import Gender, Person, Staff, StaffKind
 
@@ -106,15 +107,14 @@ class _Names:
             self.fakers[locale] = fake
         return self.fakers[locale]
 
-    def person(self, country: str, female: bool) -> tuple[str, str, str]:
+    def person(self, country: str, female: bool, rng: random.Random) -> tuple[str, str, str]:
         fake = self.faker(faker_locale_for_country(country))
         given = fake.first_name_female() if female else fake.first_name_male()
         family = fake.last_name()
         native = f"{given} {family}"
-        latin = anyascii(native)
-        if latin == native:
-            return given, family, ""
-        return anyascii(given).title(), anyascii(family).title(), native
+        if not is_native_script(native):
+            return given, family, ""  # Latin script, diacritics and all
+        return latin_spelling(given, rng), latin_spelling(family, rng), native
 
 
 def _fy_datetime(rng: random.Random, fy: FiscalYear) -> datetime:
@@ -158,7 +158,7 @@ def _people(
     for _ in range(count):
         country = rng.choices(countries, weights=weights)[0]
         female = rng.random() < 0.28
-        given, family, native = names.person(str(country.code), female)
+        given, family, native = names.person(str(country.code), female, rng)
         agency = rng.choice(agencies_by_country[country.pk])
         person = Person(
             given_name=given,

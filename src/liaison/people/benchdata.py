@@ -166,7 +166,7 @@ def _names_from(provider: Any, attrs: Sequence[str], method: str) -> _Names:
     return _Names(tuple(names), tuple(accumulate(counts[n] for n in names)))
 
 
-def _is_native_script(name: str) -> bool:
+def is_native_script(name: str) -> bool:
     """True when the name is not written in Latin letters (diacritics are still Latin)."""
     letters = [ord(c) for c in name if c.isalpha()]
     foreign = sum(c > 0x24F and not 0x1E00 <= c <= 0x1EFF for c in letters)
@@ -191,7 +191,7 @@ def _build_pool(locale: str) -> _Pool:
         "f": _names_from(provider, ("last_names_female", "last_names"), "last_name_female"),
     }
     sample = first["m"].names[:50] + last["m"].names[:50]
-    native = sum(map(_is_native_script, sample)) > len(sample) // 2
+    native = sum(map(is_native_script, sample)) > len(sample) // 2
     if locale.startswith("ar_"):
         male = first["m"]
         names = (*male.names, *_COMMON_ARABIC_GIVEN)
@@ -326,6 +326,21 @@ def _apply_rule(word: str, rules: Sequence[tuple[str, tuple[str, ...]]], rng: ra
 def _recase(text: str) -> str:
     """Title case per word and per hyphenated part, as names are typed: "Al-Rashid"."""
     return " ".join("-".join(p.capitalize() for p in w.split("-")) for w in text.split())
+
+
+def latin_spelling(native: str, rng: random.Random) -> str:
+    """How an official would write a native-script name part in Latin letters.
+
+    Arabic script carries no short vowels, so a plain transliteration reads "Mhmd": the
+    commonest names take their usual spelling, others get plausible vowels.
+    """
+    arabic = any("\u0600" <= ch <= "\u06ff" for ch in native)
+    if not arabic:
+        return romanize(native)
+    known = _ARABIC_ROMANIZATIONS.get(native)
+    if known:
+        return known[0]
+    return " ".join(_vowelize(word, rng) for word in romanize(native).split())
 
 
 def _vowelize(latin: str, rng: random.Random) -> str:
