@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from liaison.accounts.models import TOKEN_PREFIX_LENGTH, ApiToken, User
 from liaison.accounts.roles import Role
-from liaison.audit.services import audit_log, diff, snapshot
+from liaison.audit.services import apply_changes, audit_log, diff, snapshot
 from liaison.core.access import require_perm
 
 USER_FIELDS = ("username", "first_name", "last_name", "email", "role", "region", "is_active")
@@ -45,17 +45,19 @@ def user_update(*, actor: Any, user: User, **changes: Any) -> User:
     require_perm(actor, "accounts.manage_users")
     if user.pk == actor.pk and changes.get("role", user.role) != Role.ADMINISTRATOR:
         raise ValidationError({"role": "You cannot remove your own administrator role."})
-    before = snapshot(user, USER_FIELDS)
-    for field, value in changes.items():
-        if field not in USER_FIELDS:
-            raise ValidationError(f"Unknown user field: {field}")
-        setattr(user, field, value)
-    _validate_scope(user)
-    user.full_clean(exclude=["password"])
-    user.save()
-    changed = diff(before, snapshot(user, USER_FIELDS))
-    if changed:
-        audit_log(actor=actor, action="user.updated", obj=user, changes=changed)
+
+    def validate(changed: User) -> None:
+        _validate_scope(changed)
+        changed.full_clean(exclude=["password"])
+
+    apply_changes(
+        actor=actor,
+        obj=user,
+        changes=changes,
+        fields=USER_FIELDS,
+        action="user.updated",
+        validate=validate,
+    )
     return user
 
 

@@ -89,9 +89,10 @@ def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             return redirect("accounts:user_list")
     return render(
         request,
-        "accounts/user_form.html",
+        "core/form_page.html",
         {
             "form": form,
+            "cancel_url": reverse("accounts:user_list"),
             "title": f"Edit {user.username}" if user else "Add a user",
             "breadcrumbs": [
                 ("Home", reverse("home")),

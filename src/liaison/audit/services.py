@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from liaison.audit.context import current_origin
 from liaison.audit.models import AuditEntry
+
+M = TypeVar("M", bound=models.Model)
 
 # Values never written into the audit trail in clear.
 MASKED = "(hidden)"
@@ -72,3 +75,32 @@ def audit_log(
         ip_address=origin.ip_address,
         channel=origin.channel,
     )
+
+
+def apply_changes(
+    *,
+    actor: Any,
+    obj: M,
+    changes: dict[str, Any],
+    fields: Sequence[str],
+    action: str,
+    validate: Callable[[M], None],
+    masked: Iterable[str] = (),
+) -> dict[str, list[Any]]:
+    """The common end of every ``<entity>_update`` service.
+
+    Refuses unknown fields, sets the (stripped) values, lets ``validate`` check rules and
+    permissions on the changed object, saves, and audits what really changed.
+    """
+    unknown = set(changes) - set(fields)
+    if unknown:
+        raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    before = snapshot(obj, fields)
+    for field, value in changes.items():
+        setattr(obj, field, value.strip() if isinstance(value, str) else value)
+    validate(obj)
+    obj.save()
+    changed = diff(before, snapshot(obj, fields), masked=masked)
+    if changed:
+        audit_log(actor=actor, action=action, obj=obj, changes=changed)
+    return changed

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from liaison.audit.services import audit_log, diff, snapshot
+from liaison.audit.services import apply_changes, audit_log, diff, snapshot
 from liaison.core import reference
 from liaison.core.access import require_perm
 from liaison.partners.models import Agency, AgencyKind, Country, Region
@@ -86,18 +86,15 @@ def agency_create(
 @transaction.atomic
 def agency_update(*, actor: Any, agency: Agency, **changes: Any) -> Agency:
     require_perm(actor, "partners.change_agency", agency)
-    unknown = set(changes) - set(AGENCY_FIELDS)
-    if unknown:
-        raise ValidationError(f"Unknown agency fields: {', '.join(sorted(unknown))}")
     if "country" in changes:
         # Moving an agency is adding it to the new country: the scope must hold there too.
         require_perm(actor, "partners.add_agency", changes["country"])
-    before = snapshot(agency, AGENCY_FIELDS)
-    for field, value in changes.items():
-        setattr(agency, field, value.strip() if isinstance(value, str) else value)
-    _validate_agency(agency)
-    agency.save()
-    changed = diff(before, snapshot(agency, AGENCY_FIELDS))
-    if changed:
-        audit_log(actor=actor, action="agency.updated", obj=agency, changes=changed)
+    apply_changes(
+        actor=actor,
+        obj=agency,
+        changes=changes,
+        fields=AGENCY_FIELDS,
+        action="agency.updated",
+        validate=_validate_agency,
+    )
     return agency

@@ -169,9 +169,10 @@ def agency_create(request: HttpRequest) -> HttpResponse:
             return redirect("partners:agency_detail", pk=agency.pk)
     return render(
         request,
-        "partners/agency_form.html",
+        "core/form_page.html",
         {
             "form": form,
+            "cancel_url": reverse("partners:agency_list"),
             "title": "Add an agency",
             "side_nav": _side_nav(request),
             "breadcrumbs": _crumbs(("Agencies", reverse("partners:agency_list")), ("Add", "")),
@@ -195,9 +196,10 @@ def agency_update(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("partners:agency_detail", pk=pk)
     return render(
         request,
-        "partners/agency_form.html",
+        "core/form_page.html",
         {
             "form": form,
+            "cancel_url": reverse("partners:agency_list"),
             "title": f"Edit {agency.name}",
             "side_nav": _side_nav(request),
             "breadcrumbs": _crumbs(

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from liaison.audit.services import audit_log, diff, snapshot
+from liaison.audit.services import apply_changes, audit_log, diff, snapshot
 from liaison.core.access import require_perm
 from liaison.people.indexing import find_matches, index_person, name_record, search_name_of
 from liaison.people.matching import Match
@@ -106,23 +106,25 @@ def person_update(*, actor: Any, person: Person, **changes: Any) -> Person:
     require_perm(actor, "people.change_person", person)
     if person.is_merged:
         raise ValidationError("This record was merged into another; edit that one instead.")
-    unknown = set(changes) - set(PERSON_FIELDS)
-    if unknown:
-        raise ValidationError(f"Unknown person fields: {', '.join(sorted(unknown))}")
     if set(changes) & set(PERSONAL_DATA_FIELDS):
         require_perm(actor, "people.view_personal_data", person)
-    before = snapshot(person, PERSON_FIELDS)
-    for field, value in _clean_strings(changes).items():
-        setattr(person, field, value)
-    # An attaché may not move a person out of their region.
-    require_perm(actor, "people.change_person", person)
-    _validate_person(person)
-    person.search_name = search_name_of(person)
-    person.save()
-    changed = diff(before, snapshot(person, PERSON_FIELDS), masked=PERSONAL_DATA_FIELDS)
-    if changed:
+
+    def validate(changed: Person) -> None:
+        # An attaché may not move a person out of their region.
+        require_perm(actor, "people.change_person", changed)
+        _validate_person(changed)
+        changed.search_name = search_name_of(changed)
+
+    if apply_changes(
+        actor=actor,
+        obj=person,
+        changes=changes,
+        fields=PERSON_FIELDS,
+        action="person.updated",
+        validate=validate,
+        masked=PERSONAL_DATA_FIELDS,
+    ):
         index_person(person)
-        audit_log(actor=actor, action="person.updated", obj=person, changes=changed)
     return person
 
 
@@ -232,15 +234,12 @@ def staff_create(*, actor: Any, **values: Any) -> Staff:
 @transaction.atomic
 def staff_update(*, actor: Any, staff: Staff, **changes: Any) -> Staff:
     require_perm(actor, "people.change_staff", staff)
-    unknown = set(changes) - set(STAFF_FIELDS)
-    if unknown:
-        raise ValidationError(f"Unknown staff fields: {', '.join(sorted(unknown))}")
-    before = snapshot(staff, STAFF_FIELDS)
-    for field, value in _clean_strings(changes).items():
-        setattr(staff, field, value)
-    _validate_staff(staff)
-    staff.save()
-    changed = diff(before, snapshot(staff, STAFF_FIELDS))
-    if changed:
-        audit_log(actor=actor, action="staff.updated", obj=staff, changes=changed)
+    apply_changes(
+        actor=actor,
+        obj=staff,
+        changes=changes,
+        fields=STAFF_FIELDS,
+        action="staff.updated",
+        validate=_validate_staff,
+    )
     return staff

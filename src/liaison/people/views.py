@@ -328,9 +328,10 @@ def staff_create(request: HttpRequest) -> HttpResponse:
             return redirect("people:staff_detail", pk=staff.pk)
     return render(
         request,
-        "people/staff_form.html",
+        "core/form_page.html",
         {
             "form": form,
+            "cancel_url": reverse("people:staff_list"),
             "title": "Add a staff member",
             "side_nav": _side_nav(request),
             "breadcrumbs": [
@@ -357,9 +358,10 @@ def staff_update(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("people:staff_detail", pk=pk)
     return render(
         request,
-        "people/staff_form.html",
+        "core/form_page.html",
         {
             "form": form,
+            "cancel_url": reverse("people:staff_list"),
             "title": f"Edit {staff}",
             "side_nav": _side_nav(request),
             "breadcrumbs": [
