@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "liaison.audit",
     "liaison.partners",
     "liaison.people",
+    "liaison.catalog",
     "liaison.api",
 ]
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("account/", include("liaison.accounts.urls")),
     path("partners/", include("liaison.partners.urls")),
     path("", include((people_urls, "people"))),
+    path("catalog/", include("liaison.catalog.urls")),
     path("audit/", include("liaison.audit.urls")),
     path("api/v1/", api.urls),
 ]

@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from liaison.api import errors
 from liaison.api.auth import AUTH
+from liaison.catalog.api import router as catalog_router
 from liaison.partners.api import router as partners_router
 from liaison.people.api import router as people_router
 
@@ -22,3 +23,4 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/", partners_router)
 api.add_router("/people", people_router)
+api.add_router("/catalog", catalog_router)

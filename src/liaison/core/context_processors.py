@@ -12,6 +12,7 @@ SECTIONS = [
     ("Partners", "partners:country_list", "partners.browse"),
     ("People", "people:person_list", "people.browse"),
     ("Staff", "people:staff_list", "people.browse_staff"),
+    ("Catalog", "catalog:course_list", "catalog.browse"),
     ("Audit", "audit:search", "audit.search"),
     ("Users", "accounts:user_list", "accounts.manage_users"),
 ]

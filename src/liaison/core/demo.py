@@ -20,6 +20,7 @@ from simple_history.utils import bulk_create_with_history
 from liaison.accounts.models import User
 from liaison.accounts.roles import Role
 from liaison.audit.models import AuditEntry
+from liaison.catalog.services import reference_catalog_load
 from liaison.core.fiscal import FiscalYear
 from liaison.core.locales import faker_locale_for_country
 from liaison.partners.models import Agency, AgencyKind, Country, Region
@@ -264,10 +265,15 @@ def ensure_demo_accounts() -> list[tuple[str, str]]:
     return accounts
 
 
+def reference_load() -> dict[str, int]:
+    """All reference data shipped with Liaison: partners, then the catalog."""
+    return {**reference_partners_load(), **reference_catalog_load()}
+
+
 @transaction.atomic
 def build_demo(*, scale: float = 1.0, seed: int = 2015) -> DemoResult:
     """Build the demo data set once; a second call leaves an existing data set as it is."""
-    reference_partners_load()
+    reference_load()
     if Person.objects.exists():
         return DemoResult(
             False, Person.objects.count(), Agency.objects.count(), Staff.objects.count()

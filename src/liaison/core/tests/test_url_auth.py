@@ -11,6 +11,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from liaison.accounts.roles import Role
 from liaison.accounts.services import api_token_create
+from liaison.catalog.models import Course, FundingSource, Venue
+from liaison.catalog.services import reference_catalog_load
+from liaison.people.models import Staff
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +31,7 @@ PERSONAL_DATA = HQ | {Role.VETTING_OFFICER, Role.IVP_COORDINATOR}
 STAFF_READERS = HQ | {Role.TRAINING_ADVISOR, Role.IVP_COORDINATOR}
 AGENCY_EDITORS = HQ | {Role.ATTACHE}
 ADMIN = {Role.ADMINISTRATOR}
+CATALOG_READERS = ALL - {Role.SITE_HOST}
 
 # url name -> (method, allowed roles, JSON body for API writes)
 PAGES: dict[str, tuple[str, set[Role]]] = {
@@ -55,6 +59,17 @@ PAGES: dict[str, tuple[str, set[Role]]] = {
     "people:staff_create": ("get", HQ),
     "people:staff_update": ("get", HQ),
     "audit:search": ("get", ADMIN),
+    "catalog:course_list": ("get", CATALOG_READERS),
+    "catalog:course_detail": ("get", CATALOG_READERS),
+    "catalog:course_create": ("get", HQ),
+    "catalog:course_update": ("get", HQ),
+    "catalog:venue_list": ("get", CATALOG_READERS),
+    "catalog:venue_detail": ("get", CATALOG_READERS),
+    "catalog:venue_create": ("get", HQ),
+    "catalog:venue_update": ("get", HQ),
+    "catalog:funding_source_list": ("get", CATALOG_READERS),
+    "catalog:funding_source_create": ("get", HQ),
+    "catalog:funding_source_update": ("get", HQ),
 }
 API: dict[str, tuple[str, set[Role], dict[str, Any] | None]] = {
     "api-v1:list_regions": ("get", PARTNER_READERS, None),
@@ -79,6 +94,29 @@ API: dict[str, tuple[str, set[Role], dict[str, Any] | None]] = {
     "api-v1:get_personal_data": ("get", PERSONAL_DATA, None),
     "api-v1:possible_duplicates": ("get", PEOPLE_READERS, None),
     "api-v1:merge_person": ("post", HQ, {"duplicate_id": 0}),
+    "api-v1:list_courses": ("get", CATALOG_READERS, None),
+    "api-v1:get_course": ("get", CATALOG_READERS, None),
+    "api-v1:create_course": (
+        "post",
+        HQ,
+        {"code": "NEW-101", "title": "New", "area": "ILEA", "length_days": 5},
+    ),
+    "api-v1:update_course": ("patch", HQ, {"pass_mark": 75}),
+    "api-v1:list_venues": ("get", CATALOG_READERS, None),
+    "api-v1:get_venue": ("get", CATALOG_READERS, None),
+    "api-v1:create_venue": (
+        "post",
+        HQ,
+        {
+            "code": "V-1",
+            "name": "Lima site",
+            "kind": "foreign_site",
+            "city": "Lima",
+            "country": "PE",
+        },
+    ),
+    "api-v1:update_venue": ("patch", HQ, {"capacity": 25}),
+    "api-v1:list_funding_sources": ("get", CATALOG_READERS, None),
 }
 # Reachable without signing in, on purpose.
 PUBLIC = {"healthz", "api-v1:openapi-json", "api-v1:openapi-view", "api-v1:api-root"}
@@ -110,15 +148,17 @@ def records(make_person, make_agency, users):
     agency = make_agency("PE")
     person = make_person("Ana", "Quispe", birth_date=date(1980, 5, 1), agency=agency)
     other = make_person("Anna", "Quispe", birth_date=date(1980, 5, 1))
-    from liaison.people.models import Staff
-
     staff = Staff.objects.create(kind="instructor", given_name="Norm", family_name="Roy")
+    reference_catalog_load()
     return {
         "agency": agency,
         "person": person,
         "other": other,
         "staff": staff,
         "user": users[Role.SPONSOR],
+        "course": Course.objects.get(code="LBI-101"),
+        "venue": Venue.objects.get(code="ILEA-SAL"),
+        "funding": FundingSource.objects.get(code="INL"),
     }
 
 
@@ -139,6 +179,12 @@ def _page_url(name: str, records: dict[str, Any]) -> str:
         kwargs = {"code": "PE"}
     elif name == "accounts:user_update":
         kwargs = {"pk": records["user"].pk}
+    elif name in {"catalog:course_detail", "catalog:course_update"}:
+        kwargs = {"pk": records["course"].pk}
+    elif name in {"catalog:venue_detail", "catalog:venue_update"}:
+        kwargs = {"pk": records["venue"].pk}
+    elif name == "catalog:funding_source_update":
+        kwargs = {"pk": records["funding"].pk}
     return reverse(name, kwargs=kwargs)
 
 
@@ -156,6 +202,10 @@ def _api_url(name: str, records: dict[str, Any]) -> str:
         kwargs = {"agency_id": records["agency"].pk}
     elif name == "api-v1:get_country":
         kwargs = {"code": "PE"}
+    elif name in {"api-v1:get_course", "api-v1:update_course"}:
+        kwargs = {"course_id": records["course"].pk}
+    elif name in {"api-v1:get_venue", "api-v1:update_venue"}:
+        kwargs = {"venue_id": records["venue"].pk}
     return reverse(name, kwargs=kwargs)
 
 

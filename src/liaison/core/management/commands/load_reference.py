@@ -4,14 +4,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from liaison.partners.services import reference_partners_load
+from liaison.core.demo import reference_load
 
 
 class Command(BaseCommand):
-    help = "Load the reference data shipped with Liaison (regions, countries); safe to repeat."
+    help = "Load the reference data shipped with Liaison; safe to repeat."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        counts = reference_partners_load()
+        counts = reference_load()
         self.stdout.write(
-            f"Reference data: {counts['regions']} regions, {counts['countries']} countries."
+            "Reference data: " + ", ".join(f"{n} {what}" for what, n in counts.items())
         )

@@ -1,0 +1,280 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.forms import ModelForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from liaison.catalog import selectors, services
+from liaison.catalog.forms import CourseForm, FundingSourceForm, VenueForm
+from liaison.catalog.models import Environment, Level, ProgramArea, VenueKind
+from liaison.core.access import require_perm
+from liaison.core.forms import add_service_errors
+from liaison.core.listing import csv_response, render_list
+
+
+def _side_nav(request: HttpRequest) -> list[dict[str, object]]:
+    items = [
+        ("Courses", reverse("catalog:course_list")),
+        ("Venues", reverse("catalog:venue_list")),
+        ("Funding sources", reverse("catalog:funding_source_list")),
+    ]
+    return [
+        {"label": label, "url": url, "current": request.path.startswith(url)}
+        for label, url in items
+    ]
+
+
+def _crumbs(*trail: tuple[str, str]) -> list[tuple[str, str]]:
+    return [("Home", reverse("home")), ("Catalog", reverse("catalog:course_list")), *trail]
+
+
+@require_GET
+def course_list(request: HttpRequest) -> HttpResponse:
+    filters = {
+        "search": request.GET.get("q", "").strip(),
+        "area": request.GET.get("area", ""),
+        "environment": request.GET.get("environment", ""),
+        "level": request.GET.get("level", ""),
+    }
+    courses = selectors.course_list(user=request.user, **filters)
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            "courses.csv",
+            [
+                "code",
+                "title",
+                "area",
+                "environment",
+                "level",
+                "days",
+                "pass mark",
+                "co-delivered with",
+                "active",
+            ],
+            courses,
+            lambda c: [
+                c.code,
+                c.title,
+                c.area.code,
+                c.environment,
+                c.level,
+                c.length_days,
+                c.pass_mark,
+                c.co_delivered_with,
+                c.active,
+            ],
+        )
+    return render_list(
+        request,
+        "catalog/course_list.html",
+        "catalog/_course_results.html",
+        courses,
+        {
+            **filters,
+            "q": filters["search"],
+            "areas": ProgramArea.objects.all(),
+            "environments": Environment.choices,
+            "levels": Level.choices,
+            "can_change": request.user.has_perm("catalog.change"),
+            "side_nav": _side_nav(request),
+            "breadcrumbs": _crumbs(("Courses", "")),
+        },
+    )
+
+
+@require_GET
+def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    course = selectors.course_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "catalog/course_detail.html",
+        {
+            "course": course,
+            "history": selectors.catalog_history(obj=course)[:50],
+            "can_change": request.user.has_perm("catalog.change"),
+            "side_nav": _side_nav(request),
+            "breadcrumbs": _crumbs(("Courses", reverse("catalog:course_list")), (course.code, "")),
+        },
+    )
+
+
+def _edit(
+    request: HttpRequest,
+    *,
+    form: ModelForm,
+    save: Callable[[dict[str, Any]], Any],
+    title: str,
+    cancel_url: str,
+    done: Callable[[Any], str],
+    crumbs: list[tuple[str, str]],
+) -> HttpResponse:
+    """The shared create/edit page: the form parses, the service decides."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = save(form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"“{obj}” saved.")
+            return redirect(done(obj))
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": title,
+            "cancel_url": cancel_url,
+            "side_nav": _side_nav(request),
+            "breadcrumbs": crumbs,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def course_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    require_perm(request.user, "catalog.change")
+    course = selectors.course_get(user=request.user, pk=pk, perm="catalog.change") if pk else None
+
+    @transaction.atomic
+    def save(data: dict[str, Any]) -> Any:
+        instructors = data.pop("qualified_instructors")
+        if course is None:
+            saved = services.course_create(actor=request.user, **data)
+        else:
+            fresh = selectors.course_get(user=request.user, pk=course.pk, perm="catalog.change")
+            saved = services.course_update(actor=request.user, course=fresh, **data)
+        return services.course_set_qualified_instructors(
+            actor=request.user, course=saved, instructors=instructors
+        )
+
+    return _edit(
+        request,
+        form=CourseForm(request.POST or None, instance=course),
+        save=save,
+        title=f"Edit {course.code}" if course else "Add a course",
+        cancel_url=reverse("catalog:course_list"),
+        done=lambda c: reverse("catalog:course_detail", args=[c.pk]),
+        crumbs=_crumbs(
+            ("Courses", reverse("catalog:course_list")), ("Edit" if course else "Add", "")
+        ),
+    )
+
+
+@require_GET
+def venue_list(request: HttpRequest) -> HttpResponse:
+    filters = {
+        "search": request.GET.get("q", "").strip(),
+        "kind": request.GET.get("kind", ""),
+        "country": request.GET.get("country", "").strip(),
+    }
+    venues = selectors.venue_list(user=request.user, **filters)
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            "venues.csv",
+            ["code", "name", "kind", "city", "country", "capacity"],
+            venues,
+            lambda v: [v.code, v.name, v.get_kind_display(), v.city, v.country.name, v.capacity],
+        )
+    return render_list(
+        request,
+        "catalog/venue_list.html",
+        "catalog/_venue_results.html",
+        venues,
+        {
+            **filters,
+            "q": filters["search"],
+            "kinds": VenueKind.choices,
+            "can_change": request.user.has_perm("catalog.change"),
+            "side_nav": _side_nav(request),
+            "breadcrumbs": _crumbs(("Venues", "")),
+        },
+    )
+
+
+@require_GET
+def venue_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    venue = selectors.venue_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "catalog/venue_detail.html",
+        {
+            "venue": venue,
+            "history": selectors.catalog_history(obj=venue)[:50],
+            "can_change": request.user.has_perm("catalog.change"),
+            "side_nav": _side_nav(request),
+            "breadcrumbs": _crumbs(("Venues", reverse("catalog:venue_list")), (venue.name, "")),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def venue_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    require_perm(request.user, "catalog.change")
+    venue = selectors.venue_get(user=request.user, pk=pk, perm="catalog.change") if pk else None
+
+    def save(data: dict[str, Any]) -> Any:
+        if venue is None:
+            return services.venue_create(actor=request.user, **data)
+        fresh = selectors.venue_get(user=request.user, pk=venue.pk, perm="catalog.change")
+        return services.venue_update(actor=request.user, venue=fresh, **data)
+
+    return _edit(
+        request,
+        form=VenueForm(request.POST or None, instance=venue),
+        save=save,
+        title=f"Edit {venue.name}" if venue else "Add a venue",
+        cancel_url=reverse("catalog:venue_list"),
+        done=lambda v: reverse("catalog:venue_detail", args=[v.pk]),
+        crumbs=_crumbs(("Venues", reverse("catalog:venue_list")), ("Edit" if venue else "Add", "")),
+    )
+
+
+@require_GET
+def funding_source_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "catalog/funding_source_list.html",
+        {
+            "sources": selectors.funding_source_list(user=request.user),
+            "can_change": request.user.has_perm("catalog.change"),
+            "side_nav": _side_nav(request),
+            "breadcrumbs": _crumbs(("Funding sources", "")),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def funding_source_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    require_perm(request.user, "catalog.change")
+    source = (
+        selectors.funding_source_get(user=request.user, pk=pk, perm="catalog.change")
+        if pk
+        else None
+    )
+
+    def save(data: dict[str, Any]) -> Any:
+        if source is None:
+            return services.funding_source_create(actor=request.user, **data)
+        fresh = selectors.funding_source_get(user=request.user, pk=source.pk, perm="catalog.change")
+        return services.funding_source_update(actor=request.user, source=fresh, **data)
+
+    return _edit(
+        request,
+        form=FundingSourceForm(request.POST or None, instance=source),
+        save=save,
+        title=f"Edit {source.code}" if source else "Add a funding source",
+        cancel_url=reverse("catalog:funding_source_list"),
+        done=lambda s: reverse("catalog:funding_source_list"),
+        crumbs=_crumbs(
+            ("Funding sources", reverse("catalog:funding_source_list")),
+            ("Edit" if source else "Add", ""),
+        ),
+    )
