@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "liaison.partners",
     "liaison.people",
     "liaison.catalog",
+    "liaison.vetting",
     "liaison.api",
 ]
 

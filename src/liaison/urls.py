@@ -12,6 +12,7 @@ urlpatterns = [
     path("partners/", include("liaison.partners.urls")),
     path("", include((people_urls, "people"))),
     path("catalog/", include("liaison.catalog.urls")),
+    path("vetting/", include("liaison.vetting.urls")),
     path("audit/", include("liaison.audit.urls")),
     path("api/v1/", api.urls),
 ]

@@ -9,6 +9,7 @@ from liaison.api.auth import AUTH
 from liaison.catalog.api import router as catalog_router
 from liaison.partners.api import router as partners_router
 from liaison.people.api import router as people_router
+from liaison.vetting.api import router as vetting_router
 
 api = NinjaAPI(
     title="Liaison API",
@@ -24,3 +25,4 @@ errors.install(api)
 api.add_router("/", partners_router)
 api.add_router("/people", people_router)
 api.add_router("/catalog", catalog_router)
+api.add_router("/vetting", vetting_router)

@@ -13,6 +13,7 @@ SECTIONS = [
     ("People", "people:person_list", "people.browse"),
     ("Staff", "people:staff_list", "people.browse_staff"),
     ("Catalog", "catalog:course_list", "catalog.browse"),
+    ("Vetting", "vetting:record_list", "vetting.browse"),
     ("Audit", "audit:search", "audit.search"),
     ("Users", "accounts:user_list", "accounts.manage_users"),
 ]

@@ -165,6 +165,12 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_change": not person.is_merged
             and request.user.has_perm("people.change_person", person),
             "can_merge": request.user.has_perm("people.merge_person", person),
+            "vetting_records": list(person.vetting_records.all())
+            if request.user.has_perm("vetting.browse")
+            else None,
+            "can_submit_vetting": not person.is_merged
+            and request.user.has_perm("vetting.submit", person)
+            and not person.vetting_records.filter(status__in=["submitted", "approved"]).exists(),
             "can_see_personal_data": request.user.has_perm("people.view_personal_data", person),
             "side_nav": _side_nav(request),
             "breadcrumbs": _crumbs(

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Router
+from ninja.pagination import PageNumberPagination, paginate
+
+from liaison.api.auth import actor
+from liaison.people.selectors import person_get
+from liaison.vetting import selectors, services
+from liaison.vetting.models import VettingStatus
+from liaison.vetting.schemas import DecisionIn, SubmitIn, VettingOut
+
+router = Router(tags=["vetting"])
+
+
+@router.get("", response=list[VettingOut])
+@paginate(PageNumberPagination, page_size=50)
+def list_vetting(request: HttpRequest, status: str = "", q: str = "", purpose: str = "") -> Any:
+    return selectors.vetting_list(user=actor(request), status=status, search=q, purpose=purpose)
+
+
+@router.get("/expiring", response=list[VettingOut])
+@paginate(PageNumberPagination, page_size=50)
+def list_expiring(request: HttpRequest, days: int = selectors.EXPIRY_WINDOW_DAYS) -> Any:
+    return selectors.vetting_expiring(user=actor(request), days=days)
+
+
+@router.get("/{int:record_id}", response=VettingOut)
+def get_vetting(request: HttpRequest, record_id: int) -> Any:
+    return selectors.vetting_get(user=actor(request), pk=record_id)
+
+
+@router.post("/submit", response=VettingOut)
+def submit_vetting(request: HttpRequest, payload: SubmitIn) -> Any:
+    user = actor(request)
+    person = person_get(user=user, pk=payload.person_id)
+    return services.vetting_submit(actor=user, person=person, purpose=payload.purpose)
+
+
+@router.post("/{int:record_id}/decision", response=VettingOut)
+def decide_vetting(request: HttpRequest, record_id: int, payload: DecisionIn) -> Any:
+    user = actor(request)
+    record = selectors.vetting_get(user=user, pk=record_id, perm="vetting.decide")
+    if payload.decision == VettingStatus.APPROVED:
+        if payload.valid_until is None:
+            raise ValidationError({"valid_until": "An approval needs the last day it covers."})
+        return services.vetting_approve(
+            actor=user, record=record, valid_until=payload.valid_until, reference=payload.reference
+        )
+    if payload.decision == VettingStatus.DENIED:
+        return services.vetting_deny(
+            actor=user, record=record, reason=payload.notes, reference=payload.reference
+        )
+    if payload.decision == VettingStatus.SUSPENDED:
+        return services.vetting_suspend(actor=user, record=record, reason=payload.notes)
+    raise ValidationError({"decision": "Use approved, denied or suspended."})

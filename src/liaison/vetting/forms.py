@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from django import forms
+
+from liaison.core.forms import UswdsFormMixin
+
+
+class DecisionForm(UswdsFormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approved", "Approve"), ("denied", "Deny"), ("suspended", "Suspend")],
+        widget=forms.Select,
+    )
+    valid_until = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Required to approve: the last day the approval covers.",
+    )
+    reference = forms.CharField(required=False, max_length=60, label="Case number")
+    notes = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="Required to suspend."
+    )
+
+
+class ResultsUploadForm(UswdsFormMixin, forms.Form):
+    file = forms.FileField(
+        label="Results file (CSV or XLSX)",
+        help_text="Columns: record_id, decision (approved / denied / suspended), valid_until, "
+        "reference, notes. The pending-names export has the record_id column.",
+    )

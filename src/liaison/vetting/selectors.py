@@ -1,0 +1,81 @@
+"""Reads of vetting records, scoped to the user."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from liaison.accounts.roles import Role
+from liaison.audit.models import AuditEntryQuerySet
+from liaison.audit.selectors import audit_history
+from liaison.core.access import get_for_user, require_perm
+from liaison.people.matching import normalize
+from liaison.vetting.models import VettingRecord, VettingStatus
+
+EXPIRY_WINDOW_DAYS = 60
+
+
+def _scoped(user: Any) -> QuerySet[VettingRecord]:
+    records = VettingRecord.objects.select_related("person", "person__nationality")
+    if user.role == Role.ATTACHE:
+        records = records.filter(person__nationality__region_id=user.region_id)
+    return records
+
+
+def vetting_list(
+    *, user: Any, status: str = "", search: str = "", purpose: str = ""
+) -> QuerySet[VettingRecord]:
+    require_perm(user, "vetting.browse")
+    records = _scoped(user)
+    today = timezone.localdate()
+    if status == VettingStatus.EXPIRED:
+        records = records.filter(status=VettingStatus.APPROVED, valid_until__lt=today)
+    elif status == VettingStatus.APPROVED:
+        records = records.filter(status=VettingStatus.APPROVED, valid_until__gte=today)
+    elif status:
+        records = records.filter(status=status)
+    if purpose:
+        records = records.filter(purpose=purpose)
+    for token in normalize(search).split():
+        records = records.filter(person__search_name__contains=token)
+    return records.order_by("person__family_name", "person__given_name", "pk")
+
+
+def vetting_expiring(*, user: Any, days: int = EXPIRY_WINDOW_DAYS) -> QuerySet[VettingRecord]:
+    """Approvals that run out within ``days``: renew them before they block anyone."""
+    require_perm(user, "vetting.browse")
+    today = timezone.localdate()
+    return (
+        _scoped(user)
+        .filter(
+            status=VettingStatus.APPROVED,
+            valid_until__gte=today,
+            valid_until__lte=today + timedelta(days=days),
+        )
+        .order_by("valid_until", "pk")
+    )
+
+
+def vetting_get(*, user: Any, pk: int, perm: str = "vetting.view_record") -> VettingRecord:
+    return get_for_user(_scoped(user), user, perm, pk=pk)
+
+
+def vetting_history(*, record: VettingRecord) -> AuditEntryQuerySet:
+    return audit_history(object_type="vetting.vettingrecord", object_ids=[str(record.pk)])
+
+
+def vetting_counts(*, user: Any) -> dict[str, int]:
+    records = _scoped(user)
+    today = timezone.localdate()
+    return {
+        "submitted": records.filter(status=VettingStatus.SUBMITTED).count(),
+        "expiring": records.filter(
+            status=VettingStatus.APPROVED,
+            valid_until__gte=today,
+            valid_until__lte=today + timedelta(days=EXPIRY_WINDOW_DAYS),
+        ).count(),
+        "expired": records.filter(status=VettingStatus.APPROVED, valid_until__lt=today).count(),
+    }

@@ -1,0 +1,292 @@
+"""Vetting transitions (one function each, audited), the gate, and the bulk file exchange."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, BinaryIO
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from liaison.audit.services import audit_log
+from liaison.core.access import require_perm
+from liaison.core.tabular import CellError, SheetError, parse_date, read_sheet
+from liaison.people.models import Person
+from liaison.vetting.models import TRANSITIONS, Purpose, VettingRecord, VettingStatus
+
+
+def vetting_record_for(person: Person, purpose: str = Purpose.LEAHY) -> VettingRecord:
+    record, _ = VettingRecord.objects.get_or_create(person=person, purpose=purpose)
+    return record
+
+
+def vetting_gate_refusal(
+    person: Person, last_day: date, purpose: str = Purpose.LEAHY
+) -> str | None:
+    """Why ``person`` may not be confirmed for an event ending ``last_day``, or None.
+
+    The hard rule: an approval valid through the event's last day.
+    """
+    record = VettingRecord.objects.filter(person=person, purpose=purpose).first()
+    label = Purpose(purpose).label
+    if record is None or record.status == VettingStatus.NOT_SUBMITTED:
+        return f"{person} has no {label.lower()}: it was never submitted."
+    if record.status != VettingStatus.APPROVED:
+        return f"{person}'s {label.lower()} is {record.get_status_display().lower()}, not approved."
+    if not record.is_valid_through(last_day):
+        return (
+            f"{person}'s {label.lower()} approval ends on {record.valid_until:%Y-%m-%d}, "
+            f"before the last day, {last_day:%Y-%m-%d}."
+        )
+    return None
+
+
+def _move(
+    record: VettingRecord, to: str, *, actor: Any, action: str, **fields: Any
+) -> VettingRecord:
+    if to not in TRANSITIONS.get(record.status, set()):
+        raise ValidationError(
+            f"A vetting record that is {record.get_status_display().lower()} cannot become "
+            f"{VettingStatus(to).label.lower()}."
+        )
+    before = record.status
+    record.status = to
+    for name, value in fields.items():
+        setattr(record, name, value)
+    record.full_clean()
+    record.save()
+    changes: dict[str, list[str | None]] = {"status": [before, to]}
+    changes.update(
+        {k: [None, str(v)] for k, v in fields.items() if k in ("valid_until", "reference")}
+    )
+    audit_log(actor=actor, action=action, obj=record, changes=changes)
+    return record
+
+
+@transaction.atomic
+def vetting_submit(*, actor: Any, person: Person, purpose: str = Purpose.LEAHY) -> VettingRecord:
+    record = vetting_record_for(person, purpose)
+    require_perm(actor, "vetting.submit", record)
+    return _move(
+        record,
+        VettingStatus.SUBMITTED,
+        actor=actor,
+        action="vetting.submitted",
+        submitted_at=timezone.now(),
+        valid_until=None,
+    )
+
+
+@transaction.atomic
+def vetting_approve(
+    *, actor: Any, record: VettingRecord, valid_until: date, reference: str = ""
+) -> VettingRecord:
+    require_perm(actor, "vetting.decide", record)
+    if valid_until < timezone.localdate():
+        raise ValidationError({"valid_until": "An approval must be valid until a future date."})
+    return _move(
+        record,
+        VettingStatus.APPROVED,
+        actor=actor,
+        action="vetting.approved",
+        valid_until=valid_until,
+        reference=reference or record.reference,
+        decided_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def vetting_deny(
+    *, actor: Any, record: VettingRecord, reason: str = "", reference: str = ""
+) -> VettingRecord:
+    require_perm(actor, "vetting.decide", record)
+    return _move(
+        record,
+        VettingStatus.DENIED,
+        actor=actor,
+        action="vetting.denied",
+        valid_until=None,
+        notes=reason or record.notes,
+        reference=reference or record.reference,
+        decided_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def vetting_suspend(*, actor: Any, record: VettingRecord, reason: str) -> VettingRecord:
+    require_perm(actor, "vetting.decide", record)
+    if not reason.strip():
+        raise ValidationError({"notes": "Say why the approval is suspended."})
+    return _move(
+        record,
+        VettingStatus.SUSPENDED,
+        actor=actor,
+        action="vetting.suspended",
+        notes=reason,
+        decided_at=timezone.now(),
+    )
+
+
+# --- the bulk exchange with the vetting office -------------------------------------------
+
+EXPORT_HEADER = [
+    "record_id",
+    "purpose",
+    "family_name",
+    "given_name",
+    "native_name",
+    "birth_date",
+    "nationality",
+    "passport_number",
+    "agency",
+    "position",
+    "submitted",
+]
+RESULT_COLUMNS = ("record_id", "decision", "valid_until", "reference", "notes")
+DECISIONS = {
+    "approved": VettingStatus.APPROVED,
+    "denied": VettingStatus.DENIED,
+    "suspended": VettingStatus.SUSPENDED,
+}
+
+
+def vetting_pending_export(*, actor: Any) -> list[list[Any]]:
+    """Every submitted record, with what the vetting office needs; the read is logged."""
+    require_perm(actor, "vetting.exchange_files")
+    records = (
+        VettingRecord.objects.filter(status=VettingStatus.SUBMITTED)
+        .select_related("person", "person__nationality", "person__agency")
+        .order_by("submitted_at", "pk")
+    )
+    rows = []
+    for record in records:
+        person = record.person
+        rows.append(
+            [
+                record.pk,
+                record.purpose,
+                person.family_name,
+                person.given_name,
+                person.native_name,
+                person.birth_date.isoformat() if person.birth_date else "",
+                str(person.nationality.code) if person.nationality else "",
+                person.passport_number or "",
+                person.agency.name if person.agency else "",
+                person.position,
+                record.submitted_at.date().isoformat() if record.submitted_at else "",
+            ]
+        )
+    audit_log(
+        actor=actor,
+        action="vetting.pending_exported",
+        obj=actor,
+        changes={"records": [None, str(len(rows))]},
+    )
+    return rows
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    row: int
+    record: VettingRecord
+    decision: str
+    valid_until: date | None
+    reference: str
+    notes: str
+
+
+@dataclass(frozen=True)
+class ResultPreview:
+    rows: list[ResultRow]
+    errors: list[CellError]
+
+    @property
+    def can_apply(self) -> bool:
+        return bool(self.rows) and not self.errors
+
+
+def vetting_results_preview(*, actor: Any, upload: BinaryIO, filename: str) -> ResultPreview:
+    """Check a results file row by row; nothing is written."""
+    require_perm(actor, "vetting.exchange_files")
+    try:
+        sheet = read_sheet(upload, filename, required=("record_id", "decision"))
+    except SheetError as error:
+        return ResultPreview(rows=[], errors=[CellError(1, "(file)", str(error))])
+    ids = [r.get("record_id", "") for _, r in sheet.rows]
+    records = {
+        str(r.pk): r
+        for r in VettingRecord.objects.select_related("person").filter(
+            pk__in=[i for i in ids if i.isdigit()]
+        )
+    }
+    rows, errors, seen = [], [], set()
+    for number, values in sheet.rows:
+        record = records.get(values.get("record_id", ""))
+        if record is None:
+            errors.append(CellError(number, "record_id", "No vetting record has this number."))
+            continue
+        if record.pk in seen:
+            errors.append(CellError(number, "record_id", "This record appears twice in the file."))
+            continue
+        seen.add(record.pk)
+        decision = DECISIONS.get(values.get("decision", "").strip().lower())
+        if decision is None:
+            errors.append(CellError(number, "decision", "Write approved, denied or suspended."))
+            continue
+        if decision not in TRANSITIONS.get(record.status, set()):
+            errors.append(
+                CellError(
+                    number,
+                    "decision",
+                    f"The record is {record.get_status_display().lower()}; "
+                    f"it cannot become {decision}.",
+                )
+            )
+            continue
+        valid_until = None
+        if decision == VettingStatus.APPROVED:
+            try:
+                valid_until = parse_date(values.get("valid_until", ""))
+            except ValueError as error:
+                errors.append(
+                    CellError(number, "valid_until", f"An approval needs its end date. {error}")
+                )
+                continue
+            if valid_until < timezone.localdate():
+                errors.append(CellError(number, "valid_until", "The approval has already ended."))
+                continue
+        if decision == VettingStatus.SUSPENDED and not values.get("notes", "").strip():
+            errors.append(CellError(number, "notes", "Say why the approval is suspended."))
+            continue
+        rows.append(
+            ResultRow(
+                number,
+                record,
+                decision,
+                valid_until,
+                values.get("reference", ""),
+                values.get("notes", ""),
+            )
+        )
+    return ResultPreview(rows=rows, errors=errors)
+
+
+@transaction.atomic
+def vetting_results_apply(*, actor: Any, upload: BinaryIO, filename: str) -> int:
+    """Apply a results file: every row, or none if any row is wrong."""
+    preview = vetting_results_preview(actor=actor, upload=upload, filename=filename)
+    if not preview.can_apply:
+        raise ValidationError([str(e) for e in preview.errors] or ["The file has no rows."])
+    for row in preview.rows:
+        if row.decision == VettingStatus.APPROVED:
+            assert row.valid_until is not None
+            vetting_approve(
+                actor=actor, record=row.record, valid_until=row.valid_until, reference=row.reference
+            )
+        elif row.decision == VettingStatus.DENIED:
+            vetting_deny(actor=actor, record=row.record, reason=row.notes, reference=row.reference)
+        else:
+            vetting_suspend(actor=actor, record=row.record, reason=row.notes)
+    return len(preview.rows)
