@@ -1,14 +1,10 @@
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -16,8 +12,8 @@ from liaison.catalog import selectors, services
 from liaison.catalog.forms import CourseForm, FundingSourceForm, VenueForm
 from liaison.catalog.models import Environment, Level, ProgramArea, VenueKind
 from liaison.core.access import require_perm
-from liaison.core.forms import add_service_errors
 from liaison.core.listing import csv_response, render_list
+from liaison.core.views import form_page
 
 
 def _side_nav(request: HttpRequest) -> list[dict[str, object]]:
@@ -106,38 +102,6 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _edit(
-    request: HttpRequest,
-    *,
-    form: ModelForm,
-    save: Callable[[dict[str, Any]], Any],
-    title: str,
-    cancel_url: str,
-    done: Callable[[Any], str],
-    crumbs: list[tuple[str, str]],
-) -> HttpResponse:
-    """The shared create/edit page: the form parses, the service decides."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            obj = save(form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"“{obj}” saved.")
-            return redirect(done(obj))
-    return render(
-        request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": title,
-            "cancel_url": cancel_url,
-            "side_nav": _side_nav(request),
-            "breadcrumbs": crumbs,
-        },
-    )
-
-
 @require_http_methods(["GET", "POST"])
 def course_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     require_perm(request.user, "catalog.change")
@@ -155,14 +119,15 @@ def course_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             actor=request.user, course=saved, instructors=instructors
         )
 
-    return _edit(
+    return form_page(
         request,
         form=CourseForm(request.POST or None, instance=course),
         save=save,
+        side_nav=_side_nav(request),
         title=f"Edit {course.code}" if course else "Add a course",
         cancel_url=reverse("catalog:course_list"),
         done=lambda c: reverse("catalog:course_detail", args=[c.pk]),
-        crumbs=_crumbs(
+        breadcrumbs=_crumbs(
             ("Courses", reverse("catalog:course_list")), ("Edit" if course else "Add", "")
         ),
     )
@@ -226,14 +191,17 @@ def venue_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         fresh = selectors.venue_get(user=request.user, pk=venue.pk, perm="catalog.change")
         return services.venue_update(actor=request.user, venue=fresh, **data)
 
-    return _edit(
+    return form_page(
         request,
         form=VenueForm(request.POST or None, instance=venue),
         save=save,
+        side_nav=_side_nav(request),
         title=f"Edit {venue.name}" if venue else "Add a venue",
         cancel_url=reverse("catalog:venue_list"),
         done=lambda v: reverse("catalog:venue_detail", args=[v.pk]),
-        crumbs=_crumbs(("Venues", reverse("catalog:venue_list")), ("Edit" if venue else "Add", "")),
+        breadcrumbs=_crumbs(
+            ("Venues", reverse("catalog:venue_list")), ("Edit" if venue else "Add", "")
+        ),
     )
 
 
@@ -266,14 +234,15 @@ def funding_source_edit(request: HttpRequest, pk: int | None = None) -> HttpResp
         fresh = selectors.funding_source_get(user=request.user, pk=source.pk, perm="catalog.change")
         return services.funding_source_update(actor=request.user, source=fresh, **data)
 
-    return _edit(
+    return form_page(
         request,
         form=FundingSourceForm(request.POST or None, instance=source),
         save=save,
+        side_nav=_side_nav(request),
         title=f"Edit {source.code}" if source else "Add a funding source",
         cancel_url=reverse("catalog:funding_source_list"),
         done=lambda s: reverse("catalog:funding_source_list"),
-        crumbs=_crumbs(
+        breadcrumbs=_crumbs(
             ("Funding sources", reverse("catalog:funding_source_list")),
             ("Edit" if source else "Add", ""),
         ),

@@ -1,15 +1,15 @@
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from liaison.core.access import require_perm
-from liaison.core.forms import add_service_errors
 from liaison.core.listing import csv_response, render_list
+from liaison.core.views import form_page
 from liaison.partners import selectors, services
 from liaison.partners.forms import AgencyForm
 from liaison.partners.models import AgencyKind, Region
@@ -158,54 +158,38 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def agency_create(request: HttpRequest) -> HttpResponse:
     require_perm(request.user, "partners.add_agency")
-    form = AgencyForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            agency = services.agency_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Agency “{agency.name}” added.")
-            return redirect("partners:agency_detail", pk=agency.pk)
-    return render(
+    return form_page(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "cancel_url": reverse("partners:agency_list"),
-            "title": "Add an agency",
-            "side_nav": _side_nav(request),
-            "breadcrumbs": _crumbs(("Agencies", reverse("partners:agency_list")), ("Add", "")),
-        },
+        form=AgencyForm(request.POST or None, user=request.user),
+        save=lambda data: services.agency_create(actor=request.user, **data),
+        title="Add an agency",
+        cancel_url=reverse("partners:agency_list"),
+        done=lambda agency: reverse("partners:agency_detail", args=[agency.pk]),
+        side_nav=_side_nav(request),
+        breadcrumbs=_crumbs(("Agencies", reverse("partners:agency_list")), ("Add", "")),
     )
 
 
 @require_http_methods(["GET", "POST"])
 def agency_update(request: HttpRequest, pk: int) -> HttpResponse:
     agency = selectors.agency_get(user=request.user, pk=pk, perm="partners.change_agency")
-    form = AgencyForm(request.POST or None, instance=agency, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        # The ModelForm has written onto the instance; the service compares with the stored row.
+
+    def save(data: dict[str, Any]) -> Any:
+        # The ModelForm has written onto its instance; the service compares with the stored row.
         fresh = selectors.agency_get(user=request.user, pk=pk, perm="partners.change_agency")
-        try:
-            services.agency_update(actor=request.user, agency=fresh, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Agency saved.")
-            return redirect("partners:agency_detail", pk=pk)
-    return render(
+        return services.agency_update(actor=request.user, agency=fresh, **data)
+
+    return form_page(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "cancel_url": reverse("partners:agency_list"),
-            "title": f"Edit {agency.name}",
-            "side_nav": _side_nav(request),
-            "breadcrumbs": _crumbs(
-                ("Agencies", reverse("partners:agency_list")),
-                (agency.name, reverse("partners:agency_detail", args=[pk])),
-                ("Edit", ""),
-            ),
-        },
+        form=AgencyForm(request.POST or None, instance=agency, user=request.user),
+        save=save,
+        title=f"Edit {agency.name}",
+        cancel_url=reverse("partners:agency_detail", args=[pk]),
+        done=lambda saved: reverse("partners:agency_detail", args=[saved.pk]),
+        side_nav=_side_nav(request),
+        breadcrumbs=_crumbs(
+            ("Agencies", reverse("partners:agency_list")),
+            (agency.name, reverse("partners:agency_detail", args=[pk])),
+            ("Edit", ""),
+        ),
     )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from liaison.core.access import require_perm
 from liaison.core.forms import add_service_errors
 from liaison.core.listing import csv_response, render_list
+from liaison.core.views import form_page
 from liaison.partners.models import Region
 from liaison.people import selectors, services
 from liaison.people.forms import MergeForm, PersonForm, StaffForm
@@ -323,58 +325,42 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def staff_create(request: HttpRequest) -> HttpResponse:
     require_perm(request.user, "people.change_staff")
-    form = StaffForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            staff = services.staff_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{staff} added.")
-            return redirect("people:staff_detail", pk=staff.pk)
-    return render(
+    return form_page(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "cancel_url": reverse("people:staff_list"),
-            "title": "Add a staff member",
-            "side_nav": _side_nav(request),
-            "breadcrumbs": [
-                ("Home", reverse("home")),
-                ("Staff", reverse("people:staff_list")),
-                ("Add", ""),
-            ],
-        },
+        form=StaffForm(request.POST or None),
+        save=lambda data: services.staff_create(actor=request.user, **data),
+        title="Add a staff member",
+        cancel_url=reverse("people:staff_list"),
+        done=lambda staff: reverse("people:staff_detail", args=[staff.pk]),
+        side_nav=_side_nav(request),
+        breadcrumbs=[
+            ("Home", reverse("home")),
+            ("Staff", reverse("people:staff_list")),
+            ("Add", ""),
+        ],
     )
 
 
 @require_http_methods(["GET", "POST"])
 def staff_update(request: HttpRequest, pk: int) -> HttpResponse:
     staff = selectors.staff_get(user=request.user, pk=pk, perm="people.change_staff")
-    form = StaffForm(request.POST or None, instance=staff)
-    if request.method == "POST" and form.is_valid():
+
+    def save(data: dict[str, Any]) -> Any:
         fresh = selectors.staff_get(user=request.user, pk=pk, perm="people.change_staff")
-        try:
-            services.staff_update(actor=request.user, staff=fresh, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Saved.")
-            return redirect("people:staff_detail", pk=pk)
-    return render(
+        return services.staff_update(actor=request.user, staff=fresh, **data)
+
+    return form_page(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "cancel_url": reverse("people:staff_list"),
-            "title": f"Edit {staff}",
-            "side_nav": _side_nav(request),
-            "breadcrumbs": [
-                ("Home", reverse("home")),
-                ("Staff", reverse("people:staff_list")),
-                (str(staff), reverse("people:staff_detail", args=[pk])),
-                ("Edit", ""),
-            ],
-        },
+        form=StaffForm(request.POST or None, instance=staff),
+        save=save,
+        title=f"Edit {staff}",
+        cancel_url=reverse("people:staff_detail", args=[pk]),
+        done=lambda saved: reverse("people:staff_detail", args=[saved.pk]),
+        side_nav=_side_nav(request),
+        breadcrumbs=[
+            ("Home", reverse("home")),
+            ("Staff", reverse("people:staff_list")),
+            (str(staff), reverse("people:staff_detail", args=[pk])),
+            ("Edit", ""),
+        ],
     )

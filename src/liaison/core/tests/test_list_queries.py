@@ -8,7 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from liaison.accounts.roles import Role
+from liaison.catalog.models import Course, FundingSource, ProgramArea, Venue
 from liaison.people.models import Staff
+from liaison.vetting.models import VettingRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -20,14 +22,29 @@ LIST_PAGES = [
     "people:staff_list",
     "audit:search",
     "accounts:user_list",
+    "catalog:course_list",
+    "catalog:venue_list",
+    "catalog:funding_source_list",
+    "vetting:record_list",
 ]
 
 
 def _grow(make_person, make_agency, start: int, count: int) -> None:
+    area = ProgramArea.objects.get_or_create(code="WCO", defaults={"name": "WCO"})[0]
     for i in range(start, start + count):
         agency = make_agency("PE", name=f"Agency {i}")
-        make_person(f"Given{i}", f"Family{i}", agency=agency)
+        person = make_person(f"Given{i}", f"Family{i}", agency=agency)
+        VettingRecord.objects.create(person=person, status="submitted")
         Staff.objects.create(kind="instructor", given_name=f"S{i}", family_name=f"T{i}")
+        Course.objects.create(code=f"C-{i}", title=f"Course {i}", area=area, length_days=5)
+        Venue.objects.create(
+            code=f"V-{i}",
+            name=f"Venue {i}",
+            kind="foreign_site",
+            city="Lima",
+            country=agency.country,
+        )
+        FundingSource.objects.create(code=f"F-{i}", name=f"Sponsor {i}")
 
 
 @pytest.mark.parametrize("name", LIST_PAGES)
