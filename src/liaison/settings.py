@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "liaison.people",
     "liaison.catalog",
     "liaison.vetting",
+    "liaison.training",
     "liaison.api",
 ]
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include((people_urls, "people"))),
     path("catalog/", include("liaison.catalog.urls")),
     path("vetting/", include("liaison.vetting.urls")),
+    path("training/", include("liaison.training.urls")),
     path("audit/", include("liaison.audit.urls")),
     path("api/v1/", api.urls),
 ]

@@ -30,6 +30,13 @@ def vetting_gate_refusal(
     The hard rule: an approval valid through the event's last day.
     """
     record = VettingRecord.objects.filter(person=person, purpose=purpose).first()
+    return gate_refusal(person, record, last_day, purpose)
+
+
+def gate_refusal(
+    person: Person, record: VettingRecord | None, last_day: date, purpose: str = Purpose.LEAHY
+) -> str | None:
+    """The gate on an already-fetched record, so lists can check many people in one query."""
     label = Purpose(purpose).label
     if record is None or record.status == VettingStatus.NOT_SUBMITTED:
         return f"{person} has no {label.lower()}: it was never submitted."
