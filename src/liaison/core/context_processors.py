@@ -12,6 +12,7 @@ SECTIONS = [
     ("Partners", "partners:country_list", "partners.browse"),
     ("People", "people:person_list", "people.browse"),
     ("Staff", "people:staff_list", "people.browse_staff"),
+    ("Training", "training:delivery_list", "training.browse"),
     ("Catalog", "catalog:course_list", "catalog.browse"),
     ("Vetting", "vetting:record_list", "vetting.browse"),
     ("Audit", "audit:search", "audit.search"),

@@ -20,6 +20,7 @@ from liaison.people.forms import MergeForm, PersonForm, StaffForm
 from liaison.people.indexing import find_matches
 from liaison.people.matching import NameRecord
 from liaison.people.models import StaffKind
+from liaison.training.selectors import enrollments_of_person
 
 
 def _side_nav(request: HttpRequest) -> list[dict[str, object]]:
@@ -174,6 +175,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and request.user.has_perm("vetting.submit", person)
             and not person.vetting_records.filter(status__in=["submitted", "approved"]).exists(),
             "can_see_personal_data": request.user.has_perm("people.view_personal_data", person),
+            "enrollments": enrollments_of_person(user=request.user, person=person),
+            "can_browse_training": request.user.has_perm("training.browse"),
             "side_nav": _side_nav(request),
             "breadcrumbs": _crumbs(
                 ("Foreign officials", reverse("people:person_list")), (str(person), "")

@@ -34,10 +34,14 @@ from liaison.vetting.models import Purpose, VettingRecord
 from liaison.vetting.services import gate_refusal
 
 
-def _scoped_deliveries(user: Any) -> QuerySet[Delivery]:
-    deliveries = Delivery.objects.select_related(
+def _deliveries() -> QuerySet[Delivery]:
+    return Delivery.objects.select_related(
         "course", "venue", "country", "funding_source", "request__country"
     )
+
+
+def _scoped_deliveries(user: Any) -> QuerySet[Delivery]:
+    deliveries = _deliveries()
     if user.role == Role.TRAINING_ADVISOR:
         deliveries = deliveries.filter(assignments__staff__user=user).distinct()
     elif user.role == Role.ATTACHE:
@@ -81,7 +85,8 @@ def delivery_list(
 
 
 def delivery_get(*, user: Any, pk: int, perm: str = "training.view_delivery") -> Delivery:
-    return get_for_user(_scoped_deliveries(user), user, perm, pk=pk)
+    """The delivery, or 404; 403 when it lies outside the user's scope."""
+    return get_for_user(_deliveries(), user, perm, pk=pk)
 
 
 def delivery_history(*, delivery: Delivery) -> AuditEntryQuerySet:
@@ -102,6 +107,17 @@ def roster(*, delivery: Delivery) -> QuerySet[Enrollment]:
     return delivery.enrollments.select_related(
         "person", "person__nationality", "person__agency", "certificate"
     ).order_by("status", "waitlist_position", "person__family_name", "person__given_name", "pk")
+
+
+def enrollments_of_person(*, user: Any, person: Any) -> QuerySet[Enrollment]:
+    """A person's training record, limited to the deliveries the user may see."""
+    if not user.has_perm("training.browse"):
+        return Enrollment.objects.none()
+    return (
+        Enrollment.objects.filter(person=person, delivery__in=_scoped_deliveries(user))
+        .select_related("delivery__course", "delivery__venue", "delivery__country", "certificate")
+        .order_by("-delivery__starts_on")
+    )
 
 
 def enrollment_get(*, user: Any, pk: int, perm: str = "training.view_delivery") -> Enrollment:
@@ -206,6 +222,14 @@ def attendance_sheet(*, delivery: Delivery, day: date) -> list[tuple[Enrollment,
         )
     )
     return [(enrollment, marks.get(enrollment.pk)) for enrollment in enrollments]
+
+
+def attendance_mark_of(*, enrollment: Enrollment, day: date) -> str | None:
+    return (
+        Attendance.objects.filter(enrollment=enrollment, day=day)
+        .values_list("mark", flat=True)
+        .first()
+    )
 
 
 @dataclass(frozen=True)

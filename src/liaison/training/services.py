@@ -660,6 +660,39 @@ def attendance_record(*, actor: Any, enrollment: Enrollment, day: date, mark: st
     return attendance
 
 
+@dataclass(frozen=True)
+class MarkResult:
+    marked: int
+    blocked: list[tuple[Enrollment, str]]
+
+
+def attendance_mark_unmarked(
+    *, actor: Any, delivery: Delivery, day: date, mark: str = AttendanceMark.PRESENT
+) -> MarkResult:
+    """Give everyone not yet marked on ``day`` the same mark (the usual case: all present);
+    the gate still refuses whoever it must, and says why."""
+    require_perm(actor, "training.take_attendance", delivery)
+    marked_already = set(
+        Attendance.objects.filter(enrollment__delivery=delivery, day=day).values_list(
+            "enrollment_id", flat=True
+        )
+    )
+    marked = 0
+    blocked: list[tuple[Enrollment, str]] = []
+    for enrollment in delivery.enrollments.filter(status__in=ON_ROSTER).select_related(
+        "person", "delivery"
+    ):
+        if enrollment.pk in marked_already:
+            continue
+        try:
+            attendance_record(actor=actor, enrollment=enrollment, day=day, mark=mark)
+        except ValidationError as error:
+            blocked.append((enrollment, " ".join(error.messages)))
+        else:
+            marked += 1
+    return MarkResult(marked, blocked)
+
+
 SCORE_STATES = (DeliveryStatus.IN_PROGRESS, DeliveryStatus.DELIVERED)
 
 

@@ -1,6 +1,6 @@
 """Training pages: each views module keeps its own ``urlpatterns``."""
 
-from django.urls import URLPattern
+from liaison.training.views import deliveries
 
 app_name = "training"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [*deliveries.urlpatterns]

@@ -3,7 +3,7 @@ role gets exactly the access the role table gives it — 403 for the wrong ones.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -14,6 +14,7 @@ from liaison.accounts.services import api_token_create
 from liaison.catalog.models import Course, FundingSource, Venue
 from liaison.catalog.services import reference_catalog_load
 from liaison.people.models import Staff
+from liaison.training import services as training_services
 from liaison.vetting.services import vetting_submit
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +37,9 @@ CATALOG_READERS = ALL - {Role.SITE_HOST}
 VETTING_READERS = PEOPLE_READERS
 VETTING_DECIDERS = {Role.ADMINISTRATOR, Role.VETTING_OFFICER}
 VETTING_SUBMITTERS = PEOPLE_EDITORS | {Role.VETTING_OFFICER}
+# The records' delivery is in the attaché's region and taught by the training advisor.
+TRAINING_READERS = HQ | {Role.TRAINING_ADVISOR, Role.ATTACHE, Role.VETTING_OFFICER}
+DELIVERY_RUNNERS = HQ | {Role.TRAINING_ADVISOR}
 
 # url name -> (method, allowed roles, JSON body for API writes)
 PAGES: dict[str, tuple[str, set[Role]]] = {
@@ -79,6 +83,27 @@ PAGES: dict[str, tuple[str, set[Role]]] = {
     "vetting:record_detail": ("get", VETTING_READERS),
     "vetting:results_import": ("get", VETTING_DECIDERS),
     "vetting:person_submit": ("post", VETTING_SUBMITTERS),
+    "training:delivery_list": ("get", TRAINING_READERS),
+    "training:delivery_create": ("get", HQ),
+    "training:delivery_detail": ("get", TRAINING_READERS),
+    "training:delivery_update": ("get", HQ),
+    "training:delivery_transition": ("post", HQ),
+    "training:instructor_assign": ("post", HQ),
+    "training:instructor_remove": ("post", HQ),
+    "training:deployment_create": ("get", HQ),
+    "training:delivery_roster": ("get", TRAINING_READERS),
+    "training:enrollment_nominate": ("post", DELIVERY_RUNNERS),
+    "training:roster_confirm_all": ("post", DELIVERY_RUNNERS),
+    "training:enrollment_confirm": ("post", DELIVERY_RUNNERS),
+    "training:enrollment_withdraw": ("post", DELIVERY_RUNNERS),
+    "training:delivery_attendance": ("get", TRAINING_READERS),
+    "training:attendance_mark": ("post", DELIVERY_RUNNERS),
+    "training:attendance_mark_rest": ("post", DELIVERY_RUNNERS),
+    "training:delivery_results": ("get", TRAINING_READERS),
+    "training:delivery_costs": ("get", DELIVERY_RUNNERS),
+    "training:cost_remove": ("post", HQ),
+    "training:delivery_report": ("get", TRAINING_READERS),
+    "training:blocked": ("get", TRAINING_READERS),
 }
 API: dict[str, tuple[str, set[Role], dict[str, Any] | None]] = {
     "api-v1:list_regions": ("get", PARTNER_READERS, None),
@@ -174,7 +199,35 @@ def records(make_person, make_agency, users):
         "venue": Venue.objects.get(code="ILEA-SAL"),
         "funding": FundingSource.objects.get(code="INL"),
         "vetting": vetting_submit(actor=users[Role.PROGRAM_MANAGER], person=person),
+        **_training_records(users, person),
     }
+
+
+def _training_records(users: dict[Role, Any], person: Any) -> dict[str, Any]:
+    """A delivery at ILEA San Salvador (WHA) taught by the advisor, with one nominee."""
+    manager = users[Role.PROGRAM_MANAGER]
+    course = Course.objects.get(code="LBI-101")
+    teacher = Staff.objects.create(
+        kind="instructor", given_name="Ada", family_name="Vise", user=users[Role.TRAINING_ADVISOR]
+    )
+    course.qualified_instructors.add(teacher)
+    starts_on = date.today() + timedelta(days=30)
+    delivery = training_services.delivery_create(
+        actor=manager,
+        course=course,
+        venue=Venue.objects.get(code="ILEA-SAL"),
+        starts_on=starts_on,
+        ends_on=starts_on + timedelta(days=course.length_days - 1),
+        funding_source=FundingSource.objects.get(code="INL"),
+        capacity=20,
+    )
+    assignment = training_services.instructor_assign(
+        actor=manager, delivery=delivery, staff=teacher, role="lead"
+    )
+    enrollment = training_services.enrollment_nominate(
+        actor=manager, delivery=delivery, person=person
+    )
+    return {"delivery": delivery, "assignment": assignment, "enrollment": enrollment}
 
 
 def _page_url(name: str, records: dict[str, Any]) -> str:
@@ -204,6 +257,26 @@ def _page_url(name: str, records: dict[str, Any]) -> str:
         kwargs = {"pk": records["vetting"].pk}
     elif name == "vetting:person_submit":
         kwargs = {"person_pk": records["other"].pk}
+    elif name == "training:instructor_remove":
+        kwargs = {"pk": records["delivery"].pk, "assignment_pk": records["assignment"].pk}
+    elif name == "training:cost_remove":
+        kwargs = {"pk": records["delivery"].pk, "line_pk": 0}
+    elif (
+        name.startswith("training:delivery_")
+        and name
+        not in {
+            "training:delivery_list",
+            "training:delivery_create",
+        }
+    ) or name in {
+        "training:instructor_assign",
+        "training:enrollment_nominate",
+        "training:roster_confirm_all",
+        "training:attendance_mark_rest",
+    }:
+        kwargs = {"pk": records["delivery"].pk}
+    elif name.startswith("training:enrollment_") or name == "training:attendance_mark":
+        kwargs = {"pk": records["enrollment"].pk}
     return reverse(name, kwargs=kwargs)
 
 

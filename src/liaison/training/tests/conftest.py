@@ -18,7 +18,7 @@ from liaison.training.models import Delivery, DeliveryStatus, InstructorRole
 from liaison.vetting.services import vetting_approve, vetting_submit
 
 # The order in which a delivery reaches each state.
-PATH = [
+PATH: list[str] = [
     DeliveryStatus.APPROVED,
     DeliveryStatus.CONFIRMED,
     DeliveryStatus.IN_PROGRESS,
@@ -124,7 +124,7 @@ def make_delivery(
                 )
             if PATH.index(status) >= PATH.index(DeliveryStatus.CONFIRMED):
                 services.enrollment_confirm(actor=manager, enrollment=enrollment)
-        moves = {
+        moves: dict[str, Callable[..., Delivery]] = {
             DeliveryStatus.APPROVED: services.delivery_approve,
             DeliveryStatus.CONFIRMED: services.delivery_confirm,
             DeliveryStatus.IN_PROGRESS: services.delivery_start,
