@@ -44,7 +44,8 @@ from liaison.training.models import (
     RequestStatus,
     TrainingRequest,
 )
-from liaison.vetting.services import vetting_gate_refusal
+from liaison.vetting.models import Purpose, VettingStatus
+from liaison.vetting.services import vetting_gate_refusal, vetting_submit
 
 # --- requests -------------------------------------------------------------------------------
 
@@ -550,6 +551,21 @@ def enrollment_confirm_all(*, actor: Any, delivery: Delivery) -> ConfirmResult:
         except ValidationError as error:
             blocked.append((enrollment, " ".join(error.messages)))
     return ConfirmResult(confirmed, blocked)
+
+
+def roster_submit_for_vetting(*, actor: Any, delivery: Delivery) -> list[Person]:
+    """Submit every nominee who has never been submitted (or was denied and is nominated
+    again) for Leahy vetting, so the vetting office gets the whole roster in one file."""
+    require_perm(actor, "training.manage_roster", delivery)
+    submitted = []
+    for enrollment in delivery.enrollments.filter(
+        status__in=(EnrollmentStatus.NOMINATED, EnrollmentStatus.WAITLISTED)
+    ).select_related("person"):
+        record = enrollment.person.vetting_records.filter(purpose=Purpose.LEAHY).first()
+        if record is None or record.status in (VettingStatus.NOT_SUBMITTED, VettingStatus.DENIED):
+            vetting_submit(actor=actor, person=enrollment.person)
+            submitted.append(enrollment.person)
+    return submitted
 
 
 def _promote_waitlist(delivery: Delivery, *, actor: Any) -> Enrollment | None:

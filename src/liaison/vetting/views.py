@@ -27,6 +27,8 @@ def _side_nav(request: HttpRequest) -> list[dict[str, object]]:
         ("Vetting records", reverse("vetting:record_list")),
         ("Expiring approvals", reverse("vetting:expiring")),
     ]
+    if request.user.has_perm("training.browse"):
+        items.append(("Blocking deliveries", reverse("training:blocked")))
     if request.user.has_perm("vetting.exchange_files"):
         items.append(("Import results", reverse("vetting:results_import")))
     return [{"label": label, "url": url, "current": request.path == url} for label, url in items]

@@ -94,6 +94,7 @@ PAGES: dict[str, tuple[str, set[Role]]] = {
     "training:delivery_roster": ("get", TRAINING_READERS),
     "training:enrollment_nominate": ("post", DELIVERY_RUNNERS),
     "training:roster_confirm_all": ("post", DELIVERY_RUNNERS),
+    "training:roster_submit_for_vetting": ("post", DELIVERY_RUNNERS),
     "training:enrollment_confirm": ("post", DELIVERY_RUNNERS),
     "training:enrollment_withdraw": ("post", DELIVERY_RUNNERS),
     "training:delivery_attendance": ("get", TRAINING_READERS),
@@ -273,6 +274,7 @@ def _page_url(name: str, records: dict[str, Any]) -> str:
         "training:enrollment_nominate",
         "training:roster_confirm_all",
         "training:attendance_mark_rest",
+        "training:roster_submit_for_vetting",
     }:
         kwargs = {"pk": records["delivery"].pk}
     elif name.startswith("training:enrollment_") or name == "training:attendance_mark":

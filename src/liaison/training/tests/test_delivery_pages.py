@@ -261,3 +261,21 @@ def test_an_advisor_runs_only_the_deliveries_they_teach(
         == 403
     )
     assert not CostLine.objects.exists()
+
+
+def test_the_roster_goes_to_the_vetting_office_in_one_click(
+    client, manager, make_delivery, make_person, approve_vetting
+):
+    delivery = make_delivery(DeliveryStatus.APPROVED)
+    vetted, new = make_person("Rosa", "Mamani"), make_person("Juan", "Condori")
+    approve_vetting(vetted, delivery.ends_on)
+    for person in (vetted, new):
+        services.enrollment_nominate(actor=manager, delivery=delivery, person=person)
+    client.force_login(manager)
+    url = reverse("training:roster_submit_for_vetting", args=[delivery.pk])
+    response = client.post(url, follow=True)
+    assert "1 nominee(s) submitted" in " ".join(_messages(response))
+    assert new.vetting_records.get().status == "submitted"
+    assert vetted.vetting_records.get().status == "approved"
+    response = client.post(url, follow=True)
+    assert "already been submitted" in " ".join(_messages(response))

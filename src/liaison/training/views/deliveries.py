@@ -389,6 +389,23 @@ def roster_confirm_all(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+def roster_submit_for_vetting(request: HttpRequest, pk: int) -> HttpResponse:
+    delivery = selectors.delivery_get(user=request.user, pk=pk, perm="training.manage_roster")
+    try:
+        submitted = services.roster_submit_for_vetting(actor=request.user, delivery=delivery)
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(
+            request,
+            f"{len(submitted)} nominee(s) submitted for Leahy vetting."
+            if submitted
+            else "Every nominee has already been submitted for vetting.",
+        )
+    return redirect("training:delivery_roster", pk=pk)
+
+
+@require_POST
 def enrollment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     enrollment = selectors.enrollment_get(user=request.user, pk=pk, perm="training.manage_roster")
     try:
@@ -656,6 +673,11 @@ urlpatterns = [
     path("deliveries/<int:pk>/roster/", delivery_roster, name="delivery_roster"),
     path("deliveries/<int:pk>/roster/add/", enrollment_nominate, name="enrollment_nominate"),
     path("deliveries/<int:pk>/roster/confirm/", roster_confirm_all, name="roster_confirm_all"),
+    path(
+        "deliveries/<int:pk>/roster/vetting/",
+        roster_submit_for_vetting,
+        name="roster_submit_for_vetting",
+    ),
     path("deliveries/<int:pk>/attendance/", delivery_attendance, name="delivery_attendance"),
     path("deliveries/<int:pk>/attendance/rest/", attendance_mark_rest, name="attendance_mark_rest"),
     path("deliveries/<int:pk>/results/", delivery_results, name="delivery_results"),
