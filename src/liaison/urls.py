@@ -15,5 +15,6 @@ urlpatterns = [
     path("vetting/", include("liaison.vetting.urls")),
     path("training/", include("liaison.training.urls")),
     path("audit/", include("liaison.audit.urls")),
+    path("", include("liaison.training.public_urls")),
     path("api/v1/", api.urls),
 ]

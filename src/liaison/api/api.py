@@ -9,12 +9,14 @@ from liaison.api.auth import AUTH
 from liaison.catalog.api import router as catalog_router
 from liaison.partners.api import router as partners_router
 from liaison.people.api import router as people_router
+from liaison.training.api import router as training_router
 from liaison.vetting.api import router as vetting_router
 
 api = NinjaAPI(
     title="Liaison API",
     version="1",
-    description="Partners and people of the Office of International Affairs. Authenticate with "
+    description="Partners, people, the catalog, vetting and training of the Office of "
+    "International Affairs. Authenticate with "
     "a personal API token (Authorization: Bearer …); every endpoint applies the same role and "
     "scope rules as the pages.",
     urls_namespace="api-v1",
@@ -26,3 +28,4 @@ api.add_router("/", partners_router)
 api.add_router("/people", people_router)
 api.add_router("/catalog", catalog_router)
 api.add_router("/vetting", vetting_router)
+api.add_router("/training", training_router)

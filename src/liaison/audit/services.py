@@ -98,7 +98,13 @@ def apply_changes(
     before = snapshot(obj, fields)
     for field, value in changes.items():
         setattr(obj, field, value.strip() if isinstance(value, str) else value)
-    validate(obj)
+    try:
+        validate(obj)
+    except Exception:
+        # A refused change leaves the caller's object as it was, not half-changed.
+        for field, value in before.items():
+            setattr(obj, field, value)
+        raise
     obj.save()
     changed = diff(before, snapshot(obj, fields), masked=masked)
     if changed:

@@ -1,7 +1,8 @@
 """A deterministic, realistic demo data set: agencies per country, officials, staff, accounts.
 
 Scale 1 is one fiscal year at the published FY2015 volume: 222 training sessions of about 25
-participants and 457 visits for about 2,500 officials give roughly 8,000 officials.
+participants and 457 visits for about 2,500 officials give roughly 8,000 officials. Training for
+FY2013 to FY2017 (liaison.training.demo) is built on top of them.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from liaison.partners.services import reference_partners_load
 from liaison.people.benchdata import is_native_script, latin_spelling
 from liaison.people.indexing import index_new_people, search_name_of
 from liaison.people.models import Gender, Person, Staff, StaffKind
+from liaison.training.models import Delivery
 
 OFFICIALS_PER_FISCAL_YEAR = 8000
 DEMO_PASSWORD = "liaison-demo"  # noqa: S105 - printed for the local demo accounts only
@@ -92,6 +94,7 @@ class DemoResult:
     people: int
     agencies: int
     staff: int
+    deliveries: int = 0
 
 
 class _Names:
@@ -276,7 +279,11 @@ def build_demo(*, scale: float = 1.0, seed: int = 2015) -> DemoResult:
     reference_load()
     if Person.objects.exists():
         return DemoResult(
-            False, Person.objects.count(), Agency.objects.count(), Staff.objects.count()
+            False,
+            Person.objects.count(),
+            Agency.objects.count(),
+            Staff.objects.count(),
+            Delivery.objects.count(),
         )
     rng = random.Random(seed)
     names = _Names(seed)
@@ -295,4 +302,8 @@ def build_demo(*, scale: float = 1.0, seed: int = 2015) -> DemoResult:
         (staff, "staff.created"),
     ):
         _audit_created(objects, action)
-    return DemoResult(True, len(people), len(agencies), len(staff))
+    from liaison.training.demo import build_training_demo  # it builds on this module
+
+    ensure_demo_accounts()  # the training demo links the advisor to an instructor
+    training = build_training_demo(scale=scale, seed=seed)
+    return DemoResult(True, len(people), len(agencies), len(staff), training.deliveries)

@@ -14,6 +14,7 @@ from liaison.accounts.roles import Role
 from liaison.audit.models import AuditEntryQuerySet
 from liaison.audit.selectors import audit_history
 from liaison.core.access import get_for_user, require_perm
+from liaison.people.models import Person
 from liaison.training.models import (
     ATTENDING,
     SEATED,
@@ -378,8 +379,72 @@ def certificate_by_code(*, code: str) -> Certificate | None:
     )
 
 
-def follow_up_list(*, user: Any) -> QuerySet[FollowUp]:
+def certificate_get(*, user: Any, pk: int, perm: str = "training.view_delivery") -> Certificate:
+    """The certificate, or 404; 403 unless ``user`` holds ``perm`` on its delivery."""
+    certificate = get_for_user(
+        Certificate.objects.select_related(
+            "enrollment__person", "enrollment__delivery__country", "enrollment__delivery__request"
+        ),
+        user,
+        "training.browse",
+        pk=pk,
+    )
+    require_perm(user, perm, certificate.enrollment.delivery)
+    return certificate
+
+
+def request_history(*, request: TrainingRequest) -> AuditEntryQuerySet:
+    return audit_history(object_type="training.trainingrequest", object_ids=[str(request.pk)])
+
+
+def follow_up_list(*, user: Any, search: str = "", kind: str = "") -> QuerySet[FollowUp]:
     require_perm(user, "training.browse")
-    return FollowUp.objects.annotate(
+    follow_ups = FollowUp.objects.annotate(
         graduate_count=Count("graduates", distinct=True)
     ).prefetch_related("source_deliveries__course")
+    if search:
+        follow_ups = follow_ups.filter(Q(title__icontains=search) | Q(notes__icontains=search))
+    if kind:
+        follow_ups = follow_ups.filter(kind=kind)
+    return follow_ups.order_by("-starts_on", "-pk")
+
+
+def follow_up_get(*, user: Any, pk: int) -> FollowUp:
+    return get_for_user(FollowUp.objects.all(), user, "training.browse", pk=pk)
+
+
+# A graduate: holds a certificate from the delivery that is not revoked.
+GRADUATED = Q(enrollments__certificate__isnull=False) & Q(
+    enrollments__certificate__revoked_at__isnull=True
+)
+
+
+def follow_up_sources(
+    *, user: Any, country: str = "", course: str = "", ids: list[int] | None = None
+) -> QuerySet[Delivery]:
+    """Deliveries a follow-up may follow: delivered or closed, with their graduate counts."""
+    require_perm(user, "training.manage_follow_ups")
+    deliveries = (
+        _scoped_deliveries(user)
+        .filter(status__in=(DeliveryStatus.DELIVERED, DeliveryStatus.CLOSED))
+        .annotate(graduate_count=Count("enrollments", filter=GRADUATED, distinct=True))
+    )
+    if ids is not None:
+        deliveries = deliveries.filter(pk__in=ids)
+    if country:
+        deliveries = deliveries.filter(country__code=country)
+    if course:
+        deliveries = deliveries.filter(
+            Q(course__code__icontains=course) | Q(course__title__icontains=course)
+        )
+    return deliveries.order_by("-starts_on", "-pk")
+
+
+def graduates_of_deliveries(*, deliveries: Any) -> QuerySet[Person]:
+    """People holding a valid certificate from any of ``deliveries`` (ids or a queryset)."""
+    return (
+        Person.objects.filter(GRADUATED, enrollments__delivery__in=deliveries)
+        .select_related("nationality", "agency")
+        .distinct()
+        .order_by("family_name", "given_name", "pk")
+    )

@@ -47,6 +47,14 @@ from liaison.training.models import (
 from liaison.vetting.models import Purpose, VettingStatus
 from liaison.vetting.services import vetting_gate_refusal, vetting_submit
 
+
+def _state(obj: Delivery | Enrollment) -> str:
+    """A status as it reads inside a sentence: "cancelled", "on the waiting list"."""
+    if obj.status == EnrollmentStatus.WAITLISTED:
+        return "on the waiting list"
+    return str(obj.get_status_display()).lower()
+
+
 # --- requests -------------------------------------------------------------------------------
 
 REQUEST_FIELDS = (
@@ -203,9 +211,7 @@ def delivery_create(*, actor: Any, **values: Any) -> Delivery:
 def delivery_update(*, actor: Any, delivery: Delivery, **changes: Any) -> Delivery:
     require_perm(actor, "training.manage_delivery", delivery)
     if not delivery.is_open:
-        raise ValidationError(
-            f"A {delivery.get_status_display().lower()} delivery can no longer be changed."
-        )
+        raise ValidationError(f"This delivery is {_state(delivery)}; it can no longer be changed.")
 
     def validate(changed: Delivery) -> None:
         changed.country = changed.venue.country
@@ -223,13 +229,16 @@ def delivery_update(*, actor: Any, delivery: Delivery, **changes: Any) -> Delive
         action="delivery.updated",
         validate=validate,
     )
+    # More seats: the waiting list moves up into them.
+    while _promote_waitlist(delivery, actor=actor):
+        pass
     return delivery
 
 
 def _move(delivery: Delivery, to: str, *, actor: Any, **fields: Any) -> Delivery:
     if to not in DELIVERY_TRANSITIONS[delivery.status]:
         raise ValidationError(
-            f"A {delivery.get_status_display().lower()} delivery cannot become "
+            f"This delivery is {_state(delivery)}; it cannot become "
             f"{DeliveryStatus(to).label.lower()}."
         )
     before = delivery.status
@@ -367,8 +376,10 @@ def instructor_assign(
     require_perm(actor, "training.manage_delivery", delivery)
     if not delivery.is_open:
         raise ValidationError(
-            f"A {delivery.get_status_display().lower()} delivery's instructors cannot change."
+            f"This delivery is {_state(delivery)}; its instructors cannot change."
         )
+    if role not in InstructorRole.values:
+        raise ValidationError({"role": f"“{role}” is not lead or co."})
     if not staff.active:
         raise ValidationError({"staff": f"{staff} is no longer active."})
     if delivery.assignments.filter(staff=staff).exists():
@@ -430,7 +441,8 @@ def deployment_create(
 def calendar_feed_for(*, actor: Any, staff: Staff | None) -> CalendarFeed:
     """The secret feed of ``staff``'s deliveries (None: all deliveries), made on first use."""
     require_perm(actor, "training.view_instructor_feed")
-    if staff is not None and actor.role == "training_advisor" and staff.user_id != actor.pk:
+    # An advisor sees only their own deliveries; anyone else's feed, or all, is headquarters'.
+    if staff is None or staff.user_id != actor.pk:
         require_perm(actor, "training.manage_delivery")
     feed = CalendarFeed.objects.filter(staff=staff).first()
     if feed is None:
@@ -468,12 +480,12 @@ def _next_waitlist_position(delivery: Delivery) -> int:
 
 def _nomination_refusal(delivery: Delivery, person: Person) -> str | None:
     if delivery.status not in NOMINATION_STATES:
-        return f"A {delivery.get_status_display().lower()} delivery takes no more nominations."
+        return f"This delivery is {_state(delivery)}; it takes no more nominations."
     if person.is_merged:
         return f"{person} was merged into another record; nominate that record instead."
     existing = delivery.enrollments.filter(person=person).first()
     if existing is not None:
-        return f"{person} is already on this roster ({existing.get_status_display().lower()})."
+        return f"{person} is already on this roster ({_state(existing)})."
     return None
 
 
@@ -509,13 +521,11 @@ def enrollment_confirm(*, actor: Any, enrollment: Enrollment) -> Enrollment:
     require_perm(actor, "training.manage_roster", delivery)
     if enrollment.status != EnrollmentStatus.NOMINATED:
         raise ValidationError(
-            f"{enrollment.person} is {enrollment.get_status_display().lower()}; "
+            f"{enrollment.person} is {_state(enrollment)}; "
             "only a nominated participant can be confirmed."
         )
     if delivery.status not in NOMINATION_STATES:
-        raise ValidationError(
-            f"A {delivery.get_status_display().lower()} delivery's roster is settled."
-        )
+        raise ValidationError(f"This delivery is {_state(delivery)}; its roster is settled.")
     refusal = vetting_gate_refusal(enrollment.person, delivery.ends_on)
     if refusal:
         raise ValidationError(refusal)
@@ -569,24 +579,25 @@ def roster_submit_for_vetting(*, actor: Any, delivery: Delivery) -> list[Person]
 
 
 def _promote_waitlist(delivery: Delivery, *, actor: Any) -> Enrollment | None:
-    if _seated_count(delivery) >= delivery.capacity:
-        return None
-    first = (
-        delivery.enrollments.filter(status=EnrollmentStatus.WAITLISTED)
-        .order_by("waitlist_position", "id")
-        .first()
-    )
-    if first is None:
-        return None
-    first.status = EnrollmentStatus.NOMINATED
-    first.waitlist_position = None
-    first.save()
-    audit_log(
-        actor=actor,
-        action="enrollment.moved_up",
-        obj=first,
-        changes={"status": [EnrollmentStatus.WAITLISTED, EnrollmentStatus.NOMINATED]},
-    )
+    """Give a free seat to the first in line, then close the gaps in the waiting list (also
+    when someone left the list itself)."""
+    first = None
+    if _seated_count(delivery) < delivery.capacity:
+        first = (
+            delivery.enrollments.filter(status=EnrollmentStatus.WAITLISTED)
+            .order_by("waitlist_position", "id")
+            .first()
+        )
+    if first is not None:
+        first.status = EnrollmentStatus.NOMINATED
+        first.waitlist_position = None
+        first.save()
+        audit_log(
+            actor=actor,
+            action="enrollment.moved_up",
+            obj=first,
+            changes={"status": [EnrollmentStatus.WAITLISTED, EnrollmentStatus.NOMINATED]},
+        )
     for position, waiting in enumerate(
         delivery.enrollments.filter(status=EnrollmentStatus.WAITLISTED).order_by(
             "waitlist_position", "id"
@@ -611,8 +622,7 @@ def enrollment_withdraw(*, actor: Any, enrollment: Enrollment, reason: str) -> E
         EnrollmentStatus.CONFIRMED,
     ):
         raise ValidationError(
-            f"{enrollment.person} is {enrollment.get_status_display().lower()} and cannot "
-            "be withdrawn."
+            f"{enrollment.person} is {_state(enrollment)} and cannot be withdrawn."
         )
     if not reason.strip():
         raise ValidationError({"withdrawn_reason": "Say why the participant is withdrawn."})
@@ -644,13 +654,11 @@ def attendance_record(*, actor: Any, enrollment: Enrollment, day: date, mark: st
     require_perm(actor, "training.take_attendance", delivery)
     if delivery.status not in ATTENDANCE_STATES:
         raise ValidationError(
-            f"Attendance is taken on a confirmed or running delivery, not a "
-            f"{delivery.get_status_display().lower()} one."
+            f"Attendance is taken on a confirmed or running delivery; this one is "
+            f"{_state(delivery)}."
         )
     if enrollment.status not in ON_ROSTER:
-        raise ValidationError(
-            f"{enrollment.person} is {enrollment.get_status_display().lower()}, not confirmed."
-        )
+        raise ValidationError(f"{enrollment.person} is {_state(enrollment)}, not confirmed.")
     if day not in delivery.days:
         raise ValidationError({"day": f"{day:%Y-%m-%d} is not a day of this delivery."})
     if mark not in AttendanceMark.values:
@@ -673,6 +681,23 @@ def attendance_record(*, actor: Any, enrollment: Enrollment, day: date, mark: st
             obj=enrollment,
             changes={f"attendance {day:%Y-%m-%d}": [before, mark]},
         )
+    if delivery.status == DeliveryStatus.DELIVERED:
+        # A mark corrected after the end moves the participant between attended and no-show.
+        outcome = (
+            EnrollmentStatus.ATTENDED
+            if enrollment.attendance.filter(mark__in=ATTENDING).exists()
+            else EnrollmentStatus.NO_SHOW
+        )
+        if enrollment.status != outcome:
+            was = enrollment.status
+            enrollment.status = outcome
+            enrollment.save()
+            audit_log(
+                actor=actor,
+                action="enrollment.outcome_recorded",
+                obj=enrollment,
+                changes={"status": [was, outcome]},
+            )
     return attendance
 
 
@@ -721,9 +746,7 @@ def scores_record(
     if delivery.status not in SCORE_STATES:
         raise ValidationError("Scores are entered while the delivery runs or once it is delivered.")
     if enrollment.status not in ON_ROSTER:
-        raise ValidationError(
-            f"{enrollment.person} is {enrollment.get_status_display().lower()}, not confirmed."
-        )
+        raise ValidationError(f"{enrollment.person} is {_state(enrollment)}, not confirmed.")
     for name, value in (("pre_score", pre_score), ("post_score", post_score)):
         if value is not None and not 0 <= value <= 100:
             raise ValidationError({name: "A score is from 0 to 100."})
@@ -799,9 +822,7 @@ def certificate_issue(*, actor: Any, enrollment: Enrollment) -> Certificate:
     if Certificate.objects.filter(enrollment=enrollment).exists():
         raise ValidationError(f"{enrollment.person} already has a certificate for this delivery.")
     if enrollment.status != EnrollmentStatus.ATTENDED:
-        raise ValidationError(
-            f"{enrollment.person} is {enrollment.get_status_display().lower()}, not attended."
-        )
+        raise ValidationError(f"{enrollment.person} is {_state(enrollment)}, not attended.")
     completion = enrollment_completion(enrollment)
     if not completion.completed:
         raise ValidationError(f"{enrollment.person} did not complete: {completion.reason}.")
@@ -815,9 +836,12 @@ def certificate_issue(*, actor: Any, enrollment: Enrollment) -> Certificate:
     return certificate
 
 
+@transaction.atomic
 def certificates_issue_all(*, actor: Any, delivery: Delivery) -> list[Certificate]:
     """A certificate for every completer who has none yet."""
     require_perm(actor, "training.issue_certificate", delivery)
+    if delivery.status not in (DeliveryStatus.DELIVERED, DeliveryStatus.CLOSED):
+        raise ValidationError("Certificates are issued once the delivery is delivered.")
     issued = []
     for enrollment in delivery.enrollments.filter(
         status=EnrollmentStatus.ATTENDED, certificate__isnull=True

@@ -37,17 +37,22 @@ def gate_refusal(
     person: Person, record: VettingRecord | None, last_day: date, purpose: str = Purpose.LEAHY
 ) -> str | None:
     """The gate on an already-fetched record, so lists can check many people in one query."""
-    label = Purpose(purpose).label
+    label = _in_sentence(Purpose(purpose).label)
     if record is None or record.status == VettingStatus.NOT_SUBMITTED:
-        return f"{person} has no {label.lower()}: it was never submitted."
+        return f"{person} has no {label}: it was never submitted."
     if record.status != VettingStatus.APPROVED:
-        return f"{person}'s {label.lower()} is {record.get_status_display().lower()}, not approved."
+        return f"{person}'s {label} is {record.get_status_display().lower()}, not approved."
     if not record.is_valid_through(last_day):
         return (
-            f"{person}'s {label.lower()} approval ends on {record.valid_until:%Y-%m-%d}, "
+            f"{person}'s {label} approval ends on {record.valid_until:%Y-%m-%d}, "
             f"before the last day, {last_day:%Y-%m-%d}."
         )
     return None
+
+
+def _in_sentence(label: str) -> str:
+    """ "Human-rights (Leahy) vetting" → "human-rights (Leahy) vetting"."""
+    return label[:1].lower() + label[1:]
 
 
 def _move(

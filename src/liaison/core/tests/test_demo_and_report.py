@@ -1,22 +1,27 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date
+from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from liaison.accounts.models import User
 from liaison.accounts.roles import Role
 from liaison.core.demo import build_demo
 from liaison.core.fiscal import FiscalYear, fiscal_year_of
 from liaison.partners.models import Agency
-from liaison.people.models import Person, Staff
+from liaison.people.models import Person
+from liaison.training.models import Certificate, Enrollment
 
 pytestmark = pytest.mark.django_db
 
 
-def _snapshot() -> list[tuple[str, str, str, str]]:
+def _people() -> list[tuple[str, str, str, str]]:
     return list(
         Person.objects.order_by("pk").values_list(
             "given_name", "family_name", "native_name", "nationality__code"
@@ -24,22 +29,53 @@ def _snapshot() -> list[tuple[str, str, str, str]]:
     )
 
 
+def _training() -> list[Any]:
+    """Every roster line with its delivery, and the certificate codes: ids left out."""
+    fields = (
+        "delivery__course__code",
+        "delivery__venue__code",
+        "delivery__starts_on",
+        "delivery__status",
+        "person__given_name",
+        "person__family_name",
+        "status",
+        "post_score",
+    )
+    rosters = list(Enrollment.objects.order_by(*fields).values_list(*fields))
+    return [rosters, sorted(Certificate.objects.values_list("code", flat=True))]
+
+
+def _built(**options: Any) -> tuple[list[tuple[str, str, str, str]], list[Any]]:
+    """Build the demo, read it back, and undo it, so the next build starts from nothing."""
+    with transaction.atomic():
+        build_demo(**options)
+        snapshot = _people(), _training()
+        transaction.set_rollback(True)
+    return snapshot
+
+
 def test_demo_data_is_deterministic_and_uses_native_scripts(reference):
-    build_demo(scale=0.05, seed=7)
-    first = _snapshot()
-    Person.objects.all().delete()
-    Agency.objects.all().delete()
-    Staff.objects.all().delete()
-    build_demo(scale=0.05, seed=7)
-    assert _snapshot() == first
+    first, training = _built(scale=0.05, seed=7)
+    assert _built(scale=0.05, seed=7) == (first, training)
     assert len(first) == 400
     natives = [native for _, _, native, _ in first if native]
     assert any("\u0600" <= ch <= "\u06ff" for n in natives for ch in n), "some Arabic-script names"
     assert len({code for *_, code in first}) > 30
+    assert len(training[0]) > 1000 and training[1]
 
 
-def test_demo_command_prints_one_account_per_role_and_runs_again_quickly(reference, capsys):
-    call_command("demo", scale=0.01)
+@pytest.fixture(scope="module")
+def demo_output(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
+    """`liaison demo` run once for the tests below (the build takes a while), undone after."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        out = StringIO()
+        call_command("demo", scale=0.01, stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+def test_demo_command_prints_one_account_per_role_and_runs_again_quickly(demo_output, capsys):
+    assert "Built demo data: 80 officials" in demo_output
     call_command("demo", scale=0.01)
     out = capsys.readouterr().out
     assert "Kept the existing demo data" in out
@@ -47,14 +83,19 @@ def test_demo_command_prints_one_account_per_role_and_runs_again_quickly(referen
     assert Person.objects.count() == 80
 
 
-def test_report_prints_the_fiscal_years_figures_as_json(reference, capsys):
-    build_demo(scale=0.01)
+def test_report_prints_the_fiscal_years_figures_as_json(demo_output, capsys):
     call_command("report", fy=2015, json=True)
     figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert figures["people"] == 80
     assert figures["agencies"] == Agency.objects.count()
+    assert figures["deliveries"] == 222
     call_command("report", fy=2014, json=True)
-    assert json.loads(capsys.readouterr().out)["people"] == 0
+    earlier = json.loads(capsys.readouterr().out)
+    assert earlier["deliveries"] == 214
+    # Officials trained in FY2013 and FY2014 were in the registry by then.
+    assert 0 < earlier["people"] <= figures["people"]
+    call_command("report", fy=2012, json=True)
+    assert json.loads(capsys.readouterr().out)["deliveries"] == 0
 
 
 @pytest.mark.parametrize(

@@ -13,8 +13,10 @@ from liaison.accounts.roles import Role
 from liaison.accounts.services import api_token_create
 from liaison.catalog.models import Course, FundingSource, Venue
 from liaison.catalog.services import reference_catalog_load
+from liaison.partners.models import Country
 from liaison.people.models import Staff
 from liaison.training import services as training_services
+from liaison.training.models import Certificate, FollowUp
 from liaison.vetting.services import vetting_submit
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +42,8 @@ VETTING_SUBMITTERS = PEOPLE_EDITORS | {Role.VETTING_OFFICER}
 # The records' delivery is in the attaché's region and taught by the training advisor.
 TRAINING_READERS = HQ | {Role.TRAINING_ADVISOR, Role.ATTACHE, Role.VETTING_OFFICER}
 DELIVERY_RUNNERS = HQ | {Role.TRAINING_ADVISOR}
+# The records' training request is for Peru, in the attaché's region.
+REQUEST_READERS = HQ | {Role.ATTACHE}
 
 # url name -> (method, allowed roles, JSON body for API writes)
 PAGES: dict[str, tuple[str, set[Role]]] = {
@@ -87,7 +91,8 @@ PAGES: dict[str, tuple[str, set[Role]]] = {
     "training:delivery_create": ("get", HQ),
     "training:delivery_detail": ("get", TRAINING_READERS),
     "training:delivery_update": ("get", HQ),
-    "training:delivery_transition": ("post", HQ),
+    # Instructors start and finish their deliveries; the service refuses them the rest.
+    "training:delivery_transition": ("post", DELIVERY_RUNNERS),
     "training:instructor_assign": ("post", HQ),
     "training:instructor_remove": ("post", HQ),
     "training:deployment_create": ("get", HQ),
@@ -105,6 +110,22 @@ PAGES: dict[str, tuple[str, set[Role]]] = {
     "training:cost_remove": ("post", HQ),
     "training:delivery_report": ("get", TRAINING_READERS),
     "training:blocked": ("get", TRAINING_READERS),
+    "training:roster_import": ("get", DELIVERY_RUNNERS),
+    "training:roster_template": ("get", TRAINING_READERS),
+    "training:certificate_pdf": ("get", TRAINING_READERS),
+    "training:certificate_revoke": ("get", HQ),
+    "training:certificates_issue": ("post", DELIVERY_RUNNERS),
+    "training:calendar_feeds": ("get", DELIVERY_RUNNERS),
+    "training:calendar_feed_reset": ("post", DELIVERY_RUNNERS),
+    "training:request_list": ("get", REQUEST_READERS),
+    "training:request_create": ("get", REQUEST_READERS),
+    "training:request_detail": ("get", REQUEST_READERS),
+    "training:request_approve": ("post", HQ),
+    "training:request_decline": ("post", HQ),
+    "training:request_withdraw": ("post", REQUEST_READERS),
+    "training:follow_up_list": ("get", TRAINING_READERS),
+    "training:follow_up_create": ("get", HQ),
+    "training:follow_up_detail": ("get", TRAINING_READERS),
 }
 API: dict[str, tuple[str, set[Role], dict[str, Any] | None]] = {
     "api-v1:list_regions": ("get", PARTNER_READERS, None),
@@ -157,9 +178,70 @@ API: dict[str, tuple[str, set[Role], dict[str, Any] | None]] = {
     "api-v1:get_vetting": ("get", VETTING_READERS, None),
     "api-v1:submit_vetting": ("post", VETTING_SUBMITTERS, {"person_id": 0}),
     "api-v1:decide_vetting": ("post", VETTING_DECIDERS, {"decision": "denied"}),
+    "api-v1:list_training_requests": ("get", REQUEST_READERS, None),
+    "api-v1:get_training_request": ("get", REQUEST_READERS, None),
+    "api-v1:file_training_request": (
+        "post",
+        REQUEST_READERS,
+        {"country": "PE", "course": "LBI-101", "justification": "New port officers."},
+    ),
+    "api-v1:approve_training_request": (
+        "post",
+        HQ,
+        {"venue": "ILEA-SAL", "starts_on": "2031-03-03", "ends_on": "2031-03-07", "capacity": 10},
+    ),
+    "api-v1:decline_training_request": ("post", HQ, {"reason": "Not this year."}),
+    "api-v1:list_deliveries": ("get", TRAINING_READERS, None),
+    "api-v1:get_delivery": ("get", TRAINING_READERS, None),
+    "api-v1:create_delivery": (
+        "post",
+        HQ,
+        {
+            "course": "LBI-101",
+            "venue": "ILEA-SAL",
+            "starts_on": "2031-03-03",
+            "ends_on": "2031-03-07",
+            "funding_source": "INL",
+            "capacity": 10,
+        },
+    ),
+    "api-v1:update_delivery": ("patch", HQ, {"notes": "seen"}),
+    # Approving is for headquarters; an instructor may only start and finish.
+    "api-v1:transition_delivery": ("post", HQ, {"to": "approved"}),
+    "api-v1:assign_instructor": ("post", HQ, {"staff_id": 0, "role": "co"}),
+    "api-v1:remove_instructor": ("delete", HQ, None),
+    "api-v1:list_enrollments": ("get", TRAINING_READERS, None),
+    "api-v1:nominate_participant": ("post", DELIVERY_RUNNERS, {"person_id": 0}),
+    "api-v1:confirm_enrollment": ("post", DELIVERY_RUNNERS, None),
+    "api-v1:withdraw_enrollment": ("post", DELIVERY_RUNNERS, {"reason": "Ill."}),
+    "api-v1:record_scores": ("put", DELIVERY_RUNNERS, {"post_score": 80}),
+    "api-v1:get_attendance": ("get", TRAINING_READERS, None),
+    "api-v1:record_attendance": (
+        "put",
+        DELIVERY_RUNNERS,
+        {"day": "2031-03-03", "mark": "present"},
+    ),
+    "api-v1:get_results": ("get", TRAINING_READERS, None),
+    "api-v1:get_blockers": ("get", TRAINING_READERS, None),
+    "api-v1:get_costs": ("get", DELIVERY_RUNNERS, None),
+    "api-v1:add_cost_line": (
+        "post",
+        HQ,
+        {"kind": "budget", "category": "travel", "amount": "100"},
+    ),
+    "api-v1:issue_certificates": ("post", DELIVERY_RUNNERS, None),
+    "api-v1:revoke_certificate": ("post", HQ, {"reason": "Miskeyed."}),
 }
 # Reachable without signing in, on purpose.
-PUBLIC = {"healthz", "api-v1:openapi-json", "api-v1:openapi-view", "api-v1:api-root"}
+PUBLIC = {
+    "healthz",
+    "api-v1:openapi-json",
+    "api-v1:openapi-view",
+    "api-v1:api-root",
+    "public:certificate_lookup",
+    "public:certificate_verify",
+    "public:calendar_feed",
+}
 # Third-party sign-in and MFA pages, protected by django-allauth itself.
 THIRD_PARTY_PREFIXES = ("account_", "mfa_")
 # Token revocation is scoped to the owner (404 for anyone else) — tested in accounts.
@@ -228,7 +310,23 @@ def _training_records(users: dict[Role, Any], person: Any) -> dict[str, Any]:
     enrollment = training_services.enrollment_nominate(
         actor=manager, delivery=delivery, person=person
     )
-    return {"delivery": delivery, "assignment": assignment, "enrollment": enrollment}
+    request = training_services.training_request_file(
+        actor=manager,
+        country=Country.objects.get(code="PE"),
+        course=course,
+        justification="Callao port officers asked for it.",
+    )
+    # Set up directly: issuing one needs a whole delivered course.
+    certificate = Certificate.objects.create(enrollment=enrollment, code="TESTCODE23")
+    follow_up = FollowUp.objects.create(kind="mentoring", title="Mentoring", starts_on=starts_on)
+    return {
+        "delivery": delivery,
+        "assignment": assignment,
+        "enrollment": enrollment,
+        "request": request,
+        "certificate": certificate,
+        "follow_up": follow_up,
+    }
 
 
 def _page_url(name: str, records: dict[str, Any]) -> str:
@@ -258,6 +356,19 @@ def _page_url(name: str, records: dict[str, Any]) -> str:
         kwargs = {"pk": records["vetting"].pk}
     elif name == "vetting:person_submit":
         kwargs = {"person_pk": records["other"].pk}
+    elif name == "training:roster_template":
+        kwargs = {"fmt": "csv"}
+    elif name in {"training:certificate_pdf", "training:certificate_revoke"}:
+        kwargs = {"pk": records["certificate"].pk}
+    elif name == "training:calendar_feed_reset":
+        kwargs = {"pk": 0}
+    elif name.startswith("training:request_") and name not in {
+        "training:request_list",
+        "training:request_create",
+    }:
+        kwargs = {"pk": records["request"].pk}
+    elif name == "training:follow_up_detail":
+        kwargs = {"pk": records["follow_up"].pk}
     elif name == "training:instructor_remove":
         kwargs = {"pk": records["delivery"].pk, "assignment_pk": records["assignment"].pk}
     elif name == "training:cost_remove":
@@ -275,6 +386,8 @@ def _page_url(name: str, records: dict[str, Any]) -> str:
         "training:roster_confirm_all",
         "training:attendance_mark_rest",
         "training:roster_submit_for_vetting",
+        "training:roster_import",
+        "training:certificates_issue",
     }:
         kwargs = {"pk": records["delivery"].pk}
     elif name.startswith("training:enrollment_") or name == "training:attendance_mark":
@@ -302,6 +415,38 @@ def _api_url(name: str, records: dict[str, Any]) -> str:
         kwargs = {"venue_id": records["venue"].pk}
     elif name in {"api-v1:get_vetting", "api-v1:decide_vetting"}:
         kwargs = {"record_id": records["vetting"].pk}
+    elif name in {
+        "api-v1:get_training_request",
+        "api-v1:approve_training_request",
+        "api-v1:decline_training_request",
+    }:
+        kwargs = {"request_id": records["request"].pk}
+    elif name == "api-v1:remove_instructor":
+        kwargs = {"delivery_id": records["delivery"].pk, "assignment_id": records["assignment"].pk}
+    elif name in {
+        "api-v1:get_delivery",
+        "api-v1:update_delivery",
+        "api-v1:transition_delivery",
+        "api-v1:assign_instructor",
+        "api-v1:list_enrollments",
+        "api-v1:nominate_participant",
+        "api-v1:get_attendance",
+        "api-v1:get_results",
+        "api-v1:get_blockers",
+        "api-v1:get_costs",
+        "api-v1:add_cost_line",
+        "api-v1:issue_certificates",
+    }:
+        kwargs = {"delivery_id": records["delivery"].pk}
+    elif name in {
+        "api-v1:confirm_enrollment",
+        "api-v1:withdraw_enrollment",
+        "api-v1:record_scores",
+        "api-v1:record_attendance",
+    }:
+        kwargs = {"enrollment_id": records["enrollment"].pk}
+    elif name == "api-v1:revoke_certificate":
+        kwargs = {"certificate_id": records["certificate"].pk}
     return reverse(name, kwargs=kwargs)
 
 

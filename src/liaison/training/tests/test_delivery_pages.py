@@ -119,7 +119,7 @@ def test_the_roster_shows_who_the_gate_blocks_and_confirms_the_vetted(
             reverse("training:enrollment_nominate", args=[delivery.pk]), {"person": person.pk}
         )
     page = client.get(reverse("training:delivery_roster", args=[delivery.pk]))
-    assert "Juan Condori has no human-rights (leahy) vetting" in page.content.decode()
+    assert "Juan Condori has no human-rights (Leahy) vetting" in page.content.decode()
     response = client.post(reverse("training:roster_confirm_all", args=[delivery.pk]), follow=True)
     text = " ".join(_messages(response))
     assert "1 participant(s) confirmed" in text and "stopped 1" in text
