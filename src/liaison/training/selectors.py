@@ -397,11 +397,25 @@ def request_history(*, request: TrainingRequest) -> AuditEntryQuerySet:
     return audit_history(object_type="training.trainingrequest", object_ids=[str(request.pk)])
 
 
+def _scoped_follow_ups(user: Any) -> QuerySet[FollowUp]:
+    """Follow-ups of deliveries the user may see: graduates' names stay in their scope."""
+    follow_ups = FollowUp.objects.all()
+    if user.role in (Role.TRAINING_ADVISOR, Role.ATTACHE):
+        follow_ups = follow_ups.filter(
+            pk__in=FollowUp.objects.filter(source_deliveries__in=_scoped_deliveries(user)).values(
+                "pk"
+            )
+        )
+    return follow_ups
+
+
 def follow_up_list(*, user: Any, search: str = "", kind: str = "") -> QuerySet[FollowUp]:
     require_perm(user, "training.browse")
-    follow_ups = FollowUp.objects.annotate(
-        graduate_count=Count("graduates", distinct=True)
-    ).prefetch_related("source_deliveries__course")
+    follow_ups = (
+        _scoped_follow_ups(user)
+        .annotate(graduate_count=Count("graduates", distinct=True))
+        .prefetch_related("source_deliveries__course")
+    )
     if search:
         follow_ups = follow_ups.filter(Q(title__icontains=search) | Q(notes__icontains=search))
     if kind:
@@ -410,7 +424,7 @@ def follow_up_list(*, user: Any, search: str = "", kind: str = "") -> QuerySet[F
 
 
 def follow_up_get(*, user: Any, pk: int) -> FollowUp:
-    return get_for_user(FollowUp.objects.all(), user, "training.browse", pk=pk)
+    return get_for_user(_scoped_follow_ups(user), user, "training.browse", pk=pk)
 
 
 # A graduate: holds a certificate from the delivery that is not revoked.

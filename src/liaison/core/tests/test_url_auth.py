@@ -319,6 +319,7 @@ def _training_records(users: dict[Role, Any], person: Any) -> dict[str, Any]:
     # Set up directly: issuing one needs a whole delivered course.
     certificate = Certificate.objects.create(enrollment=enrollment, code="TESTCODE23")
     follow_up = FollowUp.objects.create(kind="mentoring", title="Mentoring", starts_on=starts_on)
+    follow_up.source_deliveries.add(delivery)
     return {
         "delivery": delivery,
         "assignment": assignment,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -17,6 +17,7 @@ from liaison.training.models import (
     DeliveryStatus,
     Enrollment,
     EnrollmentStatus,
+    FollowUp,
 )
 
 pytestmark = pytest.mark.django_db
@@ -279,3 +280,17 @@ def test_the_roster_goes_to_the_vetting_office_in_one_click(
     assert vetted.vetting_records.get().status == "approved"
     response = client.post(url, follow=True)
     assert "already been submitted" in " ".join(_messages(response))
+
+
+def test_attaches_see_only_follow_ups_of_their_regions_deliveries(client, users, make_delivery):
+    ours = FollowUp.objects.create(kind="mentoring", title="Lima", starts_on=date.today())
+    ours.source_deliveries.add(make_delivery(venue="RTC-LIM"))
+    theirs = FollowUp.objects.create(kind="refresher", title="Bangkok", starts_on=date.today())
+    theirs.source_deliveries.add(make_delivery(venue="ILEA-BKK"))
+    client.force_login(users[Role.ATTACHE])  # WHA
+    listed = client.get(reverse("training:follow_up_list")).context["page_obj"]
+    assert [f.title for f in listed] == ["Lima"]
+    assert client.get(reverse("training:follow_up_detail", args=[theirs.pk])).status_code == 404
+    client.force_login(users[Role.PROGRAM_MANAGER])
+    listed = client.get(reverse("training:follow_up_list")).context["page_obj"]
+    assert {f.title for f in listed} == {"Lima", "Bangkok"}
