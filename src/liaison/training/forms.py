@@ -17,6 +17,7 @@ from liaison.training.models import (
     Deployment,
     InstructorRole,
 )
+from liaison.training.services import DELIVERY_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -24,17 +25,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 class DeliveryForm(UswdsFormMixin, forms.ModelForm):
     class Meta:
         model = Delivery
-        fields = [
-            "course",
-            "venue",
-            "starts_on",
-            "ends_on",
-            "funding_source",
-            "capacity",
-            "min_attendance_percent",
-            "pass_mark",
-            "notes",
-        ]
+        fields = list(DELIVERY_FIELDS)
         widgets = {"starts_on": DATE, "ends_on": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
         labels = {"starts_on": "First day", "ends_on": "Last day"}
 

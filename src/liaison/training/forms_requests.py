@@ -13,6 +13,7 @@ from liaison.core.forms import UswdsFormMixin
 from liaison.partners.models import Agency, Country
 from liaison.people.models import Person
 from liaison.training.models import Delivery, FollowUpKind, TrainingRequest
+from liaison.training.services import REQUEST_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -28,17 +29,7 @@ def countries_for(user: Any) -> QuerySet[Country]:
 class RequestForm(UswdsFormMixin, forms.ModelForm):
     class Meta:
         model = TrainingRequest
-        fields = [
-            "country",
-            "agency",
-            "course",
-            "need",
-            "preferred_start",
-            "preferred_end",
-            "participants_expected",
-            "funding_source",
-            "justification",
-        ]
+        fields = list(REQUEST_FIELDS)
         widgets = {
             "preferred_start": DATE,
             "preferred_end": DATE,
