@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "liaison.catalog",
     "liaison.vetting",
     "liaison.training",
+    "liaison.visits",
     "liaison.api",
 ]
 
