@@ -30,6 +30,8 @@ from liaison.people.benchdata import is_native_script, latin_spelling
 from liaison.people.indexing import index_new_people, search_name_of
 from liaison.people.models import Gender, Person, Staff, StaffKind
 from liaison.training.models import Delivery
+from liaison.visits.models import Visit
+from liaison.visits.sites import reference_sites_load
 
 OFFICIALS_PER_FISCAL_YEAR = 8000
 DEMO_PASSWORD = "liaison-demo"  # noqa: S105 - printed for the local demo accounts only
@@ -95,6 +97,7 @@ class DemoResult:
     agencies: int
     staff: int
     deliveries: int = 0
+    visits: int = 0
 
 
 class _Names:
@@ -269,8 +272,8 @@ def ensure_demo_accounts() -> list[tuple[str, str]]:
 
 
 def reference_load() -> dict[str, int]:
-    """All reference data shipped with Liaison: partners, then the catalog."""
-    return {**reference_partners_load(), **reference_catalog_load()}
+    """All reference data shipped with Liaison: partners, the catalog, then the site registry."""
+    return {**reference_partners_load(), **reference_catalog_load(), **reference_sites_load()}
 
 
 @transaction.atomic
@@ -284,6 +287,7 @@ def build_demo(*, scale: float = 1.0, seed: int = 2015) -> DemoResult:
             Agency.objects.count(),
             Staff.objects.count(),
             Delivery.objects.count(),
+            Visit.objects.count(),
         )
     rng = random.Random(seed)
     names = _Names(seed)
@@ -306,4 +310,9 @@ def build_demo(*, scale: float = 1.0, seed: int = 2015) -> DemoResult:
 
     ensure_demo_accounts()  # the training demo links the advisor to an instructor
     training = build_training_demo(scale=scale, seed=seed)
-    return DemoResult(True, len(people), len(agencies), len(staff), training.deliveries)
+    from liaison.visits.demo import build_visit_demo  # it builds on this module too
+
+    visits = build_visit_demo(scale=scale, seed=seed)
+    return DemoResult(
+        True, len(people), len(agencies), len(staff), training.deliveries, visits.visits
+    )

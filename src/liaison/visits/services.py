@@ -21,6 +21,7 @@ from liaison.visits.models import (
     VISIT_TRANSITIONS,
     Delegate,
     DelegateRole,
+    Exclusion,
     FocusArea,
     HostAnswer,
     Site,
@@ -197,6 +198,13 @@ def visit_request_sites(*, actor: Any, visit: Visit) -> Visit:
 
 
 @transaction.atomic
+def visit_resume_planning(*, actor: Any, visit: Visit) -> Visit:
+    """A host declined: back to planning, to re-plan around the answer."""
+    require_perm(actor, "visits.plan", visit)
+    return _move(visit, VisitStatus.PLANNING, actor=actor)
+
+
+@transaction.atomic
 def visit_confirm(*, actor: Any, visit: Visit) -> Visit:
     """Every host has accepted and every delegate holds a valid access approval."""
     require_perm(actor, "visits.plan", visit)
@@ -255,6 +263,11 @@ def stop_answer(*, actor: Any, stop: Stop, accept: bool, reason: str = "") -> St
     stop.answered_by = actor
     stop.answered_at = timezone.now()
     stop.save()
+    if not accept:
+        # The re-plan must not put the delegation there that day again.
+        Exclusion.objects.create(
+            visit=stop.visit, site=stop.site, day=stop.day, reason=f"Host declined: {reason}"
+        )
     audit_log(
         actor=actor,
         action=f"stop.{stop.answer}",

@@ -22,7 +22,7 @@ class Command(BaseCommand):
         verb = "Built" if result.created else "Kept the existing"
         self.stdout.write(
             f"{verb} demo data: {result.people} officials, {result.agencies} agencies, "
-            f"{result.staff} staff, {result.deliveries} deliveries "
+            f"{result.staff} staff, {result.deliveries} deliveries, {result.visits} visits "
             f"({time.perf_counter() - started:.1f} s)."
         )
         self.stdout.write(f"Demo accounts (password “{DEMO_PASSWORD}”):")

@@ -1,0 +1,27 @@
+"""The International Visitors Program's figures for a fiscal year, as published ("457 visits
+for over 2,500 officials from 90 countries")."""
+
+from __future__ import annotations
+
+from django.db.models import Count
+
+from liaison.core.fiscal import FiscalYear
+from liaison.visits.models import Delegate, Visit, VisitStatus
+
+# Visits that took place, or are settled to take place.
+HELD = (VisitStatus.CONFIRMED, VisitStatus.COMPLETED)
+
+
+def visit_figures(fy: FiscalYear) -> dict[str, int]:
+    """A visit counts in the fiscal year it starts in, once confirmed or completed.
+
+    ``visit_officials`` counts delegates (an official on two visits counts twice, as the
+    published figure counts officials hosted), ``visit_countries`` the distinct countries.
+    """
+    visits = Visit.objects.filter(status__in=HELD, starts_on__gte=fy.start, starts_on__lte=fy.end)
+    held = visits.aggregate(visits=Count("id"), visit_countries=Count("country", distinct=True))
+    return {
+        "visits": held["visits"],
+        "visit_officials": Delegate.objects.filter(visit__in=visits).count(),
+        "visit_countries": held["visit_countries"],
+    }
