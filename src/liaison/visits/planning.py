@@ -1,0 +1,147 @@
+"""Planning a visit: the database's sites, visits and stops handed to the planner (plain data,
+no Django there), and its itinerary written back as stops the hosts are then asked about."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from liaison.audit.services import audit_log
+from liaison.core.access import require_perm
+from liaison.visits import planner
+from liaison.visits.models import (
+    Exclusion,
+    HostAnswer,
+    Site,
+    Stop,
+    Visit,
+    VisitStatus,
+)
+
+# Visits whose stops hold a site's capacity on their days.
+HOLDING = (VisitStatus.SITES_REQUESTED, VisitStatus.CONFIRMED, VisitStatus.COMPLETED)
+# Stops a re-plan keeps: the coordinator pinned them, or the host already said yes.
+KEPT = (HostAnswer.ACCEPTED,)
+
+
+def planner_sites() -> list[planner.Site]:
+    """Every active site as the planner sees it: three queries whatever the registry's size."""
+    sites = Site.objects.filter(active=True).prefetch_related("focus__focus_area", "blackouts")
+    return [
+        planner.Site(
+            id=site.pk,
+            name=site.name,
+            city=f"{site.city}, {site.state}",
+            lat=site.latitude,
+            lon=site.longitude,
+            focus={f.focus_area.code: f.strength for f in site.focus.all()},
+            daily_capacity=site.daily_capacity,
+            open_weekdays=site.weekdays,
+            blackouts=frozenset(day for b in site.blackouts.all() for day in b.days),
+            is_headquarters=site.is_headquarters,
+        )
+        for site in sites
+    ]
+
+
+def capacity_used(*, besides: Visit | None = None) -> dict[tuple[planner.Key, date], int]:
+    """How many delegations other visits bring to each site on each day."""
+    stops = Stop.objects.filter(visit__status__in=HOLDING).exclude(answer=HostAnswer.DECLINED)
+    if besides is not None:
+        stops = stops.exclude(visit=besides)
+    return dict(Counter(stops.values_list("site_id", "day")))
+
+
+def planner_request(visit: Visit) -> planner.VisitRequest:
+    """The visit as the planner sees it, with the coordinator's pins and removals."""
+    kept = visit.stops.filter(pinned=True) | visit.stops.filter(answer__in=KEPT)
+    exclusions = list(visit.exclusions.all())
+    return planner.VisitRequest(
+        id=visit.pk,
+        focus={f.focus_area.code: f.priority for f in visit.focus.select_related("focus_area")},
+        earliest_start=visit.earliest_start,
+        latest_end=visit.latest_end,
+        length_days=visit.length_days,
+        must_see=frozenset(visit.must_see.values_list("pk", flat=True)),
+        must_avoid=frozenset(visit.must_avoid.values_list("pk", flat=True)),
+        wants_hq_briefing=visit.wants_hq_briefing,
+        pinned=frozenset(kept.values_list("site_id", "day")),
+        excluded_sites=frozenset(e.site_id for e in exclusions if e.day is None),
+        excluded_stops=frozenset((e.site_id, e.day) for e in exclusions if e.day is not None),
+    )
+
+
+@transaction.atomic
+def visit_plan(*, actor: Any, visit: Visit) -> planner.PlanResult:
+    """Plan (or re-plan) the itinerary. Pinned and accepted stops stay; the rest is replaced.
+    When nothing fits, the visit is left as it was and the planner's reasons are raised."""
+    require_perm(actor, "visits.plan", visit)
+    if visit.status != VisitStatus.PLANNING:
+        raise ValidationError(
+            f"Only a visit being planned can be (re-)planned; this one is "
+            f"{visit.get_status_display().lower()}."
+        )
+    result = planner.plan_visit(
+        planner_request(visit), planner_sites(), capacity_used(besides=visit), time_limit=5.0
+    )
+    if not result.planned or result.itinerary is None:
+        raise ValidationError(list(result.reasons) or ["No itinerary fits this request."])
+    itinerary = result.itinerary
+    kept: dict[tuple[planner.Key, date], Stop] = {
+        (s.site_id, s.day): s for s in visit.stops.all() if s.pinned or s.answer in KEPT
+    }
+    visit.stops.exclude(pk__in=[s.pk for s in kept.values()]).delete()
+    for day, planned in itinerary.stops:
+        stop = kept.get((planned.site_id, day)) or Stop(
+            visit=visit, site_id=planned.site_id, day=day
+        )
+        stop.order = planned.order
+        stop.why = planned.why[:300]
+        stop.save()
+    visit.starts_on, visit.ends_on = itinerary.start, itinerary.end
+    visit.save(update_fields=["starts_on", "ends_on"])
+    audit_log(
+        actor=actor,
+        action="visit.planned",
+        obj=visit,
+        changes={
+            "itinerary": [None, f"{itinerary.start:%Y-%m-%d} to {itinerary.end:%Y-%m-%d}"],
+            "stops": [None, str(len(itinerary.stops))],
+            "score": [None, str(result.objective)],
+        },
+    )
+    return result
+
+
+@transaction.atomic
+def stop_pin(*, actor: Any, stop: Stop, pinned: bool = True) -> Stop:
+    """Keep this stop through re-planning (or let the planner move it again)."""
+    require_perm(actor, "visits.plan", stop.visit)
+    stop.pinned = pinned
+    stop.save(update_fields=["pinned"])
+    audit_log(
+        actor=actor,
+        action="stop.pinned" if pinned else "stop.unpinned",
+        obj=stop.visit,
+        changes={str(stop): [not pinned, pinned]},
+    )
+    return stop
+
+
+@transaction.atomic
+def stop_remove(*, actor: Any, stop: Stop, whole_visit: bool = False, reason: str = "") -> None:
+    """Take a stop out; the planner will not put that site back on that day (or at all)."""
+    visit = stop.visit
+    require_perm(actor, "visits.plan", visit)
+    if visit.status != VisitStatus.PLANNING:
+        raise ValidationError("Stops are removed while the visit is being planned.")
+    Exclusion.objects.create(
+        visit=visit, site=stop.site, day=None if whole_visit else stop.day, reason=reason
+    )
+    label = str(stop)
+    stop.delete()
+    audit_log(actor=actor, action="stop.removed", obj=visit, changes={label: [reason, None]})

@@ -1,0 +1,109 @@
+"""Planning a visit from the database: the itinerary becomes stops with reasons; pins, removals
+and hosts' declines hold through re-planning; when nothing fits, nothing changes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from liaison.accounts.roles import Role
+from liaison.audit.models import AuditEntry
+from liaison.people.models import Staff
+from liaison.visits import planning, services
+from liaison.visits.models import SiteFocus, Stop, VisitStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def coordinator(users):
+    return users[Role.IVP_COORDINATOR]
+
+
+@pytest.fixture
+def shown(sites, focus):
+    """Laredo shows land-border work, the targeting center targeting, HQ a little of both."""
+    SiteFocus.objects.create(
+        site=sites["laredo"], focus_area=focus["land_border_operations"], strength=3
+    )
+    SiteFocus.objects.create(site=sites["ntc"], focus_area=focus["targeting_risk"], strength=3)
+    SiteFocus.objects.create(site=sites["hq"], focus_area=focus["targeting_risk"], strength=1)
+    return sites
+
+
+def _itinerary(visit):
+    return [(stop.site.code, stop.day) for stop in visit.stops.select_related("site")]
+
+
+def test_a_plan_writes_stops_with_reasons_and_the_briefing_first(coordinator, make_visit, shown):
+    visit = make_visit()
+    services.visit_start_planning(actor=coordinator, visit=visit)
+    result = planning.visit_plan(actor=coordinator, visit=visit)
+    assert result.planned
+    stops = list(visit.stops.select_related("site"))
+    assert {stop.site.code for stop in stops} == {"HQ", "POE-LRD", "NTC"}
+    first_working = min(s.day for s in stops if s.day.weekday() < 5)
+    assert any(s.site.code == "HQ" and s.day == first_working for s in stops)
+    assert all(stop.why for stop in stops)
+    assert visit.starts_on and visit.ends_on == visit.starts_on + timedelta(days=4)
+    assert AuditEntry.objects.filter(action="visit.planned", object_id=str(visit.pk)).exists()
+
+
+def test_a_pinned_stop_stays_and_a_removed_site_stays_out(coordinator, make_visit, shown):
+    visit = make_visit()
+    services.visit_start_planning(actor=coordinator, visit=visit)
+    planning.visit_plan(actor=coordinator, visit=visit)
+    ntc = visit.stops.get(site__code="NTC")
+    planning.stop_pin(actor=coordinator, stop=ntc)
+    laredo = visit.stops.get(site__code="POE-LRD")
+    planning.stop_remove(actor=coordinator, stop=laredo, whole_visit=True, reason="Not this trip")
+    planning.visit_plan(actor=coordinator, visit=visit)
+    assert (ntc.site.code, ntc.day) in _itinerary(visit)
+    assert "POE-LRD" not in {code for code, _ in _itinerary(visit)}
+
+
+def test_a_hosts_decline_is_planned_around(users, coordinator, make_visit, shown):
+    host = users[Role.SITE_HOST]
+    shown["laredo"].hosts.add(
+        Staff.objects.create(kind="site_host", given_name="L", family_name="O", user=host)
+    )
+    visit = make_visit()
+    services.visit_start_planning(actor=coordinator, visit=visit)
+    planning.visit_plan(actor=coordinator, visit=visit)
+    services.visit_request_sites(actor=coordinator, visit=visit)
+    declined = Stop.objects.get(visit=visit, site__code="POE-LRD")
+    services.stop_answer(actor=host, stop=declined, accept=False, reason="Port exercise")
+    services.visit_resume_planning(actor=coordinator, visit=visit)
+    planning.visit_plan(actor=coordinator, visit=visit)
+    assert ("POE-LRD", declined.day) not in _itinerary(visit)
+
+
+def test_when_nothing_fits_the_reason_is_given_and_nothing_changes(coordinator, make_visit, shown):
+    shown["ntc"].open_weekdays = ""  # never hosts
+    shown["ntc"].save()
+    visit = make_visit()
+    visit.must_see.add(shown["ntc"])
+    services.visit_start_planning(actor=coordinator, visit=visit)
+    with pytest.raises(ValidationError) as refusal:
+        planning.visit_plan(actor=coordinator, visit=visit)
+    assert "NTC" in " ".join(refusal.value.messages)
+    visit.refresh_from_db()
+    assert not visit.stops.exists() and visit.starts_on is None
+    assert visit.status == VisitStatus.PLANNING
+
+
+def test_only_a_visit_being_planned_is_planned(coordinator, make_visit, shown):
+    visit = make_visit()
+    with pytest.raises(ValidationError, match="Only a visit being planned"):
+        planning.visit_plan(actor=coordinator, visit=visit)
+
+
+def test_only_planners_plan(users, make_visit, shown):
+    visit = make_visit()
+    services.visit_start_planning(actor=users[Role.IVP_COORDINATOR], visit=visit)
+    for role in (Role.ATTACHE, Role.SITE_HOST, Role.SPONSOR):
+        with pytest.raises(PermissionDenied):
+            planning.visit_plan(actor=users[role], visit=visit)
+    assert not visit.stops.exists()
