@@ -4,7 +4,6 @@ hosts' answers. Every write checks the permission and the rule here."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -278,12 +277,3 @@ def stop_answer(*, actor: Any, stop: Stop, accept: bool, reason: str = "") -> St
         },
     )
     return stop
-
-
-def visit_days(visit: Visit) -> list[date]:
-    if visit.starts_on is None or visit.ends_on is None:
-        return []
-    return [
-        visit.starts_on + timedelta(days=n)
-        for n in range((visit.ends_on - visit.starts_on).days + 1)
-    ]

@@ -47,3 +47,27 @@ def test_a_host_sees_only_stops_asked_at_their_own_sites(users, make_visit, site
     ]
     with pytest.raises(PermissionDenied):
         selectors.host_inbox(user=users[Role.IVP_COORDINATOR])
+
+
+def test_the_day_calendar_shows_held_stops_between_two_dates(users, make_visit, sites):
+    visit = make_visit()
+    inside = Stop.objects.create(visit=visit, site=sites["hq"], day=START)
+    Stop.objects.create(visit=visit, site=sites["ntc"], day=START + timedelta(days=9))
+    cancelled = make_visit()
+    Stop.objects.create(visit=cancelled, site=sites["laredo"], day=START)
+    cancelled.status = "cancelled"
+    cancelled.save()
+    coordinator = users[Role.IVP_COORDINATOR]
+    days = selectors.day_calendar(user=coordinator, first=START, last=START + timedelta(days=3))
+    assert list(days) == [inside]
+    with pytest.raises(PermissionDenied):
+        selectors.day_calendar(user=users[Role.ATTACHE], first=START, last=START)
+
+
+def test_sites_are_found_by_name_or_city_kind_and_state(users, sites):
+    coordinator = users[Role.IVP_COORDINATOR]
+    assert list(selectors.site_list(user=coordinator, search="laredo")) == [sites["laredo"]]
+    assert list(selectors.site_list(user=coordinator, kind="headquarters")) == [sites["hq"]]
+    assert list(selectors.site_list(user=coordinator, state="va")) == [sites["ntc"]]
+    with pytest.raises(PermissionDenied):
+        selectors.site_list(user=users[Role.SPONSOR])

@@ -195,3 +195,21 @@ def test_decline_and_cancel_need_a_reason_and_end_the_workflow(users, make_visit
     other = make_visit()
     services.visit_cancel(actor=users[Role.ATTACHE], visit=other, reason="Elections")
     assert other.status == VisitStatus.CANCELLED
+
+
+def test_a_delegate_leaves_until_the_visit_is_confirmed(users, make_visit, make_person):
+    coordinator = users[Role.IVP_COORDINATOR]
+    visit = make_visit()
+    delegate = services.delegate_add(actor=coordinator, visit=visit, person=make_person())
+    services.delegate_remove(actor=coordinator, delegate=delegate)
+    assert not visit.delegates.exists()
+    assert AuditEntry.objects.filter(action="visit.delegate_removed").count() == 1
+    kept = services.delegate_add(actor=coordinator, visit=visit, person=make_person("B", "C"))
+    visit.status = VisitStatus.CONFIRMED
+    visit.save()
+    with pytest.raises(ValidationError, match="its delegation is settled"):
+        services.delegate_remove(actor=coordinator, delegate=kept)
+    services.visit_complete(actor=coordinator, visit=visit)
+    assert visit.status == VisitStatus.COMPLETED
+    with pytest.raises(PermissionDenied):
+        services.visit_complete(actor=users[Role.ATTACHE], visit=visit)
