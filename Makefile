@@ -5,7 +5,7 @@ UV_VERSION := 0.13.8
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PYTEST_ARGS ?=
 
-.PHONY: setup run test lint format bench bench-matching clean
+.PHONY: setup run test lint format bench bench-matching bench-planner clean
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -41,6 +41,9 @@ bench: bench-matching
 
 bench-matching: setup
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench-matching.sqlite3 $(UV) run liaison bench_matching --people 300000 --roster 30
+
+bench-planner: setup
+	$(UV) run python -m liaison.visits.plannerbench
 
 clean:
 	rm -rf .venv .tools node_modules var/static

@@ -15,6 +15,7 @@ under the shared site capacity. See ``plan_year`` for what its bound does and do
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -648,6 +649,7 @@ class _Model:
     stops: dict[tuple[int, Key], cp_model.IntVar]
     coverage: cp_model.LinearExpr
     travel: cp_model.LinearExpr
+    longest_trip: int
 
 
 def _visit_model(
@@ -791,6 +793,9 @@ def _visit_model(
         stops,
         cp_model.LinearExpr.sum(coverage_terms),
         cp_model.LinearExpr.sum(travel),
+        widest * max(0, length - 1) + max((visit.arrival_km[c] for c in cities), default=0)
+        if visit.arrival_km
+        else widest * max(0, length - 1),
     )
 
 
@@ -826,6 +831,40 @@ def _hint(built: _Model, visit: _Visit, start: date, day_sites: Sequence[Sequenc
             built.model.add_hint(var, c == city)
 
 
+class _ScoreWatch(cp_model.CpSolverSolutionCallback):
+    """Stops the search ``grace`` seconds after the best score is proven: the rest of the
+    search only shortens travel, a tie-breaker not worth the coordinator's wait."""
+
+    def __init__(
+        self, solver: cp_model.CpSolver, coverage: cp_model.LinearExpr, scale: int, grace: float
+    ) -> None:
+        super().__init__()
+        self.solver = solver
+        self.coverage = coverage
+        self.scale = scale
+        self.grace = grace
+        self.best = -1
+        self.timer: threading.Timer | None = None
+        self.lock = threading.Lock()
+
+    def on_solution_callback(self) -> None:
+        with self.lock:
+            self.best = max(self.best, int(self.value(self.coverage)))
+
+    def on_bound(self, bound: float) -> None:
+        # A better score would reach scale x (best + 1) - longest trip = scale x best + 1.
+        with self.lock:
+            if self.timer is None and self.best >= 0 and bound <= self.scale * self.best:
+                self.timer = threading.Timer(self.grace, self.solver.stop_search)
+                self.timer.daemon = True
+                self.timer.start()
+
+    def cancel(self) -> None:
+        with self.lock:
+            if self.timer is not None:
+                self.timer.cancel()
+
+
 def _read(built: _Model, visit: _Visit, solver: cp_model.CpSolver) -> Itinerary | None:
     start = next(
         s for s, var in zip(visit.starts, built.starts, strict=True) if solver.boolean_value(var)
@@ -854,8 +893,8 @@ def plan_visit(
     sites: Iterable[Site] | SiteCatalog,
     usage: Usage | None = None,
     *,
-    time_limit: float = 10.0,
-    travel_time_limit: float = 1.0,
+    time_limit: float = 5.0,
+    travel_grace: float = 0.5,
     workers: int = 2,
 ) -> PlanResult:
     """Plan one visit exactly: the best covered focus score, then the least travel.
@@ -866,23 +905,30 @@ def plan_visit(
     cheap checks (window, closures, must-see, pins, briefing), else the rules whose
     relaxation alone lets a plan exist.
 
-    Two phases, each started from the best itinerary known: the best coverage (proven
-    within ``time_limit``), then the least travel at that coverage (within
-    ``travel_time_limit``, as travel only breaks ties). ``optimal`` means both were proven.
+    The search starts from the quick planner's itinerary. Once the best score is proven, it
+    spends at most ``travel_grace`` more seconds on the shortest travel, which only breaks
+    ties; so ``optimal`` (both proven) may be False while the score is proven best
+    (``bound`` equals it). Past ``time_limit`` it returns the best found.
     """
     began = time.perf_counter()
     visit = _Visit(request, _catalog(sites), usage or {})
     reasons = _prechecks(visit)
     if reasons:
         return PlanResult(INFEASIBLE, None, 0, tuple(reasons), solve_seconds=_since(began))
-
-    built = _visit_model(visit)
-    built.model.maximize(built.coverage)
+    built = _visit_model(visit, with_travel=True)
+    # Coverage first, then travel: one unit of coverage outweighs the longest possible trip.
+    scale = built.longest_trip + 1
+    built.model.maximize(scale * built.coverage - built.travel)
     quick = _quick_best(visit)
     if quick:
         _hint(built, visit, *quick)
     solver = _solver(time_limit, workers, tight_lp=True)
-    status = solver.solve(built.model)
+    watch = _ScoreWatch(solver, built.coverage, scale, travel_grace)
+    solver.best_bound_callback = watch.on_bound
+    try:
+        status = solver.solve(built.model, watch)
+    finally:
+        watch.cancel()
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         if status == cp_model.INFEASIBLE:
             reasons = _diagnose(visit, time_limit, workers)
@@ -898,40 +944,16 @@ def plan_visit(
             ("No site that covers the delegation's focus areas is open with room in the window.",),
             solve_seconds=_since(began),
         )
-    coverage_proven = status == cp_model.OPTIMAL
-    bound = max(float(itinerary.score), math.floor(solver.best_objective_bound))
-
-    tour = _visit_model(visit, with_travel=True)
-    tour.model.add(tour.coverage >= itinerary.score)
-    tour.model.minimize(tour.travel)
-    _hint(tour, visit, itinerary.start, [[s.site_id for s in day.stops] for day in itinerary.days])
-    solver = _solver(travel_time_limit, workers, tight_lp=True)
-    status = solver.solve(tour.model)
-    travel_proven = status == cp_model.OPTIMAL
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        shorter = _read(tour, visit, solver)
-        if shorter and (shorter.score, -shorter.travel_km) >= (
-            itinerary.score,
-            -itinerary.travel_km,
-        ):
-            itinerary = shorter
-
-    notes = []
-    if not coverage_proven:
-        notes.append(
-            f"Best coverage found in {time_limit:g} s: {itinerary.score}, proven bound {bound:g}."
+    optimal = status == cp_model.OPTIMAL
+    bound = max(float(itinerary.score), (solver.best_objective_bound + built.longest_trip) // scale)
+    notes: tuple[str, ...] = ()
+    if not optimal and bound <= itinerary.score:
+        notes = ("The score is proven best; the travel is the shortest found, not proven.",)
+    elif not optimal:
+        notes = (
+            f"Best found in {time_limit:g} s: score {itinerary.score}, proven bound {bound:g}.",
         )
-    if not travel_proven:
-        notes.append(f"Travel is the shortest found in {travel_time_limit:g} s, not proven.")
-    return PlanResult(
-        PLANNED,
-        itinerary,
-        itinerary.score,
-        tuple(notes),
-        coverage_proven and travel_proven,
-        _since(began),
-        bound,
-    )
+    return PlanResult(PLANNED, itinerary, itinerary.score, notes, optimal, _since(began), bound)
 
 
 def _diagnose(visit: _Visit, time_limit: float, workers: int) -> list[str]:
@@ -1264,6 +1286,10 @@ def plan_year(
         for start in _spread(visit.starts, starts_per_request):
             propose(i, start, base, frozenset())
 
+    def out_of_time() -> bool:
+        """Extra candidates stop at 60% of the time limit, to leave the master its share."""
+        return _since(began) > 0.6 * time_limit
+
     # 2. Alternatives around the crowded site-days.
     wanted: dict[tuple[Key, date], int] = defaultdict(int)
     for i in range(len(visits)):
@@ -1273,7 +1299,7 @@ def plan_year(
     crowded = frozenset(cell for cell, n in wanted.items() if n > room(cell))
     for i in range(len(visits)):
         b = best_of(i)
-        if b is None or not candidates[b].site_days & crowded:
+        if b is None or not candidates[b].site_days & crowded or out_of_time():
             continue
         starts = sorted({candidates[c].start for c in by_request[i]})
         for start in _spread(starts, max(2, starts_per_request // 2)):
@@ -1297,7 +1323,9 @@ def plan_year(
             by_request[i], key=lambda c: (-candidates[c].score, candidates[c].travel_km, c)
         )
         pick = next((c for c in pool if fits(c)), None)
-        if pick is None or candidates[pick].score < candidates[pool[0]].score:
+        if not out_of_time() and (
+            pick is None or candidates[pick].score < candidates[pool[0]].score
+        ):
             starts = sorted({candidates[c].start for c in pool})
             for start in _spread(starts, starts_per_request):
                 made = propose(i, start, taken, frozenset())
