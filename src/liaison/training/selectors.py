@@ -383,7 +383,11 @@ def certificate_get(*, user: Any, pk: int, perm: str = "training.view_delivery")
     """The certificate, or 404; 403 unless ``user`` holds ``perm`` on its delivery."""
     certificate = get_for_user(
         Certificate.objects.select_related(
-            "enrollment__person", "enrollment__delivery__country", "enrollment__delivery__request"
+            "enrollment__person",
+            "enrollment__delivery__course",
+            "enrollment__delivery__venue",
+            "enrollment__delivery__country",
+            "enrollment__delivery__request",
         ),
         user,
         "training.browse",

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from liaison.audit.services import audit_log
 from liaison.core.access import require_perm
@@ -25,7 +26,7 @@ from liaison.visits.models import (
 # Visits whose stops hold a site's capacity on their days.
 HOLDING = (VisitStatus.SITES_REQUESTED, VisitStatus.CONFIRMED, VisitStatus.COMPLETED)
 # Stops a re-plan keeps: the coordinator pinned them, or the host already said yes.
-KEPT = (HostAnswer.ACCEPTED,)
+KEPT = Q(pinned=True) | Q(answer=HostAnswer.ACCEPTED)
 
 
 def planner_sites() -> list[planner.Site]:
@@ -58,7 +59,7 @@ def capacity_used(*, besides: Visit | None = None) -> dict[tuple[planner.Key, da
 
 def planner_request(visit: Visit) -> planner.VisitRequest:
     """The visit as the planner sees it, with the coordinator's pins and removals."""
-    kept = visit.stops.filter(pinned=True) | visit.stops.filter(answer__in=KEPT)
+    kept = visit.stops.filter(KEPT)
     exclusions = list(visit.exclusions.all())
     return planner.VisitRequest(
         id=visit.pk,
@@ -92,7 +93,7 @@ def visit_plan(*, actor: Any, visit: Visit) -> planner.PlanResult:
         raise ValidationError(list(result.reasons) or ["No itinerary fits this request."])
     itinerary = result.itinerary
     kept: dict[tuple[planner.Key, date], Stop] = {
-        (s.site_id, s.day): s for s in visit.stops.all() if s.pinned or s.answer in KEPT
+        (s.site_id, s.day): s for s in visit.stops.filter(KEPT)
     }
     visit.stops.exclude(pk__in=[s.pk for s in kept.values()]).delete()
     for day, planned in itinerary.stops:

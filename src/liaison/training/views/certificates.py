@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -32,28 +32,13 @@ class RevokeForm(UswdsFormMixin, forms.Form):
     )
 
 
-def _certificate_get(user: Any, pk: int, perm: str) -> Certificate:
-    """The certificate, or 404; 403 unless ``user`` holds ``perm`` on its delivery."""
-    certificate = get_object_or_404(
-        Certificate.objects.select_related(
-            "enrollment__person",
-            "enrollment__delivery__course",
-            "enrollment__delivery__venue",
-            "enrollment__delivery__country",
-        ),
-        pk=pk,
-    )
-    require_perm(user, perm, certificate.enrollment.delivery)
-    return certificate
-
-
 def _verify_url(request: HttpRequest, certificate: Certificate) -> str:
     return request.build_absolute_uri(reverse("public:certificate_verify", args=[certificate.code]))
 
 
 @require_GET
 def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    certificate = _certificate_get(request.user, pk, "training.view_delivery")
+    certificate = selectors.certificate_get(user=request.user, pk=pk)
     pdf = documents.certificate_pdf(certificate, verify_url=_verify_url(request, certificate))
     return HttpResponse(
         pdf,
@@ -67,7 +52,9 @@ def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def certificate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask why, then revoke: the public check says "Revoked" from then on."""
-    certificate = _certificate_get(request.user, pk, "training.revoke_certificate")
+    certificate = selectors.certificate_get(
+        user=request.user, pk=pk, perm="training.revoke_certificate"
+    )
     delivery = certificate.enrollment.delivery
     results_url = reverse("training:delivery_results", args=[delivery.pk])
     form = RevokeForm(request.POST or None)
