@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "ninja",
     "rules",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "liaison.core",
     "liaison.accounts",
     "liaison.audit",
@@ -164,6 +166,15 @@ WHITENOISE_USE_FINDERS = True
 
 EMAIL_BACKEND = env.get("LIAISON_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.get("LIAISON_FROM_EMAIL", "liaison@localhost")
+
+# Background work (e-mail to site hosts, ...) is queued in the database and run by
+# `liaison db_worker`; a request never waits on a mail server.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 

@@ -14,7 +14,9 @@ urlpatterns = [
     path("catalog/", include("liaison.catalog.urls")),
     path("vetting/", include("liaison.vetting.urls")),
     path("training/", include("liaison.training.urls")),
+    path("visits/", include("liaison.visits.urls")),
     path("audit/", include("liaison.audit.urls")),
     path("", include("liaison.training.public_urls")),
+    path("", include("liaison.visits.public_urls")),
     path("api/v1/", api.urls),
 ]

@@ -58,6 +58,9 @@ class Site(models.Model):
     environment = models.CharField(max_length=20, choices=SiteEnvironment.choices, blank=True)
     city = models.CharField(max_length=100)
     state = models.CharField(max_length=2)
+    address = models.CharField(
+        max_length=250, blank=True, help_text="Street address for the itinerary, where public."
+    )
     latitude = models.FloatField(validators=[MinValueValidator(-90), MaxValueValidator(90)])
     longitude = models.FloatField(validators=[MinValueValidator(-180), MaxValueValidator(180)])
     daily_capacity = models.PositiveSmallIntegerField(
@@ -268,6 +271,7 @@ class Stop(models.Model):
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="stops")
     day = models.DateField(db_index=True)
     order = models.PositiveSmallIntegerField(default=1)
+    starts_at = models.TimeField(null=True, blank=True, help_text="When the delegation arrives.")
     why = models.CharField(max_length=300, blank=True, help_text="Why the planner chose it.")
     pinned = models.BooleanField(default=False, help_text="Kept when the visit is re-planned.")
     answer = models.CharField(max_length=10, choices=HostAnswer.choices, default=HostAnswer.PLANNED)
@@ -299,3 +303,56 @@ class Exclusion(models.Model):
     def __str__(self) -> str:
         when = f" on {self.day:%Y-%m-%d}" if self.day else ""
         return f"Without {self.site.code}{when}"
+
+
+class HostFeed(models.Model):
+    """A site host's secret iCal address: the visits their sites accepted."""
+
+    staff = models.OneToOneField(
+        "people.Staff", on_delete=models.CASCADE, related_name="visit_feed"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Visits calendar of {self.staff}"
+
+
+class YearPlanStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class YearPlan(models.Model):
+    """One run of the year scheduler over the pending requests, kept so the coordinator can
+    read what it placed, what it left out and why, and how close to optimal it proved."""
+
+    status = models.CharField(
+        max_length=10, choices=YearPlanStatus.choices, default=YearPlanStatus.QUEUED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    time_limit_seconds = models.PositiveSmallIntegerField(default=50)
+    requests = models.PositiveIntegerField(default=0)
+    placed = models.PositiveIntegerField(default=0)
+    objective = models.PositiveIntegerField(default=0)
+    bound = models.FloatField(default=0)
+    gap = models.FloatField(default=0)
+    solve_seconds = models.FloatField(default=0)
+    # One entry per request: {"visit": id, "placed": bool, "start": "YYYY-MM-DD" | None,
+    # "end": ..., "score": int, "reason": str}.
+    outcome = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Year plan of {self.created_at:%Y-%m-%d %H:%M}"
