@@ -22,7 +22,9 @@ setup: $(if $(filter .tools/bin/uv,$(UV)),.tools/bin/uv) node_modules/.installed
 run: setup
 	$(UV) run liaison migrate --noinput -v0
 	$(UV) run liaison demo
-	@echo "Liaison is starting on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
+	@echo "Liaison is starting on http://127.0.0.1:$(PORT)/ with its background worker (Ctrl-C stops both)"
+	trap 'kill 0' EXIT; \
+	LIAISON_DEBUG=1 $(UV) run liaison db_worker --no-reload -v0 & \
 	LIAISON_DEBUG=1 $(UV) run liaison runserver 127.0.0.1:$(PORT)
 
 test: setup

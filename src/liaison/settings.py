@@ -166,6 +166,8 @@ WHITENOISE_USE_FINDERS = True
 
 EMAIL_BACKEND = env.get("LIAISON_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.get("LIAISON_FROM_EMAIL", "liaison@localhost")
+# Links in e-mails sent by the background worker, which has no request to read the host from.
+BASE_URL = (env.get("LIAISON_BASE_URL") or "http://localhost:8000").rstrip("/")
 
 # Background work (e-mail to site hosts, ...) is queued in the database and run by
 # `liaison db_worker`; a request never waits on a mail server.

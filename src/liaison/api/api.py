@@ -11,6 +11,7 @@ from liaison.partners.api import router as partners_router
 from liaison.people.api import router as people_router
 from liaison.training.api import router as training_router
 from liaison.vetting.api import router as vetting_router
+from liaison.visits.api import router as visits_router
 
 api = NinjaAPI(
     title="Liaison API",
@@ -29,3 +30,4 @@ api.add_router("/people", people_router)
 api.add_router("/catalog", catalog_router)
 api.add_router("/vetting", vetting_router)
 api.add_router("/training", training_router)
+api.add_router("/visits", visits_router)

@@ -13,6 +13,8 @@ SECTIONS = [
     ("People", "people:person_list", "people.browse"),
     ("Staff", "people:staff_list", "people.browse_staff"),
     ("Training", "training:delivery_list", "training.browse"),
+    ("Visits", "visits:visit_list", "visits.browse"),
+    ("Host inbox", "visits:host_inbox", "visits.host_inbox"),
     ("Catalog", "catalog:course_list", "catalog.browse"),
     ("Vetting", "vetting:record_list", "vetting.browse"),
     ("Audit", "audit:search", "audit.search"),

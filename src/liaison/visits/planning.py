@@ -1,10 +1,10 @@
 """Planning a visit: the database's sites, visits and stops handed to the planner (plain data,
-no Django there), and its itinerary written back as stops the hosts are then asked about."""
+no Django there), and its itinerary written back as timed stops the hosts are then asked about."""
 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -27,6 +27,28 @@ from liaison.visits.models import (
 HOLDING = (VisitStatus.SITES_REQUESTED, VisitStatus.CONFIRMED, VisitStatus.COMPLETED)
 # Stops a re-plan keeps: the coordinator pinned them, or the host already said yes.
 KEPT = Q(pinned=True) | Q(answer=HostAnswer.ACCEPTED)
+# What ``planner_request`` reads, to prefetch when turning many visits into requests.
+REQUEST_PREFETCH = ("focus__focus_area", "must_see", "must_avoid", "stops", "exclusions")
+
+# The day's schedule, written down once. The first stop is at 09:00 (on the briefing day that
+# is the headquarters briefing, which the planner always puts first); a morning visit of three
+# hours, lunch and the drive across town put the second at 13:00; a two-hour visit and half an
+# hour's drive put the third at 15:30. A day that starts with a move of more than
+# planner.LONG_MOVE_KM spends its morning travelling, so its one stop is at 14:00.
+DAY_SCHEDULE = (time(9, 0), time(13, 0), time(15, 30))
+AFTER_LONG_MOVE = time(14, 0)
+# Past the schedule (the planner holds a day to three stops, so only in theory): one more
+# stop every two and a half hours.
+LATER_STOP_EVERY = timedelta(hours=2, minutes=30)
+
+
+def stop_times(count: int, *, move_km: int = 0) -> list[time]:
+    """When the delegation arrives at each of the day's ``count`` stops, in their order."""
+    times = [AFTER_LONG_MOVE] if move_km > planner.LONG_MOVE_KM else list(DAY_SCHEDULE)
+    times = times[:count]
+    while len(times) < count:
+        times.append((datetime.combine(date.min, times[-1]) + LATER_STOP_EVERY).time())
+    return times
 
 
 def planner_sites() -> list[planner.Site]:
@@ -50,7 +72,11 @@ def planner_sites() -> list[planner.Site]:
 
 
 def capacity_used(*, besides: Visit | None = None) -> dict[tuple[planner.Key, date], int]:
-    """How many delegations other visits bring to each site on each day."""
+    """How many delegations other visits bring to each site on each day.
+
+    Only visits in ``HOLDING`` count (their sites were asked, or they are confirmed or done):
+    the stops of requests still being planned hold nothing, so the year plan, which re-plans
+    every pending request, never counts their own stops against them."""
     stops = Stop.objects.filter(visit__status__in=HOLDING).exclude(answer=HostAnswer.DECLINED)
     if besides is not None:
         stops = stops.exclude(visit=besides)
@@ -58,22 +84,67 @@ def capacity_used(*, besides: Visit | None = None) -> dict[tuple[planner.Key, da
 
 
 def planner_request(visit: Visit) -> planner.VisitRequest:
-    """The visit as the planner sees it, with the coordinator's pins and removals."""
-    kept = visit.stops.filter(KEPT)
+    """The visit as the planner sees it, with the coordinator's pins and removals.
+
+    It reads the relations with ``.all()``, so a queryset with ``REQUEST_PREFETCH`` turns
+    hundreds of visits into requests in a handful of queries."""
+    kept = [s for s in visit.stops.all() if s.pinned or s.answer == HostAnswer.ACCEPTED]
     exclusions = list(visit.exclusions.all())
     return planner.VisitRequest(
         id=visit.pk,
-        focus={f.focus_area.code: f.priority for f in visit.focus.select_related("focus_area")},
+        focus={f.focus_area.code: f.priority for f in visit.focus.all()},
         earliest_start=visit.earliest_start,
         latest_end=visit.latest_end,
         length_days=visit.length_days,
-        must_see=frozenset(visit.must_see.values_list("pk", flat=True)),
-        must_avoid=frozenset(visit.must_avoid.values_list("pk", flat=True)),
+        must_see=frozenset(site.pk for site in visit.must_see.all()),
+        must_avoid=frozenset(site.pk for site in visit.must_avoid.all()),
         wants_hq_briefing=visit.wants_hq_briefing,
-        pinned=frozenset(kept.values_list("site_id", "day")),
+        pinned=frozenset((s.site_id, s.day) for s in kept),
         excluded_sites=frozenset(e.site_id for e in exclusions if e.day is None),
         excluded_stops=frozenset((e.site_id, e.day) for e in exclusions if e.day is not None),
     )
+
+
+def write_itinerary(
+    *, actor: Any, visit: Visit, itinerary: planner.Itinerary, score: int, source: str
+) -> list[Stop]:
+    """Write a planned itinerary as the visit's stops, each with its reason and its time.
+
+    Pinned and accepted stops the itinerary keeps stay as they are (with their answers); every
+    other stop is replaced. Shared by planning one visit and applying a year plan, so both write
+    and audit the same way; callers check the permission and the visit's state, inside their
+    transaction. ``source`` says where the plan came from, for the audit trail."""
+    kept: dict[tuple[planner.Key, date], Stop] = {
+        (s.site_id, s.day): s for s in visit.stops.filter(KEPT)
+    }
+    visit.stops.exclude(pk__in=[s.pk for s in kept.values()]).delete()
+    written = []
+    for day in itinerary.days:
+        for planned, starts_at in zip(
+            day.stops, stop_times(len(day.stops), move_km=day.move_km), strict=True
+        ):
+            stop = kept.get((planned.site_id, day.date)) or Stop(
+                visit=visit, site_id=planned.site_id, day=day.date
+            )
+            stop.order = planned.order
+            stop.starts_at = starts_at
+            stop.why = planned.why[:300]
+            stop.save()
+            written.append(stop)
+    visit.starts_on, visit.ends_on = itinerary.start, itinerary.end
+    visit.save(update_fields=["starts_on", "ends_on"])
+    audit_log(
+        actor=actor,
+        action="visit.planned",
+        obj=visit,
+        changes={
+            "itinerary": [None, f"{itinerary.start:%Y-%m-%d} to {itinerary.end:%Y-%m-%d}"],
+            "stops": [None, str(len(written))],
+            "score": [None, str(score)],
+            "planned by": [None, source],
+        },
+    )
+    return written
 
 
 @transaction.atomic
@@ -91,29 +162,12 @@ def visit_plan(*, actor: Any, visit: Visit) -> planner.PlanResult:
     )
     if not result.planned or result.itinerary is None:
         raise ValidationError(list(result.reasons) or ["No itinerary fits this request."])
-    itinerary = result.itinerary
-    kept: dict[tuple[planner.Key, date], Stop] = {
-        (s.site_id, s.day): s for s in visit.stops.filter(KEPT)
-    }
-    visit.stops.exclude(pk__in=[s.pk for s in kept.values()]).delete()
-    for day, planned in itinerary.stops:
-        stop = kept.get((planned.site_id, day)) or Stop(
-            visit=visit, site_id=planned.site_id, day=day
-        )
-        stop.order = planned.order
-        stop.why = planned.why[:300]
-        stop.save()
-    visit.starts_on, visit.ends_on = itinerary.start, itinerary.end
-    visit.save(update_fields=["starts_on", "ends_on"])
-    audit_log(
+    write_itinerary(
         actor=actor,
-        action="visit.planned",
-        obj=visit,
-        changes={
-            "itinerary": [None, f"{itinerary.start:%Y-%m-%d} to {itinerary.end:%Y-%m-%d}"],
-            "stops": [None, str(len(itinerary.stops))],
-            "score": [None, str(result.objective)],
-        },
+        visit=visit,
+        itinerary=result.itinerary,
+        score=result.objective,
+        source="the visit planner",
     )
     return result
 

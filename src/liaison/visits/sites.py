@@ -1,5 +1,8 @@
 """The site registry's reference data: focus areas and the public U.S. locations delegations
-visit, read from ``core/data/visit_focus_areas.csv`` and ``visit_sites.csv``."""
+visit, read from ``core/data/visit_focus_areas.csv`` and ``visit_sites.csv``.
+
+A site's street address is filled in only where it is public and confirmed; the others stay
+blank (city and state still place them) rather than carry a guessed address."""
 
 from __future__ import annotations
 
@@ -51,6 +54,7 @@ def reference_sites_load() -> dict[str, int]:
                 "environment": row["environment"],
                 "city": row["city"],
                 "state": row["state"],
+                "address": row["address"],
                 "latitude": float(row["latitude"]),
                 "longitude": float(row["longitude"]),
                 "daily_capacity": int(row["daily_capacity"]),
@@ -58,6 +62,10 @@ def reference_sites_load() -> dict[str, int]:
                 "note": row["note"],
             },
         )
+        if not created and row["address"] and not site.address:
+            # An address confirmed since the site was loaded; one typed in the app is kept.
+            site.address = row["address"]
+            site.save(update_fields=["address"])
         if created:
             SiteFocus.objects.bulk_create(
                 SiteFocus(site=site, focus_area=areas[code], strength=strength)

@@ -18,6 +18,17 @@ from liaison.people.models import Staff
 from liaison.training import services as training_services
 from liaison.training.models import Certificate, FollowUp
 from liaison.vetting.services import vetting_submit
+from liaison.visits import services as visit_services
+from liaison.visits.models import (
+    FocusArea,
+    HostAnswer,
+    Site,
+    SiteBlackout,
+    Stop,
+    VisitStatus,
+    YearPlan,
+    YearPlanStatus,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +55,12 @@ TRAINING_READERS = HQ | {Role.TRAINING_ADVISOR, Role.ATTACHE, Role.VETTING_OFFIC
 DELIVERY_RUNNERS = HQ | {Role.TRAINING_ADVISOR}
 # The records' training request is for Peru, in the attaché's region.
 REQUEST_READERS = HQ | {Role.ATTACHE}
+
+# The records' visit is from Peru (the attaché's region); the site host hosts its site.
+VISIT_PLANNERS = HQ | {Role.IVP_COORDINATOR}
+VISIT_READERS = VISIT_PLANNERS | {Role.ATTACHE}
+SITE_READERS = VISIT_READERS | {Role.SITE_HOST}
+SITE_HOSTS = {Role.SITE_HOST}
 
 # url name -> (method, allowed roles, JSON body for API writes)
 PAGES: dict[str, tuple[str, set[Role]]] = {
@@ -126,6 +143,39 @@ PAGES: dict[str, tuple[str, set[Role]]] = {
     "training:follow_up_list": ("get", TRAINING_READERS),
     "training:follow_up_create": ("get", HQ),
     "training:follow_up_detail": ("get", TRAINING_READERS),
+    "visits:visit_list": ("get", VISIT_READERS),
+    "visits:visit_create": ("get", VISIT_READERS),
+    "visits:visit_detail": ("get", VISIT_READERS),
+    "visits:visit_start_planning": ("post", VISIT_PLANNERS),
+    "visits:visit_plan": ("post", VISIT_PLANNERS),
+    "visits:visit_request_sites": ("post", VISIT_PLANNERS),
+    "visits:visit_resume_planning": ("post", VISIT_PLANNERS),
+    "visits:visit_confirm": ("post", VISIT_PLANNERS),
+    "visits:visit_complete": ("post", VISIT_PLANNERS),
+    "visits:visit_decline": ("post", VISIT_PLANNERS),
+    "visits:visit_cancel": ("post", VISIT_READERS),
+    "visits:delegate_add": ("post", VISIT_READERS),
+    "visits:delegate_remove": ("post", VISIT_READERS),
+    "visits:stop_pin": ("post", VISIT_PLANNERS),
+    "visits:stop_remove": ("post", VISIT_PLANNERS),
+    "visits:itinerary": ("get", VISIT_READERS),
+    "visits:itinerary_pdf": ("get", VISIT_READERS),
+    "visits:day_calendar": ("get", VISIT_PLANNERS),
+    "visits:year_plan_list": ("get", VISIT_PLANNERS),
+    "visits:year_plan_start": ("post", VISIT_PLANNERS),
+    "visits:year_plan_detail": ("get", VISIT_PLANNERS),
+    "visits:year_plan_apply": ("post", VISIT_PLANNERS),
+    "visits:site_list": ("get", SITE_READERS),
+    "visits:site_detail": ("get", SITE_READERS),
+    "visits:site_edit": ("get", VISIT_PLANNERS),
+    "visits:site_blackout_add": ("post", VISIT_PLANNERS),
+    "visits:site_blackout_remove": ("post", VISIT_PLANNERS),
+    "visits:site_host_add": ("post", VISIT_PLANNERS),
+    "visits:site_host_remove": ("post", VISIT_PLANNERS),
+    "visits:host_inbox": ("get", SITE_HOSTS),
+    "visits:host_answer": ("post", SITE_HOSTS),
+    "visits:host_calendar": ("get", SITE_HOSTS),
+    "visits:host_calendar_reset": ("post", SITE_HOSTS),
 }
 API: dict[str, tuple[str, set[Role], dict[str, Any] | None]] = {
     "api-v1:list_regions": ("get", PARTNER_READERS, None),
@@ -231,6 +281,46 @@ API: dict[str, tuple[str, set[Role], dict[str, Any] | None]] = {
     ),
     "api-v1:issue_certificates": ("post", DELIVERY_RUNNERS, None),
     "api-v1:revoke_certificate": ("post", HQ, {"reason": "Miskeyed."}),
+    "api-v1:list_visit_sites": ("get", SITE_READERS, None),
+    "api-v1:get_visit_site": ("get", SITE_READERS, None),
+    "api-v1:list_visit_focus_areas": ("get", SITE_READERS, None),
+    "api-v1:list_visit_requests": ("get", VISIT_READERS, None),
+    "api-v1:get_visit_request": ("get", VISIT_READERS, None),
+    "api-v1:file_visit_request": (
+        "post",
+        VISIT_READERS,
+        {
+            "country": "PE",
+            "sponsor": "INL",
+            "purpose": "Risk management at land ports",
+            "earliest_start": (date.today() + timedelta(days=90)).isoformat(),
+            "latest_end": (date.today() + timedelta(days=103)).isoformat(),
+            "length_days": 5,
+            "delegation_size": 3,
+            "focus": [{"focus": "targeting_risk", "priority": 3}],
+        },
+    ),
+    "api-v1:start_visit_planning": ("post", VISIT_PLANNERS, None),
+    "api-v1:request_visit_sites": ("post", VISIT_PLANNERS, None),
+    "api-v1:resume_visit_planning": ("post", VISIT_PLANNERS, None),
+    "api-v1:confirm_visit": ("post", VISIT_PLANNERS, None),
+    "api-v1:complete_visit": ("post", VISIT_PLANNERS, None),
+    "api-v1:decline_visit_request": ("post", VISIT_PLANNERS, {"reason": "Not this year."}),
+    "api-v1:cancel_visit": ("post", VISIT_READERS, {"reason": "Elections."}),
+    "api-v1:list_visit_delegates": ("get", VISIT_READERS, None),
+    "api-v1:add_visit_delegate": ("post", VISIT_READERS, {"person_id": 0, "role": "member"}),
+    "api-v1:remove_visit_delegate": ("delete", VISIT_READERS, None),
+    "api-v1:get_visit_itinerary": ("get", VISIT_READERS, None),
+    "api-v1:plan_visit": ("post", VISIT_PLANNERS, None),
+    "api-v1:pin_visit_stop": ("post", VISIT_PLANNERS, None),
+    "api-v1:unpin_visit_stop": ("post", VISIT_PLANNERS, None),
+    "api-v1:remove_visit_stop": (
+        "post",
+        VISIT_PLANNERS,
+        {"whole_visit": False, "reason": "Not this trip."},
+    ),
+    "api-v1:list_host_inbox": ("get", SITE_HOSTS, None),
+    "api-v1:answer_visit_stop": ("post", SITE_HOSTS, {"accept": False, "reason": "Exercise."}),
 }
 # Reachable without signing in, on purpose.
 PUBLIC = {
@@ -241,6 +331,7 @@ PUBLIC = {
     "public:certificate_lookup",
     "public:certificate_verify",
     "public:calendar_feed",
+    "visits_public:host_feed",
 }
 # Third-party sign-in and MFA pages, protected by django-allauth itself.
 THIRD_PARTY_PREFIXES = ("account_", "mfa_")
@@ -283,6 +374,7 @@ def records(make_person, make_agency, users):
         "funding": FundingSource.objects.get(code="INL"),
         "vetting": vetting_submit(actor=users[Role.PROGRAM_MANAGER], person=person),
         **_training_records(users, person),
+        **_visit_records(users, person),
     }
 
 
@@ -330,7 +422,84 @@ def _training_records(users: dict[Role, Any], person: Any) -> dict[str, Any]:
     }
 
 
+def _visit_records(users: dict[Role, Any], person: Any) -> dict[str, Any]:
+    """A requested visit from Peru with a delegate and a stop asked of the site host's site,
+    and a confirmed one whose delegation and stops may no longer be removed."""
+    coordinator = users[Role.IVP_COORDINATOR]
+    focus = FocusArea.objects.create(code="targeting_risk", name="Targeting and risk")
+    site = Site.objects.create(
+        code="POE-LRD", name="Laredo", kind="port_of_entry", city="Laredo", state="TX",
+        latitude=27.5, longitude=-99.5,
+    )  # fmt: skip
+    site.hosts.add(
+        Staff.objects.create(
+            kind="host", given_name="Hal", family_name="Ost", user=users[Role.SITE_HOST]
+        )
+    )
+    blackout = SiteBlackout.objects.create(
+        site=site, starts_on=date(2031, 1, 1), ends_on=date(2031, 1, 2), reason="Exercise"
+    )
+    start = date.today() + timedelta(days=60)
+
+    def file() -> Any:
+        return visit_services.visit_request_file(
+            actor=coordinator,
+            focus={focus: 3},
+            country=Country.objects.get(code="PE"),
+            sponsor=FundingSource.objects.get(code="INL"),
+            purpose="Risk management at land ports",
+            earliest_start=start,
+            latest_end=start + timedelta(days=13),
+            length_days=5,
+            delegation_size=3,
+        )
+
+    visit, settled = file(), file()
+    delegate = visit_services.delegate_add(actor=coordinator, visit=visit, person=person)
+    stop = Stop.objects.create(visit=visit, site=site, day=start, answer=HostAnswer.ASKED)
+    settled_delegate = visit_services.delegate_add(actor=coordinator, visit=settled, person=person)
+    settled_stop = Stop.objects.create(visit=settled, site=site, day=start)
+    # Set directly: confirming needs hosts' answers and vetted delegates.
+    settled.status = VisitStatus.CONFIRMED
+    settled.save(update_fields=["status"])
+    return {
+        "visit": visit,
+        "delegate": delegate,
+        "stop": stop,
+        "settled_delegate": settled_delegate,
+        "settled_stop": settled_stop,
+        "site": site,
+        "blackout": blackout,
+        "year_plan": YearPlan.objects.create(status=YearPlanStatus.DONE),
+    }
+
+
+def _visit_page_kwargs(name: str, records: dict[str, Any]) -> dict[str, Any]:
+    if name == "visits:delegate_remove":
+        return {"pk": records["settled_delegate"].pk}
+    if name == "visits:stop_remove":
+        return {"pk": records["settled_stop"].pk}
+    if name in {"visits:stop_pin", "visits:host_answer"}:
+        return {"pk": records["stop"].pk}
+    if name in {"visits:year_plan_detail", "visits:year_plan_apply"}:
+        return {"pk": records["year_plan"].pk}
+    if name == "visits:site_blackout_remove":
+        return {"pk": records["site"].pk, "blackout_pk": records["blackout"].pk}
+    if name.startswith("visits:site_") and name != "visits:site_list":
+        return {"pk": records["site"].pk}
+    if name.startswith(
+        ("visits:visit_", "visits:itinerary", "visits:delegate_add")
+    ) and name not in {
+        "visits:visit_list",
+        "visits:visit_create",
+    }:
+        return {"pk": records["visit"].pk}
+    return {}
+
+
 def _page_url(name: str, records: dict[str, Any]) -> str:
+    if name.startswith("visits:"):
+        return reverse(name, kwargs=_visit_page_kwargs(name, records))
     kwargs: dict[str, Any] = {}
     if name in {"people:person_detail", "people:person_update", "people:person_personal_data"}:
         kwargs = {"pk": records["person"].pk}
@@ -398,7 +567,31 @@ def _page_url(name: str, records: dict[str, Any]) -> str:
 
 def _api_url(name: str, records: dict[str, Any]) -> str:
     kwargs: dict[str, Any] = {}
-    if name in {
+    visit_id = records["visit"].pk
+    if name == "api-v1:get_visit_site":
+        kwargs = {"site_id": records["site"].pk}
+    elif name == "api-v1:answer_visit_stop":
+        kwargs = {"stop_id": records["stop"].pk}
+    elif name == "api-v1:remove_visit_delegate":
+        kwargs = {"visit_id": visit_id, "delegate_id": records["delegate"].pk}
+    elif name in {"api-v1:pin_visit_stop", "api-v1:unpin_visit_stop", "api-v1:remove_visit_stop"}:
+        kwargs = {"visit_id": visit_id, "stop_id": records["stop"].pk}
+    elif name in {
+        "api-v1:get_visit_request",
+        "api-v1:start_visit_planning",
+        "api-v1:request_visit_sites",
+        "api-v1:resume_visit_planning",
+        "api-v1:confirm_visit",
+        "api-v1:complete_visit",
+        "api-v1:decline_visit_request",
+        "api-v1:cancel_visit",
+        "api-v1:list_visit_delegates",
+        "api-v1:add_visit_delegate",
+        "api-v1:get_visit_itinerary",
+        "api-v1:plan_visit",
+    }:
+        kwargs = {"visit_id": visit_id}
+    elif name in {
         "api-v1:get_person",
         "api-v1:update_person",
         "api-v1:get_personal_data",

@@ -39,3 +39,18 @@ def test_the_registry_loads_once_and_again_without_duplicates():
     ntc = Site.objects.get(name__icontains="National Targeting Center")
     assert SiteFocus.objects.filter(site=ntc, strength=3).exists()
     assert all(site.weekdays for site in Site.objects.all())
+
+
+@pytest.mark.django_db
+def test_only_confirmed_addresses_are_loaded_and_an_edited_one_is_kept():
+    reference_sites_load()
+    headquarters = Site.objects.get(code="HQ-RRB")
+    assert headquarters.address == "1300 Pennsylvania Avenue NW"
+    # Most sites have no confirmed public street address: blank, never guessed.
+    assert Site.objects.filter(address="").count() > Site.objects.exclude(address="").count()
+    headquarters.address = "1300 Pennsylvania Ave NW, Room 1"
+    headquarters.save()
+    Site.objects.filter(code="HQ-USBP").update(address="")
+    reference_sites_load()
+    assert Site.objects.get(code="HQ-RRB").address == "1300 Pennsylvania Ave NW, Room 1"
+    assert Site.objects.get(code="HQ-USBP").address == "1300 Pennsylvania Avenue NW"
