@@ -24,7 +24,7 @@ from liaison.catalog import selectors as catalog_selectors
 from liaison.core.access import require_perm
 from liaison.partners import selectors as partner_selectors
 from liaison.people import selectors as people_selectors
-from liaison.visits import planning, selectors, services
+from liaison.visits import planning, selectors, services, yearplan
 from liaison.visits.models import Visit
 from liaison.visits.schemas import (
     AnswerIn,
@@ -43,6 +43,9 @@ from liaison.visits.schemas import (
     VisitDetailOut,
     VisitIn,
     VisitOut,
+    YearPlanAppliedOut,
+    YearPlanIn,
+    YearPlanOut,
 )
 
 router = Router(tags=["visits"])
@@ -346,3 +349,26 @@ def answer_visit_stop(request: HttpRequest, stop_id: int, payload: AnswerIn) -> 
     user = actor(request)
     stop = selectors.host_stop_get(user=user, pk=stop_id)
     return services.stop_answer(actor=user, stop=stop, accept=payload.accept, reason=payload.reason)
+
+
+# --- the year scheduler ----------------------------------------------------------------------
+
+
+@router.post("/year-plans", response={202: YearPlanOut})
+def start_year_plan(request: HttpRequest, payload: YearPlanIn) -> Any:
+    """Queue a run over every pending request; poll it until its status is done or failed."""
+    plan = yearplan.year_plan_start(actor=actor(request), time_limit=payload.time_limit)
+    return Status(202, plan)
+
+
+@router.get("/year-plans/{int:plan_id}", response=YearPlanOut)
+def get_year_plan(request: HttpRequest, plan_id: int) -> Any:
+    return selectors.year_plan_get(user=actor(request), pk=plan_id)
+
+
+@router.post("/year-plans/{int:plan_id}/apply", response=YearPlanAppliedOut)
+def apply_year_plan(request: HttpRequest, plan_id: int) -> Any:
+    user = actor(request)
+    plan = selectors.year_plan_get(user=user, pk=plan_id)
+    report = yearplan.year_plan_apply(actor=user, plan=plan)
+    return {"applied": report.applied, "skipped": report.skipped}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from liaison.visits import selectors
 from liaison.visits.models import WEEKDAY_NAMES
@@ -356,3 +356,41 @@ class HostStopOut(Schema):
 class AnswerIn(Schema):
     accept: bool
     reason: str = ""
+
+
+class YearPlanIn(Schema):
+    time_limit: int = Field(50, description="Seconds the solver may take (1 to 600).")
+
+
+class YearPlanOutcomeOut(Schema):
+    visit: int
+    placed: bool
+    start: str | None = None
+    end: str | None = None
+    score: int = 0
+    reason: str = ""
+
+
+class YearPlanOut(Schema):
+    """One run of the year scheduler: ``gap`` is (bound - objective) / bound."""
+
+    id: int
+    status: str
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    time_limit_seconds: int
+    requests: int
+    placed: int
+    objective: int
+    bound: float
+    gap: float
+    solve_seconds: float
+    error: str
+    applied_at: datetime | None
+    outcome: list[YearPlanOutcomeOut]
+
+
+class YearPlanAppliedOut(Schema):
+    applied: list[int]
+    skipped: dict[int, str]

@@ -319,6 +319,9 @@ API: dict[str, tuple[str, set[Role], dict[str, Any] | None]] = {
         VISIT_PLANNERS,
         {"whole_visit": False, "reason": "Not this trip."},
     ),
+    "api-v1:start_year_plan": ("post", VISIT_PLANNERS, {"time_limit": 5}),
+    "api-v1:get_year_plan": ("get", VISIT_PLANNERS, None),
+    "api-v1:apply_year_plan": ("post", VISIT_PLANNERS, None),
     "api-v1:list_host_inbox": ("get", SITE_HOSTS, None),
     "api-v1:answer_visit_stop": ("post", SITE_HOSTS, {"accept": False, "reason": "Exercise."}),
 }
@@ -576,6 +579,8 @@ def _api_url(name: str, records: dict[str, Any]) -> str:
         kwargs = {"visit_id": visit_id, "delegate_id": records["delegate"].pk}
     elif name in {"api-v1:pin_visit_stop", "api-v1:unpin_visit_stop", "api-v1:remove_visit_stop"}:
         kwargs = {"visit_id": visit_id, "stop_id": records["stop"].pk}
+    elif name in {"api-v1:get_year_plan", "api-v1:apply_year_plan"}:
+        kwargs = {"plan_id": records["year_plan"].pk}
     elif name in {
         "api-v1:get_visit_request",
         "api-v1:start_visit_planning",

@@ -20,6 +20,7 @@ from liaison.audit.models import AuditEntry
 from liaison.people.models import Staff
 from liaison.vetting.models import Purpose
 from liaison.vetting.services import vetting_approve, vetting_submit
+from liaison.visits import yearplan
 from liaison.visits.models import (
     Delegate,
     Exclusion,
@@ -626,3 +627,36 @@ def test_lists_read_a_fixed_number_of_queries(
     with CaptureQueriesContext(connection) as many:
         api("get", path, coordinator)
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+
+
+def test_the_year_is_planned_polled_and_applied_over_the_api(
+    api, users, coordinator, shown, make_visit
+):
+    visit = make_visit()
+    started = api("post", "/year-plans", coordinator, time_limit=5)
+    assert started.status_code == 202, started.content
+    plan = started.json()
+    assert plan["status"] == "queued"
+    _refused(api("post", "/year-plans", coordinator, time_limit=5), 400, "invalid")
+    for role in (Role.ATTACHE, Role.SITE_HOST, Role.SPONSOR):
+        _refused(api("get", f"/year-plans/{plan['id']}", users[role]), 403, "forbidden")
+
+    # What the worker does with the queued run (the worker itself: test_year_plan.py).
+    yearplan.year_plan_run(plan_id=plan["id"])
+    done = api("get", f"/year-plans/{plan['id']}", coordinator).json()
+    assert done["status"] == "done"
+    assert (done["requests"], done["placed"]) == (1, 1)
+    assert done["bound"] >= done["objective"] > 0
+    assert done["outcome"][0]["visit"] == visit.pk
+    assert done["outcome"][0]["placed"] is True
+
+    with unchanged():
+        _refused(
+            api("post", f"/year-plans/{plan['id']}/apply", users[Role.ATTACHE]), 403, "forbidden"
+        )
+    applied = api("post", f"/year-plans/{plan['id']}/apply", coordinator)
+    assert applied.json() == {"applied": [visit.pk], "skipped": {}}
+    visit.refresh_from_db()
+    assert visit.status == "planning"
+    assert visit.stops.exists()
+    _refused(api("post", f"/year-plans/{plan['id']}/apply", coordinator), 400, "invalid")
