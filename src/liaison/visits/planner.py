@@ -4,8 +4,9 @@ Plain data in, plain data out, and no Django: the app turns its models into thes
 so the planner can be tested and benchmarked on its own and never touches the database.
 
 One visit (``plan_visit``) is an exact CP-SAT model: choose the start date and, for each day,
-the city and the site stops, to cover the delegation's focus areas by priority, then to travel
-less. The year (``plan_year``) cannot be one such model (457 requests x a year of start dates x
+the city and the site stops, to cover the delegation's focus areas by priority (proven best),
+then to travel less (within a short grace, proven when the solver gets there in time).
+The year (``plan_year``) cannot be one such model (457 requests x a year of start dates x
 14 days x 100+ sites), so it is decomposed: a fast constructive planner proposes a handful of
 candidate itineraries per request (different start dates, then itineraries that avoid the
 site-days everybody wants), and a CP-SAT master problem picks at most one candidate per request
@@ -15,10 +16,9 @@ under the shared site capacity. See ``plan_year`` for what its bound does and do
 from __future__ import annotations
 
 import math
-import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from itertools import pairwise
@@ -317,6 +317,7 @@ class _Visit:
             self.by_city[catalog.city_of[site_id]].append(site_id)
         self.cities = sorted(self.by_city)
         self.standalone = {s: self.gain(s, self.empty_counts()) for s in self.sites}
+        self._usable: dict[tuple[Key, date], bool] = {}
 
     def empty_counts(self) -> list[list[int]]:
         return [[0] * MAX_STRENGTH for _ in self.areas]
@@ -330,6 +331,15 @@ class _Visit:
             for level in range(strength):
                 if levels[level] < len(COVERAGE_WEIGHTS):
                     total += self.priority[area] * COVERAGE_WEIGHTS[levels[level]]
+        return total
+
+    def score(self, site_ids: Iterable[Key]) -> int:
+        """The coverage score of these stops (as coverage_score, from the indexed data)."""
+        counts = self.empty_counts()
+        total = 0
+        for site_id in site_ids:
+            total += self.gain(site_id, counts)
+            self.add(site_id, counts)
         return total
 
     def add(self, site_id: Key, counts: list[list[int]]) -> None:
@@ -353,11 +363,18 @@ class _Visit:
         relax: frozenset[str] = frozenset(),
         usage: Usage | None = None,
     ) -> bool:
-        if (site_id, day) in self.request.excluded_stops:
-            return False
-        if "closures" not in relax and not self.is_open(site_id, day):
-            return False
-        return "capacity" in relax or self.room(site_id, day, usage) > 0
+        plain = not relax and (usage is None or usage is self.usage)
+        if plain and (site_id, day) in self._usable:
+            return self._usable[site_id, day]
+        fits = (
+            (site_id, day) not in self.request.excluded_stops
+            and ("closures" in relax or self.is_open(site_id, day))
+            and ("capacity" in relax or self.room(site_id, day, usage) > 0)
+        )
+        if plain:
+            # Both planners ask the same site-days again and again.
+            self._usable[site_id, day] = fits
+        return fits
 
     def name(self, site_id: Key) -> str:
         return self.catalog.sites[site_id].name
@@ -648,19 +665,22 @@ class _Model:
     cities: list[dict[int, cp_model.IntVar]]
     stops: dict[tuple[int, Key], cp_model.IntVar]
     coverage: cp_model.LinearExpr
-    travel: cp_model.LinearExpr
-    longest_trip: int
+    # Per focus area and strength level, the stops that reach it and its weighted slots; and
+    # the long-move flag of each day that has one.
+    slots: list[tuple[list[tuple[int, Key]], list[cp_model.IntVar]]]
+    long_moves: dict[int, cp_model.IntVar]
+    # Set by _add_travel: the move that starts day k (k >= 1).
+    moves: dict[int, cp_model.IntVar] = field(default_factory=dict)
 
 
-def _visit_model(
-    visit: _Visit, relax: frozenset[str] = frozenset(), *, with_travel: bool = False
-) -> _Model:
+def _visit_model(visit: _Visit, relax: frozenset[str] = frozenset()) -> _Model:
     """The CP-SAT model of one visit; ``relax`` drops rules (by RELAXABLE_RULES name) for the
     diagnosis. Days are counted from the chosen start, so its size does not grow with the
     window: start choice x (day x city) x (day x site), with one rule row per start."""
     request, catalog = visit.request, visit.catalog
     length, starts = visit.length, visit.starts
     model = cp_model.CpModel()
+    total = cp_model.LinearExpr.sum
     start_vars = [model.new_bool_var(f"start_{s:%Y%m%d}") for s in starts]
     model.add_exactly_one(start_vars)
     cities = visit.cities
@@ -682,13 +702,13 @@ def _visit_model(
             var = model.new_bool_var(f"stop_{k}_{site_id}")
             stops[k, site_id] = var
             if len(fitting) < len(start_vars):
-                model.add(var <= sum(fitting))
+                model.add(var <= total(fitting))
             model.add_implication(var, city_vars[k][city])
         visits = [stops[k, site_id] for k in range(length) if (k, site_id) in stops]
         if site_id in request.must_see and "must_see" not in relax:
-            model.add(sum(visits) == 1)
+            model.add(total(visits) == 1)
         elif visits:
-            model.add(sum(visits) <= 1)
+            model.add(total(visits) <= 1)
 
     # A day's stops fit in its city's share of the day: the LP then cannot spread a day
     # over many cities (the cut that makes the bound tight enough to prove quickly).
@@ -697,48 +717,37 @@ def _visit_model(
         for c in cities:
             in_city = [stops[k, s] for s in visit.by_city[c] if (k, s) in stops]
             if in_city:
-                model.add(sum(in_city) <= min(day_limit, len(in_city)) * city_vars[k][c])
+                model.add(total(in_city) <= min(day_limit, len(in_city)) * city_vars[k][c])
 
     # Stops per day, and the long-move rule: day k starts with a long move when the delegation
     # was the day before (or, on day 1, lands) in a city more than LONG_MOVE_KM away. Written
     # with each city's near cities, so the LP sees it without big-M terms: being in city i
     # the day before means being near i today, or moving far.
     near = {c: [j for j in cities if catalog.km[c][j] <= LONG_MOVE_KM] for c in cities}
+    long_moves: dict[int, cp_model.IntVar] = {}
     for k in range(length):
         on_day = [var for (day, _), var in stops.items() if day == k]
         if not on_day:
             continue
         limit = MAX_STOPS_PER_DAY if "max_stops" not in relax else len(on_day)
-        model.add(sum(on_day) <= limit)
+        model.add(total(on_day) <= limit)
         if "long_move" in relax or limit <= STOPS_AFTER_LONG_MOVE:
             continue
-        long_move = model.new_bool_var(f"long_move_{k}")
-        model.add(sum(on_day) + (limit - STOPS_AFTER_LONG_MOVE) * long_move <= limit)
+        long_move = long_moves[k] = model.new_bool_var(f"long_move_{k}")
+        model.add(total(on_day) + (limit - STOPS_AFTER_LONG_MOVE) * long_move <= limit)
         if k == 0:
             if visit.arrival_km:
                 far = [city_vars[0][c] for c in cities if visit.arrival_km[c] > LONG_MOVE_KM]
                 if far:
-                    model.add(sum(far) <= long_move)
+                    model.add(total(far) <= long_move)
             else:
                 model.add(long_move == 0)
             continue
         for c in cities:
             if len(near[c]) < len(cities):
-                model.add(city_vars[k - 1][c] <= sum(city_vars[k][j] for j in near[c]) + long_move)
-
-    # Travel: the move that starts each day, from the day before (or the arrival city).
-    travel: list[cp_model.LinearExprT] = []
-    widest = max((catalog.km[i][j] for i in cities for j in cities), default=0)
-    for k in range(length if with_travel else 0):
-        if k == 0:
-            if visit.arrival_km:
-                travel.append(sum(visit.arrival_km[c] * city_vars[0][c] for c in cities))
-            continue
-        move = model.new_int_var(0, widest, f"move_{k}")
-        for c in cities:
-            reach = sum(catalog.km[c][j] * city_vars[k][j] for j in cities)
-            model.add(move >= reach).only_enforce_if(city_vars[k - 1][c])
-        travel.append(move)
+                model.add(
+                    city_vars[k - 1][c] <= total([city_vars[k][j] for j in near[c]]) + long_move
+                )
 
     # The headquarters briefing on the first working day of whichever start is chosen.
     if request.wants_hq_briefing and "hq_briefing" not in relax:
@@ -750,7 +759,7 @@ def _visit_model(
             if not briefings:
                 model.add(var == 0)
             else:
-                model.add(sum(briefings) >= 1).only_enforce_if(var)
+                model.add(total(briefings) >= 1).only_enforce_if(var)
 
     if "pinned" not in relax:
         for site_id, day in visit.pins:
@@ -766,20 +775,23 @@ def _visit_model(
     # Summed over levels this is exactly priority x strength x weight of the strengths sorted
     # from the strongest, because the weights decrease.
     coverage_terms: list[cp_model.LinearExprT] = []
+    all_slots: list[tuple[list[tuple[int, Key]], list[cp_model.IntVar]]] = []
+    strength = {s: [0] * len(visit.areas) for s in visit.sites}
+    for site_id, covered in visit.site_areas.items():
+        if site_id in strength:
+            for a, level in covered:
+                strength[site_id][a] = level
     for a, area in enumerate(visit.areas):
         for level in range(MAX_STRENGTH):
-            reaching = [
-                var
-                for (k, site_id), var in stops.items()
-                if any(i == a and s > level for i, s in visit.site_areas.get(site_id, ()))
-            ]
+            reaching = [key for key in stops if strength[key[1]][a] > level]
             if not reaching:
                 continue
             slots = [
                 model.new_bool_var(f"cover_{area}_{level}_{j}")
                 for j in range(min(len(COVERAGE_WEIGHTS), len(reaching)))
             ]
-            model.add(sum(slots) <= sum(reaching))
+            all_slots.append((reaching, slots))
+            model.add(total(slots) <= total([stops[key] for key in reaching]))
             for earlier, later in pairwise(slots):
                 model.add_implication(later, earlier)
             coverage_terms.extend(
@@ -792,17 +804,45 @@ def _visit_model(
         city_vars,
         stops,
         cp_model.LinearExpr.sum(coverage_terms),
-        cp_model.LinearExpr.sum(travel),
-        widest * max(0, length - 1) + max((visit.arrival_km[c] for c in cities), default=0)
-        if visit.arrival_km
-        else widest * max(0, length - 1),
+        all_slots,
+        long_moves,
     )
 
 
-def _solver(time_limit: float, workers: int, *, tight_lp: bool = False) -> cp_model.CpSolver:
+def _add_travel(built: _Model, visit: _Visit) -> tuple[cp_model.LinearExpr, int]:
+    """Count the travel, for the second solve only (it slows the proof of the best score):
+    the move that starts each day, from the day before (or the arrival city). Returns the
+    travel and the longest it can be."""
+    catalog, cities, city_vars = visit.catalog, visit.cities, built.cities
+    model = built.model
+    travel: list[cp_model.LinearExprT] = []
+    widest = max((catalog.km[i][j] for i in cities for j in cities), default=0)
+    weighted = cp_model.LinearExpr.weighted_sum
+    for k in range(visit.length):
+        today = [city_vars[k][c] for c in cities]
+        if k == 0:
+            if visit.arrival_km:
+                travel.append(weighted(today, [visit.arrival_km[c] for c in cities]))
+            continue
+        move = built.moves[k] = model.new_int_var(0, widest, f"move_{k}")
+        for c in cities:
+            reach = weighted(today, [catalog.km[c][j] for j in cities])
+            model.add(move >= reach).only_enforce_if(city_vars[k - 1][c])
+        travel.append(move)
+    longest = widest * (visit.length - 1)
+    if visit.arrival_km:
+        longest += max((visit.arrival_km[c] for c in cities), default=0)
+    return cp_model.LinearExpr.sum(travel), longest
+
+
+def _solver(
+    time_limit: float, workers: int, *, tight_lp: bool = False, brief_presolve: bool = False
+) -> cp_model.CpSolver:
     """A seeded solver. ``tight_lp`` runs the full LP (linearization level 2) in both
     workers' portfolio: on the visit model it proves the coverage bound in a fraction of the
-    time the default portfolio for two workers takes."""
+    time the default portfolio for two workers takes. ``brief_presolve`` (one pass, no
+    probing, no symmetry search) is for the travel solve, which only has the grace: the full
+    presolve would spend half of it before searching."""
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.01, time_limit)
     solver.parameters.num_workers = workers
@@ -812,57 +852,37 @@ def _solver(time_limit: float, workers: int, *, tight_lp: bool = False) -> cp_mo
             solver.parameters.subsolvers.extend(["max_lp", "pseudo_costs"])
         else:
             solver.parameters.linearization_level = 2
+    if brief_presolve:
+        solver.parameters.max_presolve_iterations = 1
+        solver.parameters.cp_model_probing_level = 0
+        solver.parameters.symmetry_level = 0
     return solver
 
 
 def _hint(built: _Model, visit: _Visit, start: date, day_sites: Sequence[Sequence[Key]]) -> None:
-    """Start the solver from a known itinerary (the quick planner's, or the first phase's)."""
+    """Start the solver from a known itinerary (the quick planner's, or the first solve's),
+    every variable given, so that the solver takes it as its first solution at once."""
+    model = built.model
     for var, when in zip(built.starts, visit.starts, strict=True):
-        built.model.add_hint(var, when == start)
+        model.add_hint(var, when == start)
     chosen = {(k, s) for k, sites in enumerate(day_sites) for s in sites}
     for key, var in built.stops.items():
-        built.model.add_hint(var, key in chosen)
+        model.add_hint(var, key in chosen)
+    for reaching, slots in built.slots:
+        reached = sum(key in chosen for key in reaching)
+        for j, var in enumerate(slots):
+            model.add_hint(var, j < reached)
     itinerary = _assemble(visit, start, day_sites)
     if itinerary is None:
         return
     for k, day in enumerate(itinerary.days):
         city = visit.catalog.city_index[day.city]
         for c, var in built.cities[k].items():
-            built.model.add_hint(var, c == city)
-
-
-class _ScoreWatch(cp_model.CpSolverSolutionCallback):
-    """Stops the search ``grace`` seconds after the best score is proven: the rest of the
-    search only shortens travel, a tie-breaker not worth the coordinator's wait."""
-
-    def __init__(
-        self, solver: cp_model.CpSolver, coverage: cp_model.LinearExpr, scale: int, grace: float
-    ) -> None:
-        super().__init__()
-        self.solver = solver
-        self.coverage = coverage
-        self.scale = scale
-        self.grace = grace
-        self.best = -1
-        self.timer: threading.Timer | None = None
-        self.lock = threading.Lock()
-
-    def on_solution_callback(self) -> None:
-        with self.lock:
-            self.best = max(self.best, int(self.value(self.coverage)))
-
-    def on_bound(self, bound: float) -> None:
-        # A better score would reach scale x (best + 1) - longest trip = scale x best + 1.
-        with self.lock:
-            if self.timer is None and self.best >= 0 and bound <= self.scale * self.best:
-                self.timer = threading.Timer(self.grace, self.solver.stop_search)
-                self.timer.daemon = True
-                self.timer.start()
-
-    def cancel(self) -> None:
-        with self.lock:
-            if self.timer is not None:
-                self.timer.cancel()
+            model.add_hint(var, c == city)
+        if k in built.moves:
+            model.add_hint(built.moves[k], day.move_km)
+        if k in built.long_moves:
+            model.add_hint(built.long_moves[k], day.move_km > LONG_MOVE_KM)
 
 
 def _read(built: _Model, visit: _Visit, solver: cp_model.CpSolver) -> Itinerary | None:
@@ -905,30 +925,28 @@ def plan_visit(
     cheap checks (window, closures, must-see, pins, briefing), else the rules whose
     relaxation alone lets a plan exist.
 
-    The search starts from the quick planner's itinerary. Once the best score is proven, it
-    spends at most ``travel_grace`` more seconds on the shortest travel, which only breaks
-    ties; so ``optimal`` (both proven) may be False while the score is proven best
-    (``bound`` equals it). Past ``time_limit`` it returns the best found.
+    First the best score, proven by CP-SAT on a model without travel (counting travel makes
+    that proof several times slower), started from the quick planner's itinerary. Travel only
+    breaks ties, so it gets at most ``travel_grace`` more seconds: a local search that moves
+    days and exchanges stops without losing score, then (once the score is proven) a second
+    solve of the same model with the score held and the travel counted. So ``optimal`` (both
+    proven) may be False while the score is proven best (``bound`` equals it). A score not
+    proven within ``time_limit`` is returned as the best found, with its bound, and its
+    reasons say it is not proven optimal. The whole call takes at most about ``time_limit``
+    plus ``travel_grace``.
     """
     began = time.perf_counter()
     visit = _Visit(request, _catalog(sites), usage or {})
     reasons = _prechecks(visit)
     if reasons:
         return PlanResult(INFEASIBLE, None, 0, tuple(reasons), solve_seconds=_since(began))
-    built = _visit_model(visit, with_travel=True)
-    # Coverage first, then travel: one unit of coverage outweighs the longest possible trip.
-    scale = built.longest_trip + 1
-    built.model.maximize(scale * built.coverage - built.travel)
+    built = _visit_model(visit)
+    built.model.maximize(built.coverage)
     quick = _quick_best(visit)
     if quick:
         _hint(built, visit, *quick)
     solver = _solver(time_limit, workers, tight_lp=True)
-    watch = _ScoreWatch(solver, built.coverage, scale, travel_grace)
-    solver.best_bound_callback = watch.on_bound
-    try:
-        status = solver.solve(built.model, watch)
-    finally:
-        watch.cancel()
+    status = solver.solve(built.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         if status == cp_model.INFEASIBLE:
             reasons = _diagnose(visit, time_limit, workers)
@@ -944,16 +962,156 @@ def plan_visit(
             ("No site that covers the delegation's focus areas is open with room in the window.",),
             solve_seconds=_since(began),
         )
-    optimal = status == cp_model.OPTIMAL
-    bound = max(float(itinerary.score), (solver.best_objective_bound + built.longest_trip) // scale)
-    notes: tuple[str, ...] = ()
-    if not optimal and bound <= itinerary.score:
-        notes = ("The score is proven best; the travel is the shortest found, not proven.",)
-    elif not optimal:
-        notes = (
-            f"Best found in {time_limit:g} s: score {itinerary.score}, proven bound {bound:g}.",
+    # Travel only breaks ties among itineraries of this score: at most travel_grace more
+    # seconds, first a local search, then (once the score is proven) the second solve.
+    deadline = time.perf_counter() + max(0.0, travel_grace)
+    start, days = _improve_travel(visit, itinerary, deadline)
+    itinerary = _assemble(visit, start, days) or itinerary
+    if status != cp_model.OPTIMAL:
+        bound = max(float(itinerary.score), math.floor(solver.best_objective_bound + 1e-6))
+        cut = (
+            f"Not proven optimal: the best found in {time_limit:g} s scores {itinerary.score}, "
+            f"and no itinerary can score more than {bound:g}.",
         )
-    return PlanResult(PLANNED, itinerary, itinerary.score, notes, optimal, _since(began), bound)
+        return PlanResult(PLANNED, itinerary, itinerary.score, cut, False, _since(began), bound)
+    itinerary, shortest = _shortest_travel(built, visit, itinerary, deadline, workers)
+    notes: tuple[str, ...] = ()
+    if not shortest:
+        notes = ("The score is proven best; the travel is the shortest found, not proven.",)
+    return PlanResult(
+        PLANNED, itinerary, itinerary.score, notes, shortest, _since(began), float(itinerary.score)
+    )
+
+
+def _order_travel(visit: _Visit, start: date, days: Sequence[Sequence[Key]]) -> int | None:
+    """The travel of these stops per day from this start (a day without stops spent as
+    _assemble spends it), or None when the dates break a rule: a closed, full or removed
+    site-day, a pin, the briefing day, or a long move before a day of several stops."""
+    catalog = visit.catalog
+    for k, sites in enumerate(days):
+        day = start + timedelta(days=k)
+        if not all(visit.usable(site_id, day) for site_id in sites):
+            return None
+    for site_id, day in visit.pins:
+        k = (day - start).days
+        if not 0 <= k < len(days) or site_id not in days[k]:
+            return None
+    if visit.request.wants_hq_briefing:
+        first = _first_working_day(start, len(days))
+        if first is None or not any(catalog.sites[s].is_headquarters for s in days[first]):
+            return None
+    travel = 0
+    previous: int | None = None
+    for k, sites in enumerate(days):
+        if not sites:
+            continue
+        city = catalog.city_of[sites[0]]
+        if previous is None:
+            move = visit.arrival_km[city] if visit.arrival_km else 0
+        else:
+            move = catalog.km[previous][city]
+        # After a day without stops the move is behind: that day is spent here.
+        arrives = k == 0 or bool(days[k - 1])
+        if arrives and move > LONG_MOVE_KM and len(sites) > STOPS_AFTER_LONG_MOVE:
+            return None
+        travel += move
+        previous = city
+    return travel
+
+
+def _rearrangements(
+    visit: _Visit, start: date, days: list[list[Key]], score: int
+) -> Iterator[tuple[date, list[list[Key]]]]:
+    """The itineraries one step away that keep at least ``score``: another start; two days
+    swapped, or one day moved elsewhere; one stop moved to another day, or exchanged for an
+    unused site (not a must-see or pinned one). Rules are checked by _order_travel."""
+    for other in visit.starts:
+        if other != start:
+            yield other, days
+    length = len(days)
+    for i in range(length):
+        for j in range(length):
+            if i == j or not (days[i] or days[j]):
+                continue
+            if i < j:
+                swapped = list(days)
+                swapped[i], swapped[j] = days[j], days[i]
+                yield start, swapped
+            moved = list(days)
+            moved.insert(j, moved.pop(i))
+            yield start, moved
+    city_of = visit.catalog.city_of
+    fixed = visit.request.must_see | visit.pinned_sites
+    used = {site_id for sites in days for site_id in sites}
+    spare = [site_id for site_id in visit.sites if site_id not in used]
+    for k, sites in enumerate(days):
+        for site_id in sites:
+            if site_id in fixed:
+                continue
+            rest = used - {site_id}
+            for new in [site_id, *spare]:
+                if new != site_id and visit.score(rest | {new}) < score:
+                    continue
+                for target in range(length):
+                    if new == site_id and target == k:
+                        continue
+                    there = [s for s in days[target] if s != site_id]
+                    if there and (
+                        city_of[there[0]] != city_of[new] or len(there) >= MAX_STOPS_PER_DAY
+                    ):
+                        continue
+                    option = list(days)
+                    option[k] = [s for s in days[k] if s != site_id]
+                    option[target] = [*there, new]
+                    yield start, option
+
+
+def _improve_travel(
+    visit: _Visit, found: Itinerary, deadline: float
+) -> tuple[date, list[list[Key]]]:
+    """Less travel for the same score by local search (best step first, until none helps
+    or the deadline): a good first itinerary for the travel solve, found in milliseconds."""
+    best_start = found.start
+    best = [[stop.site_id for stop in day.stops] for day in found.days]
+    best_travel = _order_travel(visit, best_start, best)
+    while best_travel and time.perf_counter() < deadline:
+        step: tuple[int, date, list[list[Key]]] | None = None
+        for option_start, option in _rearrangements(visit, best_start, best, found.score):
+            travel = _order_travel(visit, option_start, option)
+            if travel is not None and travel < (step[0] if step else best_travel):
+                step = (travel, option_start, option)
+        if step is None:
+            break
+        best_travel, best_start, best = step
+    return best_start, best
+
+
+def _shortest_travel(
+    built: _Model, visit: _Visit, found: Itinerary, deadline: float, workers: int
+) -> tuple[Itinerary, bool]:
+    """The second solve, until the deadline: the least travel among the itineraries that
+    keep ``found``'s proven best score; and whether that travel is proven shortest."""
+    if found.travel_km == 0:
+        return found, True
+    seconds = deadline - time.perf_counter()
+    if seconds <= 0:
+        return found, False
+    travel, longest = _add_travel(built, visit)
+    model = built.model
+    model.add(built.coverage >= found.score)
+    # The score stays in the objective, held at its best: the solver then has no freedom in
+    # how it counts the coverage, which proves the travel faster than minimising it alone.
+    model.maximize((longest + 1) * built.coverage - travel)
+    model.clear_hints()
+    _hint(built, visit, found.start, [[stop.site_id for stop in day.stops] for day in found.days])
+    solver = _solver(deadline - time.perf_counter(), workers, tight_lp=True, brief_presolve=True)
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return found, False
+    shorter = _read(built, visit, solver)
+    if shorter is None or (shorter.score, -shorter.travel_km) < (found.score, -found.travel_km):
+        return found, False
+    return shorter, status == cp_model.OPTIMAL
 
 
 def _diagnose(visit: _Visit, time_limit: float, workers: int) -> list[str]:

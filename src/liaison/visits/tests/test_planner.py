@@ -288,6 +288,19 @@ def test_when_no_cheap_check_explains_it_the_binding_rule_is_named():
     assert any("without the must-see sites" in r for r in result.reasons)
 
 
+def test_a_plan_cut_by_the_time_limit_says_it_is_not_proven_optimal():
+    """The benchmark's visit V091 (ten days, 94 sites) has no proof of its best score within
+    a second and a half: the plan still keeps every rule, and says how far it may be."""
+    year = synthetic_year()
+    req = next(r for r in year.requests if r.id == "V091")
+    result = plan_visit(req, year.sites, year.usage, time_limit=1.5)
+
+    assert result.itinerary is not None and not result.optimal
+    assert result.bound > result.objective > 0
+    assert result.reasons[0].startswith("Not proven optimal")
+    assert check_itinerary(req, year.sites, result.itinerary, year.usage) == []
+
+
 # --- The coordinator pins and removes --------------------------------------------------------
 
 
@@ -305,6 +318,25 @@ def test_replanning_keeps_a_pinned_stop_and_plans_around_it():
     again = plan(pinned, sites)
     assert stops_of(again) == [(TUE, "BAL")]
     assert "pinned by the coordinator" in again.itinerary.days[0].stops[0].why
+
+
+def test_exact_plans_keep_every_rule_and_a_pin_while_shortening_travel():
+    """On real-sized visits the travel search moves days and exchanges stops: the plans still
+    keep every rule and the coordinator's pin. The pin is one of the quick planner's stops,
+    so its itinerary fits the pinned request and the exact plan scores at least as much."""
+    year = synthetic_year(requests=60)
+    catalog = SiteCatalog(year.sites)
+    for req in year.requests[3::15]:
+        quick = quick_itinerary(req, catalog, year.usage)
+        assert quick is not None
+        day, stop = quick.stops[-1]
+        pinned = pin_stop(req, stop.site_id, day)
+        result = plan_visit(pinned, catalog, year.usage)
+
+        assert result.itinerary is not None, result.reasons
+        assert check_itinerary(pinned, catalog, result.itinerary, year.usage) == [], req.id
+        assert (stop.site_id, day) in result.itinerary.site_days
+        assert result.objective >= quick.score
 
 
 def test_a_removed_site_stays_out_altogether_or_on_its_day():
