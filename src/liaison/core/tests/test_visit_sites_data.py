@@ -17,6 +17,7 @@ SITE_COLUMNS = [
     "environment",
     "city",
     "state",
+    "address",
     "latitude",
     "longitude",
     "daily_capacity",
