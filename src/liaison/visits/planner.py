@@ -941,34 +941,23 @@ def plan_visit(
     if reasons:
         return PlanResult(INFEASIBLE, None, 0, tuple(reasons), solve_seconds=_since(began))
     built = _visit_model(visit)
-    built.model.maximize(built.coverage)
-    quick = _quick_best(visit)
-    if quick:
-        _hint(built, visit, *quick)
-    solver = _solver(time_limit, workers, tight_lp=True)
-    status = solver.solve(built.model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    status, itinerary, bound = _best_score(built, visit, time_limit, workers)
+    if itinerary is None:
         if status == cp_model.INFEASIBLE:
             reasons = _diagnose(visit, time_limit, workers)
+        elif status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            reasons = [
+                "No site that covers the delegation's focus areas is open with room in the window."
+            ]
         else:
             reasons = [f"No itinerary was found within {time_limit:g} s."]
         return PlanResult(INFEASIBLE, None, 0, tuple(reasons), solve_seconds=_since(began))
-    itinerary = _read(built, visit, solver)
-    if itinerary is None:
-        return PlanResult(
-            INFEASIBLE,
-            None,
-            0,
-            ("No site that covers the delegation's focus areas is open with room in the window.",),
-            solve_seconds=_since(began),
-        )
     # Travel only breaks ties among itineraries of this score: at most travel_grace more
     # seconds, first a local search, then (once the score is proven) the second solve.
     deadline = time.perf_counter() + max(0.0, travel_grace)
     start, days = _improve_travel(visit, itinerary, deadline)
     itinerary = _assemble(visit, start, days) or itinerary
     if status != cp_model.OPTIMAL:
-        bound = max(float(itinerary.score), math.floor(solver.best_objective_bound + 1e-6))
         cut = (
             f"Not proven optimal: the best found in {time_limit:g} s scores {itinerary.score}, "
             f"and no itinerary can score more than {bound:g}.",
@@ -981,6 +970,29 @@ def plan_visit(
     return PlanResult(
         PLANNED, itinerary, itinerary.score, notes, shortest, _since(began), float(itinerary.score)
     )
+
+
+def _best_score(
+    built: _Model, visit: _Visit, time_limit: float, workers: int
+) -> tuple[cp_model.CpSolverStatus, Itinerary | None, float]:
+    """The first solve: the solver's status, the best itinerary found and the proven bound on
+    any itinerary's score. It starts from the quick planner's itinerary; and since none
+    scores more than every site it could stop at, reaching that proves it without a solve."""
+    quick = _quick_best(visit)
+    found = _assemble(visit, *quick) if quick else None
+    ceiling = visit.score({site_id for _, site_id in built.stops})
+    if found is not None and found.score >= ceiling:
+        return cp_model.OPTIMAL, found, float(found.score)
+    built.model.maximize(built.coverage)
+    if quick:
+        _hint(built, visit, *quick)
+    solver = _solver(time_limit, workers, tight_lp=True)
+    status = solver.solve(built.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return status, None, 0.0
+    itinerary = _read(built, visit, solver)
+    bound = min(ceiling, math.floor(solver.best_objective_bound + 1e-6))
+    return status, itinerary, float(max(bound, itinerary.score if itinerary else 0))
 
 
 def _order_travel(visit: _Visit, start: date, days: Sequence[Sequence[Key]]) -> int | None:
