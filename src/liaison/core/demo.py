@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import random
 import string
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from anyascii import anyascii
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Min, Model
 from faker import Faker
 from simple_history.utils import bulk_create_with_history
 
@@ -316,3 +318,49 @@ def build_demo(*, scale: float = 1.0, seed: int = 2015) -> DemoResult:
     return DemoResult(
         True, len(people), len(agencies), len(staff), training.deliveries, visits.visits
     )
+
+
+def update_created_at(model: type[Model], objects: Sequence[Any]) -> None:
+    """Set each object's ``created_at`` in one statement run many times (bulk_update builds
+    a CASE over every row, slow for thousands)."""
+    meta = model._meta
+    sql = (
+        f"UPDATE {connection.ops.quote_name(meta.db_table)} SET created_at = %s "  # noqa: S608
+        "WHERE id = %s"
+    )
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(adapt(o.created_at), o.pk) for o in objects])
+
+
+def backdate_registry(
+    first_seen: dict[int, datetime],
+    person_by_pk: dict[int, Person],
+    agencies: dict[int, list[Agency]],
+    rng: random.Random,
+) -> None:
+    """Each person enters the registry 5-90 days before ``first_seen`` (their first
+    nomination or request), and each agency 30 days before its oldest person."""
+    moved = []
+    for pk, seen in sorted(first_seen.items()):
+        person = person_by_pk[pk]
+        earlier = seen - timedelta(days=rng.randint(5, 90))
+        if earlier < person.created_at:
+            person.created_at = earlier
+            moved.append(person)
+    update_created_at(Person, moved)
+    oldest = dict(
+        Person.objects.filter(agency__isnull=False)
+        .values("agency_id")
+        .annotate(oldest=Min("created_at"))
+        .values_list("agency_id", "oldest")
+    )
+    older = [
+        a
+        for group in agencies.values()
+        for a in group
+        if a.pk in oldest and oldest[a.pk] < a.created_at
+    ]
+    for agency in older:
+        agency.created_at = oldest[agency.pk] - timedelta(days=30)
+    update_created_at(Agency, older)

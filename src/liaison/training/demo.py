@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db import connection
-from django.db.models import Min, Model
+from django.db.models import Model
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -31,7 +31,7 @@ from liaison.accounts.models import User
 from liaison.accounts.roles import Role
 from liaison.audit.models import AuditEntry
 from liaison.catalog.models import Course, FundingSource, Venue, VenueKind
-from liaison.core.demo import REGION_WEIGHTS, _audit_created
+from liaison.core.demo import REGION_WEIGHTS, _audit_created, backdate_registry
 from liaison.core.fiscal import FiscalYear
 from liaison.partners.models import Agency, AgencyKind, Country
 from liaison.people.models import Person, Staff, StaffKind
@@ -254,19 +254,6 @@ def _insert_rows(model: type[Model], columns: list[str], rows: list[tuple[Any, .
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 5000):
             cursor.executemany(sql, rows[start : start + 5000])
-
-
-def _update_created_at(model: type[Model], objects: Sequence[Any]) -> None:
-    """Set each object's ``created_at`` in one statement run many times (bulk_update builds
-    a CASE over every row, slow for thousands)."""
-    meta = model._meta
-    sql = (
-        f"UPDATE {connection.ops.quote_name(meta.db_table)} SET created_at = %s "  # noqa: S608
-        "WHERE id = %s"
-    )
-    adapt = connection.ops.adapt_datetimefield_value
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, [(adapt(o.created_at), o.pk) for o in objects])
 
 
 def _weighted_sample(
@@ -1233,29 +1220,7 @@ class _TrainingDemo:
                 first[enrollment.person_id] = enrollment.created_at
         for person_id, state in self.vetting.items():
             first[person_id] = min(first.get(person_id, state.created_at), state.created_at)
-        moved = []
-        for person_id, nominated in sorted(first.items()):
-            person = self.person_by_pk[person_id]
-            earlier = nominated - timedelta(days=self.roster_rng.randint(5, 90))
-            if earlier < person.created_at:
-                person.created_at = earlier
-                moved.append(person)
-        _update_created_at(Person, moved)
-        oldest = dict(
-            Person.objects.filter(agency__isnull=False)
-            .values("agency_id")
-            .annotate(oldest=Min("created_at"))
-            .values_list("agency_id", "oldest")
-        )
-        agencies = [
-            a
-            for group in self.agencies.values()
-            for a in group
-            if a.pk in oldest and oldest[a.pk] < a.created_at
-        ]
-        for agency in agencies:
-            agency.created_at = oldest[agency.pk] - timedelta(days=30)
-        _update_created_at(Agency, agencies)
+        backdate_registry(first, self.person_by_pk, self.agencies, self.roster_rng)
 
 
 def build_training_demo(

@@ -25,13 +25,19 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Min, Model
+from django.db.models import Model
 from django.utils import timezone
 
 from liaison.accounts.models import User
 from liaison.audit.models import AuditEntry
 from liaison.catalog.models import FundingSource
-from liaison.core.demo import REGION_WEIGHTS, _audit_created, _Names, _people
+from liaison.core.demo import (
+    REGION_WEIGHTS,
+    _audit_created,
+    _Names,
+    _people,
+    backdate_registry,
+)
 from liaison.core.fiscal import FiscalYear
 from liaison.partners.models import Agency, Country
 from liaison.people.models import Person, Staff, StaffKind
@@ -193,17 +199,6 @@ def _weighted_sample(
     """``k`` distinct items, each drawn with its weight (Efraimidis and Spirakis)."""
     keyed = sorted(((rng.random() ** (1.0 / w), i) for i, w in enumerate(weights)), reverse=True)
     return [items[i] for _, i in keyed[:k]]
-
-
-def _update_created_at(model: type[Model], objects: Sequence[Any]) -> None:
-    meta = model._meta
-    sql = (
-        f"UPDATE {connection.ops.quote_name(meta.db_table)} SET created_at = %s "  # noqa: S608
-        "WHERE id = %s"
-    )
-    adapt = connection.ops.adapt_datetimefield_value
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, [(adapt(o.created_at), o.pk) for o in objects])
 
 
 def _insert_rows(model: type[Model], columns: list[str], rows: list[tuple[Any, ...]]) -> None:
@@ -908,29 +903,7 @@ class _VisitDemo:
                 first[pk] = min(first.get(pk, planned.visit.created_at), planned.visit.created_at)
         for pk, state in self.access.items():
             first[pk] = min(first.get(pk, state.created_at), state.created_at)
-        moved = []
-        for pk, requested in sorted(first.items()):
-            person = self.person_by_pk[pk]
-            earlier = requested - timedelta(days=self.people_rng.randint(5, 90))
-            if earlier < person.created_at:
-                person.created_at = earlier
-                moved.append(person)
-        _update_created_at(Person, moved)
-        oldest = dict(
-            Person.objects.filter(agency__isnull=False)
-            .values("agency_id")
-            .annotate(oldest=Min("created_at"))
-            .values_list("agency_id", "oldest")
-        )
-        agencies = [
-            a
-            for group in self.agencies.values()
-            for a in group
-            if a.pk in oldest and oldest[a.pk] < a.created_at
-        ]
-        for agency in agencies:
-            agency.created_at = oldest[agency.pk] - timedelta(days=30)
-        _update_created_at(Agency, agencies)
+        backdate_registry(first, self.person_by_pk, self.agencies, self.people_rng)
 
 
 def build_visit_demo(*, scale: float, seed: int, today: date | None = None) -> VisitDemoResult:
