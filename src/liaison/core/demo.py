@@ -1,4 +1,8 @@
-"""A deterministic, realistic demo data set: agencies per country, officials, staff, accounts.
+"""A deterministic, realistic demo data set: officials, staff, accounts, on the real agencies.
+
+The agencies are the reference data's (data/agencies.csv: each country's customs
+administration and border police or immigration agency, by their official names); nothing here
+invents one. An official of a country the file has no agency for is registered without one.
 
 Scale 1 is one fiscal year at the published FY2015 volume: 222 training sessions of about 25
 participants and 457 visits for about 2,500 officials give roughly 8,000 officials. Training for
@@ -26,8 +30,8 @@ from liaison.audit.models import AuditEntry
 from liaison.catalog.services import reference_catalog_load
 from liaison.core.fiscal import FiscalYear
 from liaison.core.locales import faker_locale_for_country
-from liaison.partners.models import Agency, AgencyKind, Country, Region
-from liaison.partners.services import reference_partners_load
+from liaison.partners.models import Agency, Country, Region
+from liaison.partners.services import reference_agencies_load, reference_partners_load
 from liaison.people.benchdata import is_native_script, latin_spelling
 from liaison.people.indexing import index_new_people, search_name_of
 from liaison.people.models import Gender, Person, Staff, StaffKind
@@ -39,25 +43,6 @@ OFFICIALS_PER_FISCAL_YEAR = 8000
 DEMO_PASSWORD = "liaison-demo"  # noqa: S105 - printed for the local demo accounts only
 DEMO_FISCAL_YEAR = FiscalYear(2015)
 
-AGENCY_TEMPLATES: dict[str, list[tuple[str, str]]] = {
-    AgencyKind.CUSTOMS: [
-        ("General Directorate of Customs", "DGA"),
-        ("Customs Administration", "CA"),
-        ("Customs Service", "CS"),
-        ("Revenue Authority, Customs Department", "RA-C"),
-    ],
-    AgencyKind.BORDER_POLICE: [
-        ("Border Police", "BP"),
-        ("State Border Guard Service", "SBGS"),
-        ("Border Guard", "BG"),
-    ],
-    AgencyKind.IMMIGRATION: [
-        ("Directorate General of Migration", "DGM"),
-        ("Immigration Service", "IS"),
-    ],
-    AgencyKind.POLICE: [("National Police, Anti-Narcotics Directorate", "NP-AND")],
-    AgencyKind.MINISTRY: [("Ministry of Finance", "MoF"), ("Ministry of Interior", "MoI")],
-}
 POSITIONS = [
     "Customs Officer",
     "Senior Customs Inspector",
@@ -131,28 +116,19 @@ def _fy_datetime(rng: random.Random, fy: FiscalYear) -> datetime:
     return datetime(day.year, day.month, day.day, 9 + rng.randrange(8), tzinfo=UTC)
 
 
-def _agencies(rng: random.Random, countries: list[Country]) -> list[Agency]:
+def _agencies(countries: list[Country]) -> list[Agency]:
+    """The countries' agencies from the reference data, in the registry since before the
+    demo's fiscal year (the registry backdating moves them earlier, before their officials)."""
+    reference_agencies_load()
     before_fy = datetime.combine(
         DEMO_FISCAL_YEAR.start - timedelta(days=30), datetime.min.time(), tzinfo=UTC
     )
-    agencies = []
-    for country in countries:
-        kinds = [AgencyKind.CUSTOMS, AgencyKind.BORDER_POLICE]
-        kinds += rng.sample(
-            [AgencyKind.IMMIGRATION, AgencyKind.POLICE, AgencyKind.MINISTRY], k=rng.randint(0, 2)
-        )
-        for kind in kinds:
-            name, acronym = rng.choice(AGENCY_TEMPLATES[kind])
-            agencies.append(
-                Agency(
-                    name=f"{name} of {country.name}",
-                    acronym=acronym,
-                    kind=kind,
-                    country=country,
-                    created_at=before_fy,
-                )
-            )
-    return bulk_create_with_history(agencies, Agency, batch_size=1000)
+    agencies = list(Agency.objects.filter(country__in=countries).order_by("pk"))
+    later = [a for a in agencies if a.created_at > before_fy]
+    for agency in later:
+        agency.created_at = before_fy
+    update_created_at(Agency, later)
+    return agencies
 
 
 def _people(
@@ -168,7 +144,8 @@ def _people(
         country = rng.choices(countries, weights=weights)[0]
         female = rng.random() < 0.28
         given, family, native = names.person(str(country.code), female, rng)
-        agency = rng.choice(agencies_by_country[country.pk])
+        agencies = agencies_by_country.get(country.pk)
+        agency = rng.choice(agencies) if agencies else None
         person = Person(
             given_name=given,
             family_name=family,
@@ -274,8 +251,14 @@ def ensure_demo_accounts() -> list[tuple[str, str]]:
 
 
 def reference_load() -> dict[str, int]:
-    """All reference data shipped with Liaison: partners, the catalog, then the site registry."""
-    return {**reference_partners_load(), **reference_catalog_load(), **reference_sites_load()}
+    """All reference data shipped with Liaison: partners and their agencies, the catalog, then
+    the site registry."""
+    return {
+        **reference_partners_load(),
+        "agencies": reference_agencies_load(),
+        **reference_catalog_load(),
+        **reference_sites_load(),
+    }
 
 
 @transaction.atomic
@@ -296,14 +279,13 @@ def build_demo(*, scale: float = 1.0, seed: int = 2015) -> DemoResult:
     countries = list(
         Country.objects.filter(region__isnull=False).select_related("region").order_by("code")
     )
-    agencies = _agencies(rng, countries)
+    agencies = _agencies(countries)  # audited by the reference data load
     by_country: dict[int, list[Agency]] = {}
     for agency in agencies:
         by_country.setdefault(agency.country_id, []).append(agency)
     people = _people(rng, names, round(OFFICIALS_PER_FISCAL_YEAR * scale), countries, by_country)
     staff = _staff(rng, names, countries)
     for objects, action in (
-        (agencies, "agency.created"),
         (people, "person.created"),
         (staff, "staff.created"),
     ):

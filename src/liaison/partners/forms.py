@@ -14,7 +14,16 @@ class AgencyForm(UswdsFormMixin, forms.ModelForm):
 
     class Meta:
         model = Agency
-        fields = ["name", "acronym", "kind", "country", "website", "notes"]
+        fields = [
+            "name",
+            "acronym",
+            "national_name",
+            "national_acronym",
+            "kind",
+            "country",
+            "website",
+            "notes",
+        ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

@@ -46,10 +46,15 @@ class AgencyKind(models.TextChoices):
 
 
 class Agency(models.Model):
-    """A foreign government agency we work with."""
+    """A foreign government agency we work with: ``name`` in English (as the agency or its
+    government writes it), ``national_name`` in the national language."""
 
     name = models.CharField(max_length=200)
     acronym = models.CharField(max_length=20, blank=True)
+    national_name = models.CharField(
+        max_length=200, blank=True, help_text="The name in the national language, if not English"
+    )
+    national_acronym = models.CharField(max_length=20, blank=True)
     kind = models.CharField(max_length=20, choices=AgencyKind.choices)
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="agencies")
     website = models.URLField(blank=True)

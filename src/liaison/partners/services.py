@@ -6,13 +6,27 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
-from liaison.audit.services import apply_changes, audit_log, diff, snapshot
+from liaison.audit.context import current_origin
+from liaison.audit.models import AuditEntry
+from liaison.audit.services import apply_changes, audit_log, diff, object_type_of, snapshot
 from liaison.core import reference
 from liaison.core.access import require_perm
 from liaison.partners.models import Agency, AgencyKind, Country, Region
 
-AGENCY_FIELDS = ("name", "acronym", "kind", "country", "website", "notes")
+AGENCY_FIELDS = (
+    "name",
+    "acronym",
+    "national_name",
+    "national_acronym",
+    "kind",
+    "country",
+    "website",
+    "notes",
+)
+# The columns of data/agencies.csv that the reference data keeps up to date on an agency.
+REFERENCE_AGENCY_FIELDS = ("kind", "acronym", "national_name", "national_acronym", "website")
 
 
 @transaction.atomic
@@ -46,6 +60,78 @@ def reference_partners_load() -> dict[str, int]:
     return {"regions": len(regions), "countries": countries}
 
 
+def _audit_system(entries: list[tuple[Agency, str, dict[str, list[Any]]]]) -> None:
+    """One audit entry per loaded agency, written in one statement, by the system."""
+    origin = current_origin()
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                actor_name="system",
+                action=action,
+                object_type=object_type_of(agency),
+                object_id=str(agency.pk),
+                object_label=str(agency)[:255],
+                changes=changes,
+                ip_address=origin.ip_address,
+                channel=origin.channel,
+            )
+            for agency, action, changes in entries
+        ],
+        batch_size=1000,
+    )
+
+
+@transaction.atomic
+def reference_agencies_load() -> int:
+    """Load the partner agencies of ``data/agencies.csv`` (national customs administrations,
+    border police and immigration agencies, with their official names); safe to run again.
+
+    An agency is known by its country and English name: a row already loaded is updated
+    where the file differs (kind, acronyms, national name, website), never duplicated, and
+    what an administrator wrote in its notes is kept. Returns how many rows the file has.
+    """
+    rows = list(reference.rows("agencies"))
+    countries = {str(c.code): c for c in Country.objects.filter(code__in={r["iso2"] for r in rows})}
+    missing = sorted({r["iso2"] for r in rows} - set(countries))
+    if missing:
+        raise ValueError(f"Load the countries first: no country {', '.join(missing)}.")
+    existing = {
+        (a.country_id, a.name): a
+        for a in Agency.objects.filter(country__in=countries.values()).select_related("country")
+    }
+    new: list[Agency] = []
+    changed: list[tuple[Agency, str, dict[str, list[Any]]]] = []
+    for row in rows:
+        country = countries[row["iso2"]]
+        values = {field: row[field].strip() for field in REFERENCE_AGENCY_FIELDS}
+        agency = existing.get((country.pk, row["name"].strip()))
+        if agency is None:
+            agency = Agency(
+                name=row["name"].strip(),
+                country=country,
+                notes=f"Official name from the reference data; source: {row['source'].strip()}",
+                **values,
+            )
+            agency.full_clean(validate_unique=False, validate_constraints=False)
+            new.append(agency)
+            existing[(country.pk, agency.name)] = agency
+            continue
+        before = snapshot(agency, REFERENCE_AGENCY_FIELDS)
+        for field, value in values.items():
+            setattr(agency, field, value)
+        changes = diff(before, snapshot(agency, REFERENCE_AGENCY_FIELDS))
+        if changes:
+            agency.full_clean(validate_unique=False, validate_constraints=False)
+            agency.save()  # one historical record each; changes to reference rows are rare
+            changes["source"] = [None, "reference data"]
+            changed.append((agency, "agency.updated", changes))
+    created = bulk_create_with_history(new, Agency, batch_size=1000)
+    _audit_system(
+        [(a, "agency.created", {"source": [None, "reference data"]}) for a in created] + changed
+    )
+    return len(rows)
+
+
 def _validate_agency(agency: Agency) -> None:
     if agency.kind not in AgencyKind.values:
         raise ValidationError({"kind": "Choose a kind of agency."})
@@ -60,6 +146,8 @@ def agency_create(
     kind: str,
     country: Country,
     acronym: str = "",
+    national_name: str = "",
+    national_acronym: str = "",
     website: str = "",
     notes: str = "",
 ) -> Agency:
@@ -69,6 +157,8 @@ def agency_create(
         kind=kind,
         country=country,
         acronym=acronym.strip(),
+        national_name=national_name.strip(),
+        national_acronym=national_acronym.strip(),
         website=website.strip(),
         notes=notes,
     )
