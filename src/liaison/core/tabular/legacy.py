@@ -1,4 +1,7 @@
-"""Reading and writing the spreadsheets partners and vetting offices exchange (CSV and XLSX).
+"""The first reader (read_sheet, parse_date) kept until the roster and vetting imports use
+read_table; and xlsx_response, until exports move to liaison.core.export.
+
+Reading and writing the spreadsheets partners and vetting offices exchange (CSV and XLSX).
 
 An import is read whole, checked whole, and applied whole: every problem is reported with
 its row and column before anything is written.
@@ -17,16 +20,6 @@ from django.http import HttpResponse
 from openpyxl import Workbook, load_workbook
 
 MAX_ROWS = 5000
-
-
-@dataclass(frozen=True)
-class CellError:
-    row: int  # as the spreadsheet numbers it: the header is row 1
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"Row {self.row}, column “{self.column}”: {self.message}"
 
 
 @dataclass
