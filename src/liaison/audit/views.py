@@ -9,7 +9,8 @@ from django.views.decorators.http import require_GET
 
 from liaison.audit.selectors import audit_object_types, audit_search
 from liaison.core.access import require_perm
-from liaison.core.listing import csv_response, render_list
+from liaison.core.export import export_format, table_response
+from liaison.core.listing import render_list
 
 
 def _date(value: str) -> date | None:
@@ -31,9 +32,11 @@ def search(request: HttpRequest) -> HttpResponse:
         "until": _date(request.GET.get("until", "")),
     }
     entries = audit_search(**filters)  # type: ignore[arg-type]
-    if request.GET.get("format") == "csv":
-        return csv_response(
-            "audit.csv",
+    if fmt := export_format(request):
+        # Who did what to whose record, from which address: personal data.
+        return table_response(
+            fmt,
+            "audit",
             [
                 "at",
                 "actor",
@@ -57,6 +60,7 @@ def search(request: HttpRequest) -> HttpResponse:
                 e.object_label,
                 json.dumps(e.changes),
             ],
+            personal_data=True,
         )
     return render_list(
         request,

@@ -12,7 +12,8 @@ from liaison.catalog import selectors, services
 from liaison.catalog.forms import CourseForm, FundingSourceForm, VenueForm
 from liaison.catalog.models import Environment, Level, ProgramArea, VenueKind
 from liaison.core.access import require_perm
-from liaison.core.listing import csv_response, render_list
+from liaison.core.export import export_format, table_response
+from liaison.core.listing import render_list
 from liaison.core.views import form_page
 
 
@@ -41,9 +42,10 @@ def course_list(request: HttpRequest) -> HttpResponse:
         "level": request.GET.get("level", ""),
     }
     courses = selectors.course_list(user=request.user, **filters)
-    if request.GET.get("format") == "csv":
-        return csv_response(
-            "courses.csv",
+    if fmt := export_format(request):
+        return table_response(
+            fmt,
+            "courses",
             [
                 "code",
                 "title",
@@ -141,9 +143,10 @@ def venue_list(request: HttpRequest) -> HttpResponse:
         "country": request.GET.get("country", "").strip(),
     }
     venues = selectors.venue_list(user=request.user, **filters)
-    if request.GET.get("format") == "csv":
-        return csv_response(
-            "venues.csv",
+    if fmt := export_format(request):
+        return table_response(
+            fmt,
+            "venues",
             ["code", "name", "kind", "city", "country", "capacity"],
             venues,
             lambda v: [v.code, v.name, v.get_kind_display(), v.city, v.country.name, v.capacity],

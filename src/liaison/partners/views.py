@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from liaison.core.access import require_perm
-from liaison.core.listing import csv_response, render_list
+from liaison.core.export import export_format, table_response
+from liaison.core.listing import render_list
 from liaison.core.views import form_page
 from liaison.partners import selectors, services
 from liaison.partners.forms import AgencyForm
@@ -50,9 +51,10 @@ def country_list(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
     region = request.GET.get("region", "")
     countries = selectors.country_list(user=request.user, search=search, region=region)
-    if request.GET.get("format") == "csv":
-        return csv_response(
-            "countries.csv",
+    if fmt := export_format(request):
+        return table_response(
+            fmt,
+            "countries",
             ["code", "country", "region", "agencies", "officials"],
             countries,
             lambda c: [
@@ -105,9 +107,10 @@ def agency_list(request: HttpRequest) -> HttpResponse:
         "region": request.GET.get("region", ""),
     }
     agencies = selectors.agency_list(user=request.user, **filters)
-    if request.GET.get("format") == "csv":
-        return csv_response(
-            "agencies.csv",
+    if fmt := export_format(request):
+        return table_response(
+            fmt,
+            "agencies",
             ["id", "name", "acronym", "kind", "country", "region"],
             agencies,
             lambda a: [

@@ -16,8 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from liaison.catalog.models import VenueKind
 from liaison.core.access import require_perm
+from liaison.core.export import export_format, no_store, table_response
 from liaison.core.forms import add_service_errors
-from liaison.core.listing import csv_response, render_list
+from liaison.core.listing import render_list
 from liaison.core.views import form_page
 from liaison.people.selectors import person_get, person_list
 from liaison.training import selectors, services
@@ -131,9 +132,10 @@ def delivery_list(request: HttpRequest) -> HttpResponse:
         fiscal_year=int(fiscal_year) if fiscal_year.isdigit() else None,
         **filters,
     )
-    if request.GET.get("format") == "csv":
-        return csv_response(
-            "deliveries.csv",
+    if fmt := export_format(request):
+        return table_response(
+            fmt,
+            "deliveries",
             [
                 "id",
                 "course",
@@ -316,6 +318,7 @@ def deployment_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@no_store
 def delivery_roster(request: HttpRequest, pk: int) -> HttpResponse:
     delivery = selectors.delivery_get(user=request.user, pk=pk)
     enrollments = list(selectors.roster(delivery=delivery))
@@ -437,6 +440,7 @@ def _chosen_day(request: HttpRequest, delivery: Delivery) -> date:
 
 
 @require_GET
+@no_store
 def delivery_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     """The check-in sheet: one day, one big button per mark, saved as it is tapped."""
     delivery = selectors.delivery_get(user=request.user, pk=pk)
@@ -518,6 +522,7 @@ def attendance_mark_rest(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@no_store
 def delivery_results(request: HttpRequest, pk: int) -> HttpResponse:
     """Scores in, completion out: one form for the whole roster."""
     delivery = selectors.delivery_get(user=request.user, pk=pk)

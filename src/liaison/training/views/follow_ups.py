@@ -10,8 +10,9 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from liaison.core.access import require_perm
+from liaison.core.export import export_format, table_response
 from liaison.core.forms import add_service_errors
-from liaison.core.listing import csv_response, render_list
+from liaison.core.listing import render_list
 from liaison.training import selectors, services
 from liaison.training.forms_requests import FollowUpForm
 from liaison.training.models import FollowUp, FollowUpKind
@@ -35,9 +36,10 @@ def _sources(follow_up: FollowUp) -> str:
 def follow_up_list(request: HttpRequest) -> HttpResponse:
     filters = {"search": request.GET.get("q", "").strip(), "kind": request.GET.get("kind", "")}
     follow_ups = selectors.follow_up_list(user=request.user, **filters)
-    if request.GET.get("format") == "csv":
-        return csv_response(
-            "follow-ups.csv",
+    if fmt := export_format(request):
+        return table_response(
+            fmt,
+            "follow-ups",
             ["id", "kind", "title", "starts on", "ends on", "source deliveries", "graduates"],
             follow_ups,
             lambda f: [

@@ -14,8 +14,9 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from liaison.core.access import require_perm
+from liaison.core.export import export_format, table_response
 from liaison.core.forms import add_service_errors
-from liaison.core.listing import csv_response, render_list
+from liaison.core.listing import render_list
 from liaison.core.views import form_page
 from liaison.training import selectors, services
 from liaison.training.forms_requests import ApproveForm, DeclineForm, RequestForm, countries_for
@@ -71,8 +72,8 @@ def request_list(request: HttpRequest) -> HttpResponse:
         "country": request.GET.get("country", "").upper(),
     }
     requests = selectors.request_list(user=request.user, **filters)
-    if request.GET.get("format") == "csv":
-        return csv_response("training-requests.csv", CSV_HEADER, requests, _csv_row)
+    if fmt := export_format(request):
+        return table_response(fmt, "training-requests", CSV_HEADER, requests, _csv_row)
     return render_list(
         request,
         "training/request_list.html",

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from liaison.core.access import require_perm
+from liaison.core.export import export_format, table_response
 from liaison.core.forms import UswdsFormMixin
-from liaison.core.listing import csv_response
 from liaison.visits import documents, selectors
 from liaison.visits.models import Visit
 from liaison.visits.views.nav import crumbs, side_nav
@@ -94,9 +94,11 @@ def day_calendar(request: HttpRequest) -> HttpResponse:
     if chosen and form.is_valid():
         first, last = form.cleaned_data["first"], form.cleaned_data["last"]
     stops = selectors.day_calendar(user=request.user, first=first, last=last)
-    if request.GET.get("format") == "csv" and (form.is_valid() or not chosen):
-        return csv_response(
-            f"visits-{first:%Y-%m-%d}-to-{last:%Y-%m-%d}.csv",
+    fmt = export_format(request)
+    if fmt and (form.is_valid() or not chosen):
+        return table_response(
+            fmt,
+            f"visits-{first:%Y-%m-%d}-to-{last:%Y-%m-%d}",
             documents.CALENDAR_CSV_HEADER,
             stops,
             documents.calendar_csv_row,
@@ -115,6 +117,7 @@ def day_calendar(request: HttpRequest) -> HttpResponse:
             "previous": f"?first={first - span:%Y-%m-%d}&last={last - span:%Y-%m-%d}",
             "next": f"?first={first + span:%Y-%m-%d}&last={last + span:%Y-%m-%d}",
             "csv": f"?first={first:%Y-%m-%d}&last={last:%Y-%m-%d}&format=csv",
+            "xlsx": f"?first={first:%Y-%m-%d}&last={last:%Y-%m-%d}&format=xlsx",
             "side_nav": side_nav(request),
             "breadcrumbs": crumbs(request, ("Day calendar", "")),
         },

@@ -14,8 +14,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from liaison.core.export import export_format, table_response
 from liaison.core.forms import add_service_errors
-from liaison.core.listing import csv_response, render_list
+from liaison.core.listing import render_list
 from liaison.visits import selectors, services
 from liaison.visits.forms_sites import BlackoutForm, HostForm, SiteForm
 from liaison.visits.models import Site, SiteEnvironment, SiteKind
@@ -70,8 +71,8 @@ def site_list(request: HttpRequest) -> HttpResponse:
         "focus": request.GET.get("focus", ""),
     }
     sites = selectors.site_list(user=request.user, **filters)
-    if request.GET.get("format") == "csv":
-        return csv_response("visit-sites.csv", CSV_HEADER, sites, _csv_row)
+    if fmt := export_format(request):
+        return table_response(fmt, "visit-sites", CSV_HEADER, sites, _csv_row)
     return render_list(
         request,
         "visits/site_list.html",

@@ -18,8 +18,9 @@ from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from liaison.core.access import require_perm
+from liaison.core.export import export_format, table_response
 from liaison.core.forms import add_service_errors
-from liaison.core.listing import csv_response, render_list
+from liaison.core.listing import render_list
 from liaison.partners.selectors import countries_for_choice
 from liaison.people.selectors import person_get, person_list
 from liaison.visits import planning, selectors, services
@@ -96,8 +97,8 @@ def visit_list(request: HttpRequest) -> HttpResponse:
         "country": request.GET.get("country", "").upper(),
     }
     visits = selectors.visit_list(user=request.user, **filters)
-    if request.GET.get("format") == "csv":
-        return csv_response("visits.csv", CSV_HEADER, visits, _csv_row)
+    if fmt := export_format(request):
+        return table_response(fmt, "visits", CSV_HEADER, visits, _csv_row)
     return render_list(
         request,
         "visits/visit_list.html",

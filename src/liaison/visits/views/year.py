@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from liaison.core.access import require_perm
+from liaison.core.export import export_format, table_response
 from liaison.core.forms import UswdsFormMixin, add_service_errors
-from liaison.core.listing import csv_response, render_list
+from liaison.core.listing import render_list
 from liaison.visits import selectors, yearplan
 from liaison.visits.models import YearPlan, YearPlanStatus
 from liaison.visits.views.nav import crumbs, side_nav
@@ -91,8 +92,8 @@ def _outcome_csv_row(entry: dict[str, Any]) -> list[Any]:
 def _list_page(request: HttpRequest, form: StartForm, *, status: int = 200) -> HttpResponse:
     wanted = request.GET.get("status", "")
     plans = selectors.year_plan_list(user=request.user, status=wanted)
-    if request.GET.get("format") == "csv":
-        return csv_response("year-plans.csv", RUNS_CSV_HEADER, plans, _run_csv_row)
+    if fmt := export_format(request):
+        return table_response(fmt, "year-plans", RUNS_CSV_HEADER, plans, _run_csv_row)
     response = render_list(
         request,
         "visits/year_plan_list.html",
@@ -163,9 +164,9 @@ def year_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entries = [
         entry for entry in plan.outcome if show not in SHOWN or entry["placed"] == SHOWN[show]
     ]
-    if request.GET.get("format") == "csv":
-        return csv_response(
-            f"year-plan-{plan.pk}.csv", OUTCOME_CSV_HEADER, entries, _outcome_csv_row
+    if fmt := export_format(request):
+        return table_response(
+            fmt, f"year-plan-{plan.pk}", OUTCOME_CSV_HEADER, entries, _outcome_csv_row
         )
     placed = sum(1 for entry in plan.outcome if entry["placed"])
     applied = [entry for entry in plan.outcome if "applied" in entry]
