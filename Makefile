@@ -5,7 +5,7 @@ UV_VERSION := 0.13.8
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PYTEST_ARGS ?=
 
-.PHONY: setup run test lint format bench bench-matching bench-planner clean
+.PHONY: setup run test lint format bench bench-matching bench-planner bench-import clean
 
 .tools/bin/uv:
 	python3 -m venv .tools
@@ -39,10 +39,14 @@ format: setup
 	$(UV) run ruff check --fix .
 	$(UV) run ruff format .
 
-bench: bench-matching
+bench: bench-matching bench-import
 
 bench-matching: setup
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench-matching.sqlite3 $(UV) run liaison bench_matching --people 300000 --roster 30
+
+bench-import: setup
+	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-import.sqlite3} $(UV) run liaison migrate --noinput -v0
+	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-import.sqlite3} $(UV) run liaison bench_import --rows 10000
 
 bench-planner: setup
 	$(UV) run python -m liaison.visits.plannerbench

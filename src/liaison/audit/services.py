@@ -77,6 +77,31 @@ def audit_log(
     )
 
 
+def audit_log_many(
+    *, actor: Any, action: str, entries: Iterable[tuple[models.Model, dict[str, Any]]]
+) -> int:
+    """Append one entry per object in a few statements: an import of thousands of rows
+    records each of them, as :func:`audit_log` would, without a query per row."""
+    origin = current_origin()
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    rows = [
+        AuditEntry(
+            actor=actor if is_user else None,
+            actor_name=(actor.get_username() if is_user else "system"),
+            action=action,
+            object_type=object_type_of(obj),
+            object_id=str(obj.pk),
+            object_label=str(obj)[:255],
+            changes=dict(changes),
+            ip_address=origin.ip_address,
+            channel=origin.channel,
+        )
+        for obj, changes in entries
+    ]
+    AuditEntry.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
 def apply_changes(
     *,
     actor: Any,

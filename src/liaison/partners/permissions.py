@@ -54,3 +54,12 @@ rules.add_perm(
     "partners.add_agency", is_headquarters | (is_attache & country_unspecified_or_in_users_region)
 )
 rules.add_perm("partners.change_agency", is_headquarters | (is_attache & agency_in_users_region))
+
+# A roster names the agency its participants come from; whoever runs the roster may register
+# it as written when it is not in the registry yet (the import lists each one first).
+rules.add_perm(
+    "partners.register_agency_from_file",
+    is_headquarters
+    | has_role(Role.TRAINING_ADVISOR)
+    | (is_attache & country_unspecified_or_in_users_region),
+)

@@ -9,10 +9,17 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
-from liaison.audit.services import apply_changes, audit_log, diff, snapshot
+from liaison.audit.services import apply_changes, audit_log, audit_log_many, diff, snapshot
 from liaison.core.access import require_perm
-from liaison.people.indexing import find_matches, index_person, name_record, search_name_of
+from liaison.people.indexing import (
+    find_matches,
+    index_new_people,
+    index_person,
+    name_record,
+    search_name_of,
+)
 from liaison.people.matching import Match
 from liaison.people.models import Person, Staff
 
@@ -56,7 +63,9 @@ class PossibleDuplicates(ValidationError):
         )
 
 
-def _validate_person(person: Person) -> None:
+def _validate_person(person: Person, *, relations_loaded: bool = False) -> None:
+    """The person's rules; ``relations_loaded`` skips re-reading a nationality and agency
+    the caller took from the database itself (a query each, per row, on a long import)."""
     if not (person.family_name.strip() or person.native_name.strip()):
         raise ValidationError({"family_name": "Give a family name (or the name in native script)."})
     if person.birth_date and person.birth_date > date.today():
@@ -69,7 +78,9 @@ def _validate_person(person: Person) -> None:
         raise ValidationError(
             {"agency": "The agency belongs to another country than the nationality."}
         )
-    person.full_clean(exclude=["search_name"])
+    person.full_clean(
+        exclude=["search_name", "nationality", "agency"] if relations_loaded else ["search_name"]
+    )
 
 
 def _clean_strings(values: dict[str, Any]) -> dict[str, Any]:
@@ -99,6 +110,33 @@ def person_create(*, actor: Any, allow_duplicates: bool = False, **values: Any) 
         changes=diff({}, snapshot(person, PERSON_FIELDS), masked=PERSONAL_DATA_FIELDS),
     )
     return person
+
+
+@transaction.atomic
+def person_create_many(*, actor: Any, people: list[dict[str, Any]]) -> list[Person]:
+    """Register many officials at once (a roster import), with the rules of
+    :func:`person_create` for each and no duplicate check: the import has matched every row
+    to the registry and the user chose "a new person" for these."""
+    created = []
+    for values in people:
+        unknown = set(values) - set(PERSON_FIELDS)
+        if unknown:
+            raise ValidationError(f"Unknown person fields: {', '.join(sorted(unknown))}")
+        person = Person(**_clean_strings(values))
+        require_perm(actor, "people.add_person", person)
+        _validate_person(person, relations_loaded=True)
+        person.search_name = search_name_of(person)
+        created.append(person)
+    created = bulk_create_with_history(created, Person, batch_size=1000)
+    index_new_people(created)
+    audit_log_many(
+        actor=actor,
+        action="person.created",
+        entries=(
+            (p, diff({}, snapshot(p, PERSON_FIELDS), masked=PERSONAL_DATA_FIELDS)) for p in created
+        ),
+    )
+    return created
 
 
 @transaction.atomic

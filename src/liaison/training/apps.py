@@ -7,4 +7,7 @@ class TrainingConfig(AppConfig):
     verbose_name = "Training"
 
     def ready(self) -> None:
-        from liaison.training import permissions  # noqa: F401
+        from liaison.core.imports import register_import_kind
+        from liaison.training import permissions, roster  # noqa: F401
+
+        register_import_kind(roster.KIND, preview=roster.run_preview, apply=roster.run_apply)

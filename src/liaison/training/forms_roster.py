@@ -1,50 +1,60 @@
-"""The roster import's forms: the upload, and the per-row choices read back from the preview."""
+"""The roster import's forms: the upload, and the answers read back from the preview."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.http import QueryDict
 
 from liaison.core.forms import UswdsFormMixin
+from liaison.core.imports import MAX_FILE_BYTES
 
-DECISION_PREFIX = "decision-"
-NEW_PERSON = "new"
-# The file waits in the session between preview and apply; a roster is far smaller.
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+AGENCY_PREFIX = "agency:"
+DUPLICATE_PREFIX = "duplicate-"
+PERSON_PREFIX = "person-"
 
 
 class RosterUploadForm(UswdsFormMixin, forms.Form):
     file = forms.FileField(
         label="Roster file (XLSX or CSV)",
-        help_text="One participant a row. Columns: family_name, given_name, native_name, "
-        "gender, birth_date (YYYY-MM-DD or DD/MM/YYYY), nationality (ISO code or country "
-        "name), passport_number, agency, position, email, phone.",
+        help_text="One participant a row, as the partner sent it: any column names in English, "
+        "Spanish, French or Portuguese (Surname, Apellidos, Nom…), any encoding and separator, "
+        "title rows above the header and extra columns are fine. The family name column is "
+        "needed: vetting needs the family name in Latin letters.",
     )
 
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]
-        if upload.size and upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file is larger than 2 MB: is it really a roster?")
+        if upload.size and upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB: is it really "
+                "a roster?"
+            )
         return upload
 
 
-def parse_decisions(data: QueryDict) -> dict[int, int | None]:
-    """``decision-<row>`` fields: an existing person's id, or "new" for a new person.
+def parse_decisions(data: QueryDict) -> dict[str, Any]:
+    """The preview's answers, as the stored upload keeps them; only those on the page posted.
 
-    Malformed values are left out (the row then takes its best match); the service checks
-    that a chosen id is one of the row's candidates.
+    ``date_order`` and ``sheet``; ``agency:<key>`` (an agency id or "new"), ``duplicate-<row>``
+    (keep the first or second row, merge, or both) and ``person-<row>`` (an id or "new").
+    The service checks every value against what the file offers.
     """
-    decisions: dict[int, int | None] = {}
+    decisions: dict[str, Any] = {}
+    if data.get("date_order") in ("dmy", "mdy"):
+        decisions["date_order"] = data["date_order"]
+    if "sheet" in data:
+        decisions["sheet"] = data.get("sheet", "")[:100]
+    groups: dict[str, dict[str, str]] = {"agencies": {}, "duplicates": {}, "people": {}}
     for key in data:
-        if not key.startswith(DECISION_PREFIX):
-            continue
-        value = data.get(key, "")
-        row = key.removeprefix(DECISION_PREFIX)
-        if not row.isdigit():
-            continue
-        if value == NEW_PERSON:
-            decisions[int(row)] = None
-        elif value.isdigit():
-            decisions[int(row)] = int(value)
+        value = data.get(key, "")[:40]
+        if key.startswith(AGENCY_PREFIX):
+            groups["agencies"][key.removeprefix(AGENCY_PREFIX)[:300]] = value
+        elif key.startswith(DUPLICATE_PREFIX) and key.removeprefix(DUPLICATE_PREFIX).isdigit():
+            groups["duplicates"][key.removeprefix(DUPLICATE_PREFIX)] = value
+        elif key.startswith(PERSON_PREFIX) and key.removeprefix(PERSON_PREFIX).isdigit():
+            groups["people"][key.removeprefix(PERSON_PREFIX)] = value
+    decisions.update({name: answers for name, answers in groups.items() if answers})
     return decisions

@@ -1,128 +1,153 @@
 """Importing a partner's roster into a delivery: preview every row, then apply all or nothing.
 
-Partners send names typed their own way ("Mohammed Al-Rashid", "MUHAMMAD ALRASHID", family
-name first), so each row is matched against the registry with the duplicate matcher before
-anyone is created: the user sees the likely existing person, with the score and the reasons,
-and may say "this is someone new" instead. Problems are reported with row and column; the
-apply step reads the file again, checks it again and writes every row in one transaction.
+Rosters arrive as whatever the partner's Excel writes (read by :mod:`liaison.core.tabular`):
+names typed their own way, the agency as the partner calls it, dates in the partner's order,
+the same person twice. The preview answers every question the file raises before anything is
+written, and keeps the answers on the stored upload (:mod:`liaison.core.imports`):
+
+* the file's date order, when its slash dates read both ways (never guessed);
+* which registered agency each agency name as written is, or "register a new one";
+* which of two rows that are one person to keep, or to merge them;
+* which registry person each row is (the duplicate matcher's best guess by default), or new.
+
+The apply step builds the same preview again from the stored file and answers, refuses if
+anything is wrong, and writes every row in one transaction through the bulk services.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, BinaryIO
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django_countries import countries
+from django.utils import timezone
+from rapidfuzz import fuzz
 
 from liaison.audit.services import audit_log
 from liaison.core.access import require_perm
-from liaison.core.tabular import CellError, SheetError, parse_date, read_sheet
-from liaison.partners.models import Agency, Country
+from liaison.core.imports import (
+    INLINE_ROWS,
+    PROGRESS_EVERY,
+    Progress,
+    estimate_rows,
+    import_file_applied,
+    import_file_data,
+    import_file_save_preview,
+    import_step_queue,
+    no_progress,
+)
+from liaison.core.models import ImportFile, ImportState
+from liaison.core.tabular import (
+    PERSON_COLUMN_SYNONYMS,
+    Column,
+    DateOrder,
+    Table,
+    TableError,
+    clean_text,
+    country_code,
+    parse_gender,
+    read_table,
+)
+from liaison.partners.models import Agency, AgencyKind, Country
+from liaison.partners.services import agency_create
+from liaison.people.benchdata import is_native_script
 from liaison.people.indexing import find_matches
-from liaison.people.matching import MATCH_THRESHOLD, Match, NameRecord, blocking_keys, normalize
+from liaison.people.matching import MATCH_THRESHOLD, NameRecord, blocking_keys, normalize
 from liaison.people.matching import score as match_score
 from liaison.people.models import Gender, Person
-from liaison.people.services import person_create
+from liaison.people.selectors import visible_match_reasons
+from liaison.people.services import person_create_many
 from liaison.training.models import SEATED, Delivery, Enrollment, EnrollmentStatus
-from liaison.training.services import NOMINATION_STATES, enrollment_nominate
+from liaison.training.services import NOMINATION_STATES, enrollment_nominate_many
 
-# The columns of a roster file, in the order of the template.
-COLUMNS = (
-    "family_name",
-    "given_name",
-    "native_name",
-    "gender",
-    "birth_date",
-    "nationality",
-    "passport_number",
-    "agency",
-    "position",
-    "email",
-    "phone",
+KIND = "training.roster"
+
+
+def _column(key: str, label: str, **extra: Any) -> Column:
+    return Column(key=key, label=label, synonyms=PERSON_COLUMN_SYNONYMS.get(key, ()), **extra)
+
+
+# The columns of a roster file, in the order of the template; headers may use any synonym.
+COLUMNS: tuple[Column, ...] = (
+    _column("family_name", "Family name", required=True),
+    _column("given_name", "Given name"),
+    _column("native_name", "Name in native script"),
+    _column("gender", "Gender"),
+    _column("birth_date", "Birth date", kind="date"),
+    _column("nationality", "Nationality"),
+    _column("passport_number", "Passport number", kind="digits"),
+    _column("agency", "Agency"),
+    _column("position", "Position"),
+    _column("email", "E-mail"),
+    _column("phone", "Phone", kind="digits"),
 )
-# Headers partners commonly use instead of ours.
-COLUMN_ALIASES = {
-    "surname": "family_name",
-    "last_name": "family_name",
-    "lastname": "family_name",
-    "family": "family_name",
-    "first_name": "given_name",
-    "firstname": "given_name",
-    "forename": "given_name",
-    "given_names": "given_name",
-    "name_in_native_script": "native_name",
-    "sex": "gender",
-    "date_of_birth": "birth_date",
-    "dob": "birth_date",
-    "birthdate": "birth_date",
-    "country": "nationality",
-    "citizenship": "nationality",
-    "passport": "passport_number",
-    "passport_no": "passport_number",
-    "organization": "agency",
-    "organisation": "agency",
-    "rank": "position",
-    "title": "position",
-    "e_mail": "email",
-    "telephone": "phone",
-    "mobile": "phone",
-}
-NAME_COLUMNS = ("family_name", "given_name", "native_name")
-# Fields copied as typed onto a new person.
-TEXT_FIELDS = (
-    "family_name",
-    "given_name",
-    "native_name",
-    "passport_number",
-    "position",
-    "email",
-    "phone",
-)
-GENDERS = {
-    "f": Gender.FEMALE,
-    "female": Gender.FEMALE,
-    "woman": Gender.FEMALE,
-    "m": Gender.MALE,
-    "male": Gender.MALE,
-    "man": Gender.MALE,
-    "": Gender.UNSPECIFIED,
-    "unspecified": Gender.UNSPECIFIED,
-    "not specified": Gender.UNSPECIFIED,
-}
-# A file-wide problem is reported on the header row.
-FILE = "(file)"
-ROW = "(row)"
+COLUMN_KEYS = tuple(c.key for c in COLUMNS)
+LABELS = {c.key: c.label for c in COLUMNS}
+TEXT_FIELDS = ("family_name", "given_name", "native_name", "position", "email", "phone")
 # How many existing people a row offers to choose from.
 CANDIDATES_SHOWN = 3
+# An agency name as written this close to a registered one is proposed as that agency.
+AGENCY_PROPOSAL_SCORE = 85
+# The rows of the preview shown on one page.
+ROWS_PER_PAGE = 100
+NEW = "new"
+# What to do with two rows that are one person.
+KEEP_FIRST, KEEP_SECOND, MERGE, BOTH = "first", "second", "merge", "both"
+DUPLICATE_CHOICES = {
+    KEEP_FIRST: "Keep the first row",
+    KEEP_SECOND: "Keep the second row",
+    MERGE: "Merge them: the first row, its blanks filled from the second",
+    BOTH: "They are two different people",
+}
 
 
 @dataclass
-class Candidate:
-    """An existing person a row probably is."""
+class Problem:
+    row: int  # spreadsheet row; the header row for a problem of the whole file
+    column: str  # the column's label, or "" for the whole row or file
+    message: str
+    kind: str  # the heading it is grouped under
+    sheet: str = ""
 
-    match: Match
-    person: Person
-    enrollment: Enrollment | None  # their place on this delivery's roster, if any
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+            "kind": self.kind,
+            "sheet": self.sheet,
+        }
 
-    @property
-    def percent(self) -> int:
-        return round(self.match.score * 100)
+    def __str__(self) -> str:
+        where = f"Sheet “{self.sheet}”, row {self.row}" if self.sheet else f"Row {self.row}"
+        return (
+            f"{where}, column “{self.column}”: {self.message}"
+            if self.column
+            else (f"{where}: {self.message}")
+        )
 
 
 @dataclass
-class RowPreview:
-    row: int
-    values: dict[str, Any]  # person fields, parsed: what a new person would be created with
-    typed: dict[str, str]  # the cells as typed, for display
-    candidates: list[Candidate] = field(default_factory=list)
-    choice: int | None = None  # the existing person's id, or None: a new person
-    errors: list[CellError] = field(default_factory=list)
-    waitlist_position: int | None = None  # set when the row would join the waiting list
+class Row:
+    """One row of the file as the preview understands it."""
+
+    number: int
+    typed: dict[str, str]
+    values: dict[str, Any] = field(default_factory=dict)  # what a new person is created with
+    agency_key: str = ""
+    problems: list[Problem] = field(default_factory=list)
+    candidates: list[dict[str, Any]] = field(default_factory=list)
+    choice: int | None = None  # the existing person's id; None: a new person
+    duplicate_of: int | None = None  # the earlier row this one repeats
+    skipped: bool = False  # dropped in favour of the other row of a duplicate pair
+    waitlist_position: int | None = None
+    record: NameRecord | None = None
+    headers: dict[str, str] = field(default_factory=dict)  # key -> header as the file writes it
 
     @property
     def name(self) -> str:
@@ -131,55 +156,61 @@ class RowPreview:
         )
         return latin or self.typed.get("native_name", "") or "(no name)"
 
-    @property
-    def error_columns(self) -> set[str]:
-        return {e.column for e in self.errors}
-
-    @property
-    def chosen(self) -> Candidate | None:
-        return next((c for c in self.candidates if c.person.pk == self.choice), None)
-
-    @property
-    def is_new(self) -> bool:
-        return self.choice is None
-
-    @property
-    def waitlisted(self) -> bool:
-        return self.waitlist_position is not None
+    def problem(self, column: str, message: str, kind: str) -> None:
+        """A problem named by the column's header as the file writes it, else our label."""
+        header = self.headers.get(column) or LABELS.get(column, column)
+        self.problems.append(Problem(self.number, header, message, kind))
 
 
 @dataclass
-class RosterPreview:
+class AgencyQuestion:
+    key: str
+    written: str
+    country: Country | None
+    rows: list[int]
+    proposals: list[dict[str, Any]]
+    choice: str  # an agency id, NEW, or "" when it cannot be answered
+
+
+@dataclass
+class DuplicatePair:
+    first: int
+    second: int
+    reason: str
+    same_passport: bool
+    choice: str  # one of DUPLICATE_CHOICES, or "" until the user answers
+
+
+@dataclass
+class Plan:
+    """The whole preview: what the page shows and what the apply writes."""
+
     delivery: Delivery
-    rows: list[RowPreview]
-    file_errors: list[CellError]
+    table: Table | None
+    rows: list[Row]
+    file_problems: list[Problem]
+    agencies: list[AgencyQuestion]
+    duplicates: list[DuplicatePair]
     free_seats: int
+    agencies_by_id: dict[int, Agency] = field(default_factory=dict)
+    people: dict[int, Person] = field(default_factory=dict)
 
     @property
-    def errors(self) -> list[CellError]:
-        order = {name: i for i, name in enumerate((FILE, ROW, *COLUMNS))}
-        found = self.file_errors + [e for r in self.rows for e in r.errors]
-        return sorted(found, key=lambda e: (e.row, order.get(e.column, len(order))))
+    def kept(self) -> list[Row]:
+        return [r for r in self.rows if not r.skipped]
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.file_problems + [p for r in self.rows for p in r.problems]
+
+    @property
+    def questions_open(self) -> int:
+        open_dates = 1 if self.table and self.table.ambiguous_dates else 0
+        return open_dates + sum(1 for d in self.duplicates if not d.choice)
 
     @property
     def can_apply(self) -> bool:
-        return bool(self.rows) and not self.errors
-
-    @property
-    def error_rows(self) -> int:
-        return sum(1 for r in self.rows if r.errors)
-
-    @property
-    def matched(self) -> int:
-        return sum(1 for r in self.rows if not r.is_new)
-
-    @property
-    def new(self) -> int:
-        return sum(1 for r in self.rows if r.is_new)
-
-    @property
-    def waitlisted(self) -> int:
-        return sum(1 for r in self.rows if r.waitlisted)
+        return bool(self.kept) and not self.problems and not self.questions_open
 
 
 @dataclass(frozen=True)
@@ -188,257 +219,377 @@ class RosterImported:
     waitlisted: int
     matched: int
     created: int
+    agencies: int
 
     @property
     def total(self) -> int:
         return self.nominated + self.waitlisted
 
+    def __str__(self) -> str:
+        agencies = (
+            f"; {self.agencies} agenc{'ies' if self.agencies != 1 else 'y'} registered"
+            if self.agencies
+            else ""
+        )
+        return (
+            f"{self.total} participant{'s' if self.total != 1 else ''} imported: "
+            f"{self.nominated} nominated, {self.waitlisted} on the waiting list; "
+            f"{self.matched} already registered, {self.created} newly registered{agencies}."
+        )
 
-# --- reading the cells --------------------------------------------------------------------
+
+# --- reading the rows ---------------------------------------------------------------------
 
 
-class _Lookups:
+class _Registry:
     """Countries and agencies, read once per file."""
 
-    def __init__(self, *, with_agencies: bool) -> None:
-        self.countries = {str(c.code): c for c in Country.objects.all()}
-        self.country_names = {normalize(c.name): c for c in self.countries.values()}
-        self.agencies: dict[str, list[Agency]] = defaultdict(list)
-        if with_agencies:
-            for agency in Agency.objects.select_related("country"):
-                for label in {agency.name, agency.acronym} - {""}:
-                    self.agencies[normalize(label)].append(agency)
+    def __init__(self) -> None:
+        self.countries = {str(c.code): c for c in Country.objects.select_related("region")}
+        self.agencies: dict[int, list[Agency]] = defaultdict(list)
+        self.agencies_by_id: dict[int, Agency] = {}
+        for agency in Agency.objects.select_related("country"):
+            self.agencies[agency.country_id].append(agency)
+            self.agencies_by_id[agency.pk] = agency
 
     def country(self, text: str) -> Country | None:
-        code = countries.alpha2(text) if text.isalnum() and len(text) in (2, 3) else ""
-        if not code:
-            found = countries.by_name(text)
-            code = found if isinstance(found, str) else ""
-        if code and code in self.countries:
-            return self.countries[code]
-        return self.country_names.get(normalize(text))
-
-    def agency(self, text: str, nationality: Country | None) -> list[Agency]:
-        found = self.agencies.get(normalize(text), [])
-        if nationality is not None:
-            found = [a for a in found if a.country_id == nationality.pk]
-        return found
+        code = country_code(text)
+        return self.countries.get(code) if code else None
 
 
-def _parse_row(number: int, cells: Mapping[str, str], lookups: _Lookups) -> RowPreview:
-    """The person a row describes, and what is wrong with each of its cells."""
-    typed = {column: cells.get(column, "").strip() for column in COLUMNS}
-    row = RowPreview(row=number, values={}, typed=typed)
-    errors = row.errors
-    values = row.values
-    for column in TEXT_FIELDS:
-        if typed[column]:
-            values[column] = typed[column]
-    if not typed["family_name"] and not typed["native_name"]:
-        message = (
-            "Give the family name (a single name goes here)."
-            if typed["given_name"]
-            else "The row has no name: give a family name, a given name or both."
-        )
-        errors.append(CellError(number, "family_name", message))
-    gender = GENDERS.get(typed["gender"].lower())
-    if gender is None:
-        errors.append(CellError(number, "gender", "Write female, male, or leave it blank."))
-    elif gender != Gender.UNSPECIFIED:
-        values["gender"] = gender
-    if typed["birth_date"]:
-        try:
-            born = parse_date(typed["birth_date"])
-        except ValueError:
-            errors.append(
-                CellError(
-                    number,
-                    "birth_date",
-                    f"“{typed['birth_date']}” is not a date: write YYYY-MM-DD or DD/MM/YYYY.",
-                )
-            )
+def _labels(agency: Agency) -> list[str]:
+    names = (agency.name, getattr(agency, "national_name", ""))
+    acronyms = (agency.acronym, getattr(agency, "national_acronym", ""))
+    return [normalize(n) for n in names if n] + [normalize(a) for a in acronyms if a]
+
+
+def agency_proposals(written: str, agencies: Iterable[Agency]) -> list[tuple[int, Agency]]:
+    """Registered agencies the name as written most likely is, best first, with a score of 0 to 100:
+    exact on a name or acronym in either language, else fuzzy on the words."""
+    wanted = normalize(written)
+    scored = []
+    for agency in agencies:
+        labels = _labels(agency)
+        if wanted in labels:
+            best = 100
         else:
-            if born > date.today():
-                errors.append(CellError(number, "birth_date", "The birth date is in the future."))
-            elif born.year < 1900:
-                errors.append(CellError(number, "birth_date", "The birth date is before 1900."))
+            best = max(
+                (round(fuzz.token_set_ratio(wanted, label)) for label in labels if len(label) > 5),
+                default=0,
+            )
+        if best >= 50:
+            scored.append((best, agency))
+    scored.sort(key=lambda pair: (-pair[0], pair[1].name))
+    return scored[:3]
+
+
+def _parse_row(number: int, cells: dict[str, str], registry: _Registry, table: Table) -> Row:
+    typed = {key: clean_text(cells.get(key, "")) for key in COLUMN_KEYS}
+    row = Row(number=number, typed=typed, headers=table.columns)
+    values = row.values
+    for key in TEXT_FIELDS:
+        if typed[key]:
+            values[key] = typed[key]
+    family = typed["family_name"]
+    if not family:
+        row.problem(
+            "family_name",
+            "Give the family name in Latin letters, as in the passport (a person with a "
+            "single name has it here).",
+            "Family name missing",
+        )
+    elif is_native_script(family):
+        row.problem(
+            "family_name",
+            f"“{family}” is not in Latin letters: write the family name as in the passport and "
+            "put the native script in the native-name column.",
+            "Family name not in Latin letters",
+        )
+    gender = parse_gender(typed["gender"])
+    if gender is None:
+        row.problem(
+            "gender",
+            f"“{typed['gender']}” is not a gender: write F or M, or leave it blank.",
+            "Gender not understood",
+        )
+    elif gender:
+        values["gender"] = Gender(gender)
+    born = typed["birth_date"]
+    if born and len(born) == 10 and born[4] == "-":
+        try:
+            birth_date = date.fromisoformat(born)
+        except ValueError:
+            birth_date = None
+        if birth_date is not None:
+            if birth_date > timezone.localdate():
+                row.problem(
+                    "birth_date", "The birth date is in the future.", "Birth date impossible"
+                )
+            elif birth_date.year < 1900:
+                row.problem("birth_date", "The birth date is before 1900.", "Birth date impossible")
             else:
-                values["birth_date"] = born
+                values["birth_date"] = birth_date
+    if typed["passport_number"]:
+        values["passport_number"] = typed["passport_number"].upper()
     nationality = None
     if typed["nationality"]:
-        nationality = lookups.country(typed["nationality"])
+        nationality = registry.country(typed["nationality"])
         if nationality is None:
-            errors.append(
-                CellError(
-                    number,
-                    "nationality",
-                    f"“{typed['nationality']}” is not a country: write its ISO code (e.g. PE) "
-                    "or its name.",
-                )
+            row.problem(
+                "nationality",
+                f"“{typed['nationality']}” is not a country: write its ISO code (PE, PER) or its "
+                "name in English, Spanish, French or Portuguese.",
+                "Nationality not understood",
             )
         else:
             values["nationality"] = nationality
     if typed["agency"]:
-        agencies = lookups.agency(typed["agency"], nationality)
-        where = f" of {nationality}" if nationality else ""
-        if len(agencies) == 1:
-            values["agency"] = agencies[0]
-        elif not agencies:
-            errors.append(
-                CellError(
-                    number,
-                    "agency",
-                    f"No agency{where} is called “{typed['agency']}”: write its name or "
-                    "acronym as registered under Partners, or leave it blank.",
-                )
-            )
-        else:
-            errors.append(
-                CellError(
-                    number,
-                    "agency",
-                    f"Several agencies are called “{typed['agency']}”: give the nationality.",
-                )
-            )
+        row.agency_key = f"{nationality.code if nationality else ''}|{normalize(typed['agency'])}"
     # The model's own checks: lengths, the e-mail address.
     try:
         Person(**values).full_clean(exclude=["search_name", "nationality", "agency"])
     except ValidationError as error:
         for name, messages in error.message_dict.items():
-            column = name if name in COLUMNS else ROW
-            if not any(e.column == column for e in errors):
-                errors.append(CellError(number, column, " ".join(messages)))
+            if not any(p.column == row.headers.get(name, LABELS.get(name)) for p in row.problems):
+                row.problem(
+                    name if name in LABELS else "",
+                    " ".join(messages),
+                    f"{LABELS.get(name, 'Row')} not valid",
+                )
+    row.record = NameRecord(
+        id=None,
+        given_name=values.get("given_name", ""),
+        family_name=values.get("family_name", ""),
+        native_name=values.get("native_name", ""),
+        birth_date=values.get("birth_date"),
+        nationality=str(nationality.code) if nationality else "",
+    )
     return row
 
 
-def _name_record(row: RowPreview) -> NameRecord:
-    nationality = row.values.get("nationality")
-    return NameRecord(
-        id=None,
-        given_name=row.values.get("given_name", ""),
-        family_name=row.values.get("family_name", ""),
-        native_name=row.values.get("native_name", ""),
-        birth_date=row.values.get("birth_date"),
-        nationality=str(nationality.code) if nationality else "",
-    )
+def _table_problems(table: Table, rows_by_number: dict[int, Row]) -> list[Problem]:
+    """The reader's cell errors, onto their rows; those of no kept row stay on the file."""
+    leftover = []
+    for error in table.errors:
+        problem = Problem(
+            error.row,
+            error.column,
+            error.message,
+            f"{error.column or 'Row'}: not read",
+            error.sheet,
+        )
+        row = rows_by_number.get(error.row)
+        if row is None:
+            leftover.append(problem)
+        else:
+            row.problems.append(problem)
+    return leftover
 
 
-def _has_name(row: RowPreview) -> bool:
-    return any(row.values.get(column) for column in NAME_COLUMNS)
+def _agency_questions(
+    rows: list[Row], registry: _Registry, chosen: dict[str, str]
+) -> list[AgencyQuestion]:
+    """One question per distinct agency name as written (and nationality), not per row.
+
+    A name that is exactly a registered agency's name or acronym is that agency; any other
+    gets the likeliest registered agencies of that country, or "register a new agency"."""
+    questions: dict[str, AgencyQuestion] = {}
+    for row in rows:
+        if not row.agency_key:
+            continue
+        question = questions.get(row.agency_key)
+        if question is None:
+            country = row.values.get("nationality")
+            pool = registry.agencies.get(country.pk, []) if country else []
+            proposals = agency_proposals(row.typed["agency"], pool)
+            default = (
+                str(proposals[0][1].pk)
+                if proposals and proposals[0][0] >= AGENCY_PROPOSAL_SCORE
+                else (NEW if country else "")
+            )
+            allowed = {str(a.pk) for _, a in proposals} | ({NEW} if country else set())
+            answer = chosen.get(row.agency_key, "")
+            question = AgencyQuestion(
+                key=row.agency_key,
+                written=row.typed["agency"],
+                country=country,
+                rows=[],
+                proposals=[
+                    {"id": a.pk, "name": a.name, "acronym": a.acronym, "percent": s}
+                    for s, a in proposals
+                ],
+                choice=answer if answer in allowed else default,
+            )
+            questions[row.agency_key] = question
+        question.rows.append(row.number)
+    for question in questions.values():
+        if question.choice:
+            continue
+        for number in question.rows:
+            row = next(r for r in rows if r.number == number)
+            row.problem(
+                "agency",
+                f"No registered agency is called “{question.written}” and without a nationality "
+                "it cannot be registered: give the nationality.",
+                "Agency without a nationality",
+            )
+    return list(questions.values())
 
 
-def _same_person_in_file(rows: list[RowPreview]) -> None:
-    """Flag a row that repeats an earlier one: the same passport, or a name the matcher pairs.
+def _passport_key(row: Row) -> str:
+    return "".join(c for c in row.values.get("passport_number", "").upper() if c.isalnum())
 
-    Only rows sharing a blocking key are scored, so a long file stays fast.
-    """
+
+def _duplicates(rows: list[Row], chosen: dict[str, str]) -> list[DuplicatePair]:
+    """Pairs of rows that are one person: the same passport, or names the matcher pairs.
+
+    Only rows sharing a blocking key are scored, so a long file stays fast. Each row is paired
+    with the first earlier row it repeats."""
+    pairs = []
     seen_keys: dict[str, list[int]] = defaultdict(list)
-    records: list[NameRecord] = []
-    passports: dict[str, RowPreview] = {}
+    passports: dict[str, int] = {}
     for index, row in enumerate(rows):
-        record = _name_record(row)
-        records.append(record)
-        passport = "".join(c for c in row.values.get("passport_number", "").upper() if c.isalnum())
+        if row.record is None or not row.values.get("family_name"):
+            continue
+        passport = _passport_key(row)
+        earlier: int | None = None
+        reason = ""
         if passport and passport in passports:
-            earlier = passports[passport]
-            row.errors.append(
-                CellError(
-                    row.row,
-                    "passport_number",
-                    f"The same passport number as row {earlier.row}: the person is in the "
-                    "file twice; keep one row.",
+            earlier, reason = passports[passport], "the same passport number"
+        keys = blocking_keys(row.record)
+        if earlier is None:
+            for i in sorted({i for key in keys for i in seen_keys.get(key, ())}):
+                other = rows[i]
+                other_passport = _passport_key(other)
+                if passport and other_passport and passport != other_passport:
+                    continue  # two passports: two people, whatever their names
+                value, reasons = match_score(row.record, other.record)  # type: ignore[arg-type]
+                if value >= MATCH_THRESHOLD:
+                    earlier, reason = i, "; ".join(reasons)
+                    break
+        if earlier is not None:
+            first = rows[earlier]
+            same_passport = bool(passport) and passport == _passport_key(first)
+            answer = chosen.get(str(row.number), "")
+            if same_passport and answer == BOTH:
+                answer = ""
+            pairs.append(
+                DuplicatePair(
+                    first.number,
+                    row.number,
+                    reason,
+                    same_passport,
+                    answer if answer in DUPLICATE_CHOICES else "",
                 )
             )
-            continue
-        if passport:
-            passports[passport] = row
-        if not _has_name(row):
-            continue
-        keys = blocking_keys(record)
-        earlier_rows = sorted({i for key in keys for i in seen_keys.get(key, ())})
-        for i in earlier_rows:
-            value, reasons = match_score(record, records[i])
-            if value >= MATCH_THRESHOLD:
-                row.errors.append(
-                    CellError(
-                        row.row,
-                        "family_name",
-                        f"The same person as row {rows[i].row} ({'; '.join(reasons)}): "
-                        "keep one of the two rows.",
-                    )
-                )
-                break
-        for key in keys:
-            seen_keys[key].append(index)
+            row.duplicate_of = first.number
+        else:
+            if passport:
+                passports[passport] = index
+            for key in keys:
+                seen_keys[key].append(index)
+    return pairs
 
 
-def _match_registry(delivery: Delivery, rows: list[RowPreview]) -> None:
-    """The likely existing people for each row, best first, with their place on this roster."""
-    named = [r for r in rows if _has_name(r)]
-    found = find_matches([_name_record(r) for r in named], limit=CANDIDATES_SHOWN)
+def _settle_duplicates(rows: list[Row], pairs: list[DuplicatePair]) -> None:
+    by_number = {r.number: r for r in rows}
+    for pair in pairs:
+        first, second = by_number[pair.first], by_number[pair.second]
+        if pair.choice == KEEP_FIRST:
+            second.skipped = True
+        elif pair.choice == KEEP_SECOND:
+            first.skipped = True
+        elif pair.choice == MERGE:
+            for key, value in second.values.items():
+                first.values.setdefault(key, value)
+            if not first.agency_key:
+                first.agency_key = second.agency_key
+            second.skipped = True
+
+
+def _match_registry(
+    user: Any, delivery: Delivery, rows: list[Row], chosen: dict[str, str], progress: Progress
+) -> dict[int, Person]:
+    """The likely existing people for each row, best first; the user's choice or the best."""
+    named = [r for r in rows if r.record is not None and r.values.get("family_name")]
+    found = []
+    for start in range(0, len(named), 500):
+        chunk = named[start : start + 500]
+        found += find_matches([r.record for r in chunk], limit=CANDIDATES_SHOWN)  # type: ignore[misc]
+        progress(start + len(chunk), len(named), "Matching rows to the registry")
     ids = {m.person_id for matches in found for m in matches}
     people = Person.objects.select_related("nationality", "agency").in_bulk(ids)
-    enrolled = {
-        e.person_id: e for e in Enrollment.objects.filter(delivery=delivery, person_id__in=ids)
-    }
+    enrolled = dict(
+        Enrollment.objects.filter(delivery=delivery, person_id__in=ids).values_list(
+            "person_id", "status"
+        )
+    )
     for row, matches in zip(named, found, strict=True):
         row.candidates = [
-            Candidate(m, people[m.person_id], enrolled.get(m.person_id))
+            {
+                "id": m.person_id,
+                "name": str(people[m.person_id]),
+                "detail": _person_detail(people[m.person_id]),
+                "percent": round(m.score * 100),
+                "reasons": visible_match_reasons(user, m.reasons),
+                "enrolled": str(EnrollmentStatus(enrolled[m.person_id]).label).lower()
+                if m.person_id in enrolled
+                else "",
+            }
             for m in matches
             if m.person_id in people
         ]
-
-
-def _choose(rows: list[RowPreview], decisions: Mapping[int, int | None]) -> None:
-    """Apply the user's choices (default: the best match) and check what they lead to."""
-    chosen_by: dict[int, RowPreview] = {}
-    for row in rows:
-        ids = [c.person.pk for c in row.candidates]
-        if row.row in decisions:
-            choice = decisions[row.row]
-            if choice is not None and choice not in ids:
-                row.errors.append(
-                    CellError(row.row, ROW, "Choose one of the people shown, or a new person.")
-                )
-                continue
-            row.choice = choice
+        ids_here = [c["id"] for c in row.candidates]
+        answer = chosen.get(str(row.number))
+        if answer == NEW:
+            row.choice = None
+        elif answer and answer.isdigit() and int(answer) in ids_here:
+            row.choice = int(answer)
         else:
-            row.choice = ids[0] if ids else None
-        chosen = row.chosen
-        if chosen is None:
+            row.choice = ids_here[0] if ids_here else None
+    return people
+
+
+def _person_detail(person: Person) -> str:
+    parts = (
+        person.nationality.name if person.nationality else "",
+        person.agency.name if person.agency else "",
+    )
+    return ", ".join(p for p in parts if p)
+
+
+def _check_choices(rows: list[Row]) -> None:
+    chosen_by: dict[int, Row] = {}
+    for row in rows:
+        if row.choice is None:
             continue
-        if chosen.enrollment is not None:
-            row.errors.append(
-                CellError(
-                    row.row,
-                    "family_name",
-                    f"{chosen.person} is already on this roster "
-                    f"({chosen.enrollment.get_status_display().lower()}): remove the row.",
-                )
+        candidate = next(c for c in row.candidates if c["id"] == row.choice)
+        if candidate["enrolled"]:
+            row.problem(
+                "family_name",
+                f"{candidate['name']} is already on this roster ({candidate['enrolled']}): "
+                "remove the row or choose “a new person”.",
+                "Already on the roster",
             )
-        elif chosen.person.pk in chosen_by and not any(
-            e.column == "family_name" for e in row.errors
-        ):
-            row.errors.append(
-                CellError(
-                    row.row,
-                    "family_name",
-                    f"Row {chosen_by[chosen.person.pk].row} is also {chosen.person}: one of the "
-                    "two rows repeats the other or is someone else.",
-                )
+        elif row.choice in chosen_by:
+            row.problem(
+                "family_name",
+                f"Row {chosen_by[row.choice].number} is also {candidate['name']}: one of the two "
+                "rows is someone else, or repeats the other.",
+                "Two rows are one registered person",
             )
-        chosen_by.setdefault(chosen.person.pk, row)
+        chosen_by.setdefault(row.choice, row)
 
 
-def _forecast_seats(delivery: Delivery, rows: list[RowPreview]) -> int:
+def _forecast_seats(delivery: Delivery, rows: list[Row]) -> int:
     """Who gets a seat and who waits, in file order, as the nominations will decide."""
     seated = delivery.enrollments.filter(status__in=SEATED).count()
     free = max(0, delivery.capacity - seated)
     waiting = delivery.enrollments.filter(status=EnrollmentStatus.WAITLISTED)
-    top = max((e.waitlist_position or 0 for e in waiting.only("waitlist_position")), default=0)
+    top = max((p or 0 for p in waiting.values_list("waitlist_position", flat=True)), default=0)
     seats = free
     for row in rows:
-        if row.errors:
+        if row.problems:
             continue
         if seats:
             seats -= 1
@@ -448,124 +599,366 @@ def _forecast_seats(delivery: Delivery, rows: list[RowPreview]) -> int:
     return free
 
 
-def roster_import_preview(
+def build_plan(
     *,
     actor: Any,
     delivery: Delivery,
-    upload: BinaryIO,
+    data: bytes,
     filename: str,
-    decisions: Mapping[int, int | None] | None = None,
-) -> RosterPreview:
-    """Check a roster file row by row and match it to the registry; nothing is written.
-
-    ``decisions`` maps a row number to the existing person chosen for it, or None for a new
-    person; rows left out take their best match.
-    """
+    decisions: dict[str, Any],
+    progress: Progress = no_progress,
+) -> Plan:
+    """Check a roster file against the registry with the user's answers; nothing is written."""
     require_perm(actor, "training.manage_roster", delivery)
-    file_errors: list[CellError] = []
+    file_problems: list[Problem] = []
     if delivery.status not in NOMINATION_STATES:
-        file_errors.append(
-            CellError(
+        file_problems.append(
+            Problem(
                 1,
-                FILE,
+                "",
                 f"A {delivery.get_status_display().lower()} delivery takes no more nominations.",
+                "Delivery closed",
             )
         )
+    order = decisions.get("date_order") or None
     try:
-        sheet = read_sheet(upload, filename, required=())
-    except SheetError as error:
-        return RosterPreview(delivery, [], [*file_errors, CellError(1, FILE, str(error))], 0)
-    columns: dict[str, str] = {}
-    for header in sheet.headers:
-        if not header:
-            continue
-        column = COLUMN_ALIASES.get(header, header)
-        if column not in COLUMNS:
-            file_errors.append(
-                CellError(1, header, f"Unknown column. The columns are: {', '.join(COLUMNS)}.")
-            )
-        elif column in columns.values():
-            file_errors.append(CellError(1, header, f"A second “{column}” column."))
-        else:
-            columns[header] = column
-    if not set(NAME_COLUMNS) & set(columns.values()):
-        file_errors.append(
-            CellError(1, FILE, "Missing column: family_name (and given_name) name each person.")
+        table = read_table(
+            data,
+            filename,
+            COLUMNS,
+            sheet=decisions.get("sheet") or None,
+            date_order=DateOrder(order) if order in ("dmy", "mdy") else None,
         )
-    if not sheet.rows:
-        file_errors.append(CellError(1, FILE, "The file has no rows under the header."))
-    if file_errors:
-        return RosterPreview(delivery, [], file_errors, 0)
-    cells_of = [
-        (number, {column: cells.get(header, "") for header, column in columns.items()})
-        for number, cells in sheet.rows
+    except TableError as error:
+        return Plan(
+            delivery,
+            None,
+            [],
+            [*file_problems, Problem(1, "", str(error), "The file cannot be read")],
+            [],
+            [],
+            0,
+        )
+    if not table.rows:
+        file_problems.append(
+            Problem(
+                table.header_row,
+                "",
+                "The file has no rows under the header.",
+                "No rows",
+                table.sheet,
+            )
+        )
+    registry = _Registry()
+    progress(0, len(table.rows), "Reading rows")
+    rows = []
+    for index, cells in enumerate(table.rows, start=1):
+        rows.append(_parse_row(cells.number, cells.cells, registry, table))
+        if index % (PROGRESS_EVERY * 4) == 0:
+            progress(index, len(table.rows), "Reading rows")
+    by_number = {r.number: r for r in rows}
+    file_problems += _table_problems(table, by_number)
+    for row in rows:
+        if table.sheet:
+            for problem in row.problems:
+                problem.sheet = table.sheet
+    agency_answers = decisions.get("agencies") or {}
+    duplicate_answers = decisions.get("duplicates") or {}
+    person_answers = decisions.get("people") or {}
+    duplicates = _duplicates(rows, duplicate_answers)
+    _settle_duplicates(rows, duplicates)
+    kept = [r for r in rows if not r.skipped]
+    agencies = _agency_questions(kept, registry, agency_answers)
+    people = _match_registry(actor, delivery, kept, person_answers, progress)
+    _check_choices(kept)
+    free = _forecast_seats(delivery, kept)
+    return Plan(
+        delivery,
+        table,
+        rows,
+        file_problems,
+        agencies,
+        duplicates,
+        free,
+        agencies_by_id=registry.agencies_by_id,
+        people=people,
+    )
+
+
+# --- the preview, as stored and shown -----------------------------------------------------
+
+
+def _row_dict(row: Row, plan: Plan) -> dict[str, Any]:
+    nationality = row.values.get("nationality")
+    place = ""
+    if row.skipped:
+        place = "skipped"
+    elif not row.problems:
+        place = f"waiting list #{row.waitlist_position}" if row.waitlist_position else "nominated"
+    return {
+        "row": row.number,
+        "name": row.name,
+        "typed": row.typed,
+        "born": row.values["birth_date"].isoformat() if row.values.get("birth_date") else "",
+        "nationality": nationality.name if nationality else "",
+        "agency": row.typed.get("agency", ""),
+        "candidates": row.candidates,
+        "choice": row.choice,
+        "duplicate_of": row.duplicate_of,
+        "skipped": row.skipped,
+        "place": place,
+        "problems": [p.as_dict() for p in row.problems],
+    }
+
+
+def plan_summary(plan: Plan, digest: str) -> dict[str, Any]:
+    """The preview as plain data: stored encrypted on the upload and read by the page."""
+    table = plan.table
+    kept = plan.kept
+    page_of = {r.number: i // ROWS_PER_PAGE + 1 for i, r in enumerate(plan.rows)}
+    by_number = {r.number: r for r in plan.rows}
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for problem in plan.problems:
+        groups[problem.kind].append({**problem.as_dict(), "page": page_of.get(problem.row, 1)})
+    ambiguous = [
+        {"row": e.row, "column": e.column, "message": e.message, "sheet": e.sheet}
+        for e in (table.ambiguous_dates if table else [])
     ]
-    lookups = _Lookups(with_agencies=any(cells.get("agency") for _, cells in cells_of))
-    rows = [_parse_row(number, cells, lookups) for number, cells in cells_of]
-    _same_person_in_file(rows)
-    _match_registry(delivery, rows)
-    _choose(rows, decisions or {})
-    free = _forecast_seats(delivery, rows)
-    return RosterPreview(delivery, rows, file_errors, free)
+    return {
+        "digest": digest,
+        "sheet": table.sheet if table else "",
+        "sheets": table.sheets if table else [],
+        "header_row": table.header_row if table else 1,
+        "encoding": table.encoding if table else "",
+        "delimiter": table.delimiter if table else "",
+        "columns": table.columns if table else {},
+        "ignored": table.ignored if table else [],
+        "date_order": table.date_order.value if table and table.date_order else "",
+        "suggested_order": table.suggested_order.value if table and table.suggested_order else "",
+        "ambiguous_dates": ambiguous,
+        "counts": {
+            "rows": len(plan.rows),
+            "kept": len(kept),
+            "matched": sum(1 for r in kept if r.choice is not None),
+            "new": sum(1 for r in kept if r.choice is None),
+            "waitlisted": sum(1 for r in kept if r.waitlist_position),
+            "skipped": len(plan.rows) - len(kept),
+            "problems": len(plan.problems),
+            "problem_rows": len(
+                {p.row for p in plan.problems if p.row > (table.header_row if table else 1)}
+            ),
+            "questions": plan.questions_open,
+            "new_agencies": sum(1 for q in plan.agencies if q.choice == NEW),
+        },
+        "free_seats": plan.free_seats,
+        "capacity": plan.delivery.capacity,
+        "can_apply": plan.can_apply,
+        "problem_groups": [{"kind": kind, "problems": items} for kind, items in groups.items()],
+        "file_problems": [p.as_dict() for p in plan.file_problems],
+        "agencies": [
+            {
+                "key": q.key,
+                "written": q.written,
+                "country": q.country.name if q.country else "",
+                "rows": q.rows,
+                "proposals": q.proposals,
+                "choice": q.choice,
+            }
+            for q in plan.agencies
+        ],
+        "duplicates": [
+            {
+                "first": d.first,
+                "second": d.second,
+                "reason": d.reason,
+                "same_passport": d.same_passport,
+                "choice": d.choice,
+                "cells": [
+                    (c.label, by_number[d.first].typed[c.key], by_number[d.second].typed[c.key])
+                    for c in COLUMNS
+                ],
+            }
+            for d in plan.duplicates
+        ],
+        "rows": [_row_dict(r, plan) for r in plan.rows],
+    }
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+def roster_import_check(
+    *, actor: Any, delivery: Delivery, upload: ImportFile, progress: Progress = no_progress
+) -> dict[str, Any]:
+    """Build and store the preview of an uploaded roster with the answers given so far."""
+    data = import_file_data(upload)
+    plan = build_plan(
+        actor=actor,
+        delivery=delivery,
+        data=data,
+        filename=upload.filename,
+        decisions=upload.decisions,
+        progress=progress,
+    )
+    summary = plan_summary(plan, _digest(data))
+    import_file_save_preview(upload, summary, rows=len(plan.rows))
+    return summary
+
+
+def roster_import_preview(*, actor: Any, delivery: Delivery, upload: ImportFile) -> bool:
+    """Preview now, or queue a long file for the worker; True when queued."""
+    require_perm(actor, "training.manage_roster", delivery)
+    if _row_estimate(upload) > INLINE_ROWS:
+        import_step_queue(upload, "preview")
+        return True
+    roster_import_check(actor=actor, delivery=delivery, upload=upload)
+    return False
+
+
+def _row_estimate(upload: ImportFile) -> int:
+    """Rows the file holds, as its last preview counted them, else as its bytes suggest."""
+    return upload.rows or estimate_rows(import_file_data(upload))
 
 
 @transaction.atomic
-def roster_import_apply(
-    *,
-    actor: Any,
-    delivery: Delivery,
-    upload: BinaryIO,
-    filename: str,
-    decisions: Mapping[int, int | None] | None = None,
-) -> RosterImported:
-    """Import a roster file: every row is nominated (or waitlisted), or none is.
-
-    The file is read and checked again, as the registry or the roster may have changed since
-    the preview; new people are created for the rows the user said are new (or that match
-    nobody), and each row goes through the ordinary nomination, capacity rule included.
-    """
-    preview = roster_import_preview(
-        actor=actor, delivery=delivery, upload=upload, filename=filename, decisions=decisions
-    )
-    if not preview.can_apply:
-        raise ValidationError([str(e) for e in preview.errors] or ["The file has no rows."])
-    nominated = waitlisted = matched = created = 0
-    for row in preview.rows:
-        try:
-            chosen = row.chosen
-            if chosen is not None:
-                person = chosen.person
-                matched += 1
-            else:
-                person = person_create(actor=actor, allow_duplicates=True, **row.values)
-                created += 1
-            agency = row.values.get("agency") or person.agency
-            enrollment = enrollment_nominate(
+def _write(actor: Any, plan: Plan) -> RosterImported:
+    delivery = plan.delivery
+    registered: dict[str, Agency] = {}
+    for question in plan.agencies:
+        if question.choice == NEW and question.country is not None:
+            registered[question.key] = agency_create(
                 actor=actor,
-                delivery=delivery,
-                person=person,
-                nominated_by=(agency.acronym or agency.name)[:150] if agency else "",
+                perm="partners.register_agency_from_file",
+                country=question.country,
+                name=question.written[:200],
+                kind=AgencyKind.OTHER,
+                notes=f"Registered from the roster of {delivery} as the partner wrote it.",
             )
-        except ValidationError as error:
-            raise ValidationError(
-                f"Row {row.row}: {' '.join(error.messages)} Nothing was imported."
-            ) from error
-        if enrollment.status == EnrollmentStatus.WAITLISTED:
-            waitlisted += 1
-        else:
-            nominated += 1
-    result = RosterImported(nominated, waitlisted, matched, created)
+    answers = {q.key: q.choice for q in plan.agencies}
+
+    def agency_of(row: Row) -> Agency | None:
+        if not row.agency_key:
+            return None
+        if row.agency_key in registered:
+            return registered[row.agency_key]
+        answer = answers.get(row.agency_key, "")
+        return plan.agencies_by_id.get(int(answer)) if answer.isdigit() else None
+
+    kept = plan.kept
+    new_rows = [r for r in kept if r.choice is None]
+    new_values = []
+    for row in new_rows:
+        values = dict(row.values)
+        agency = agency_of(row)
+        if agency is not None:
+            values["agency"] = agency
+        new_values.append(values)
+    created = dict(
+        zip(
+            (r.number for r in new_rows),
+            person_create_many(actor=actor, people=new_values),
+            strict=True,
+        )
+    )
+    nominees = []
+    for row in kept:
+        person = created.get(row.number) or plan.people[row.choice]  # type: ignore[index]
+        agency = agency_of(row) or person.agency
+        nominees.append((person, (agency.acronym or agency.name)[:150] if agency else ""))
+    enrollments = enrollment_nominate_many(actor=actor, delivery=delivery, nominees=nominees)
+    waitlisted = sum(1 for e in enrollments if e.status == EnrollmentStatus.WAITLISTED)
+    result = RosterImported(
+        nominated=len(enrollments) - waitlisted,
+        waitlisted=waitlisted,
+        matched=len(kept) - len(new_rows),
+        created=len(new_rows),
+        agencies=len(registered),
+    )
     audit_log(
         actor=actor,
         action="delivery.roster_imported",
         obj=delivery,
         changes={
-            "file": [None, filename],
-            "rows": [None, len(preview.rows)],
-            "nominated": [None, nominated],
-            "waitlisted": [None, waitlisted],
-            "matched_existing": [None, matched],
-            "people_created": [None, created],
+            "rows": [None, len(plan.rows)],
+            "skipped_as_duplicates": [None, len(plan.rows) - len(kept)],
+            "nominated": [None, result.nominated],
+            "waitlisted": [None, result.waitlisted],
+            "matched_existing": [None, result.matched],
+            "people_created": [None, result.created],
+            "agencies_registered": [None, result.agencies],
         },
     )
     return result
+
+
+def roster_import_write(
+    *, actor: Any, delivery: Delivery, upload: ImportFile, progress: Progress = no_progress
+) -> RosterImported:
+    """Import every row of the stored file with the stored answers, or nothing.
+
+    The preview is built again (the registry or the roster may have changed); if anything is
+    wrong or unanswered, the new preview is stored and nothing is written."""
+    data = import_file_data(upload)
+    plan = build_plan(
+        actor=actor,
+        delivery=delivery,
+        data=data,
+        filename=upload.filename,
+        decisions=upload.decisions,
+        progress=progress,
+    )
+    if not plan.can_apply:
+        import_file_save_preview(upload, plan_summary(plan, _digest(data)))
+        reasons = [str(p) for p in plan.problems][:5]
+        if plan.questions_open:
+            reasons.append("Answer the preview's questions first.")
+        raise ValidationError(
+            ["Nothing was imported.", *reasons]
+            if reasons
+            else ["Nothing was imported: the file has no rows."]
+        )
+    progress(len(plan.kept), len(plan.kept), f"Writing {len(plan.kept)} rows (all or nothing)")
+    result = _write(actor, plan)
+    import_file_applied(upload, str(result))
+    return result
+
+
+def roster_import_apply(
+    *, actor: Any, delivery: Delivery, upload: ImportFile
+) -> RosterImported | None:
+    """Apply now, or queue a long file for the worker (None when queued)."""
+    require_perm(actor, "training.manage_roster", delivery)
+    if _row_estimate(upload) > INLINE_ROWS:
+        import_step_queue(upload, "apply")
+        return None
+    return roster_import_write(actor=actor, delivery=delivery, upload=upload)
+
+
+# --- the worker's side --------------------------------------------------------------------
+
+
+def _delivery_of(upload: ImportFile) -> Delivery:
+    if upload.target_id is None:
+        raise ValueError("A roster upload names its delivery.")
+    return Delivery.objects.select_related("course", "venue", "country").get(pk=upload.target_id)
+
+
+def run_preview(upload: ImportFile, progress: Progress) -> None:
+    roster_import_check(
+        actor=upload.owner, delivery=_delivery_of(upload), upload=upload, progress=progress
+    )
+
+
+def run_apply(upload: ImportFile, progress: Progress) -> str:
+    """A refusal leaves the new preview on the upload, as the page shows it."""
+    try:
+        result = roster_import_write(
+            actor=upload.owner, delivery=_delivery_of(upload), upload=upload, progress=progress
+        )
+    except ValidationError as error:
+        ImportFile.objects.filter(pk=upload.pk).update(
+            state=ImportState.PREVIEWED, message=" ".join(error.messages)
+        )
+        return " ".join(error.messages)
+    return str(result)

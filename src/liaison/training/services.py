@@ -17,8 +17,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
-from liaison.audit.services import apply_changes, audit_log
+from liaison.audit.services import apply_changes, audit_log, audit_log_many
 from liaison.catalog.models import Course, Venue
 from liaison.core.access import require_perm
 from liaison.people.models import Person, Staff
@@ -512,6 +513,56 @@ def enrollment_nominate(
         changes={"status": [None, enrollment.status]},
     )
     return enrollment
+
+
+@transaction.atomic
+def enrollment_nominate_many(
+    *, actor: Any, delivery: Delivery, nominees: list[tuple[Person, str]]
+) -> list[Enrollment]:
+    """Nominate many people in file order (a roster import) under the rules of
+    :func:`enrollment_nominate`: free seats first, then the waiting list, nobody twice.
+
+    ``nominees`` pairs each person with who nominated them (their agency, usually).
+    """
+    require_perm(actor, "training.manage_roster", delivery)
+    Delivery.objects.select_for_update().filter(pk=delivery.pk).first()
+    if delivery.status not in NOMINATION_STATES:
+        raise ValidationError(f"This delivery is {_state(delivery)}; it takes no more nominations.")
+    already = dict(
+        delivery.enrollments.filter(person__in=[p for p, _ in nominees]).values_list(
+            "person_id", "status"
+        )
+    )
+    free = max(0, delivery.capacity - _seated_count(delivery))
+    position = _next_waitlist_position(delivery)
+    enrollments = []
+    seen: set[int] = set()
+    for person, nominated_by in nominees:
+        if person.is_merged:
+            raise ValidationError(
+                {"person": f"{person} was merged into another record; nominate that record."}
+            )
+        if person.pk in already or person.pk in seen:
+            raise ValidationError({"person": f"{person} is already on this roster."})
+        seen.add(person.pk)
+        enrollment = Enrollment(delivery=delivery, person=person, nominated_by=nominated_by)
+        if free:
+            free -= 1
+        else:
+            enrollment.status = EnrollmentStatus.WAITLISTED
+            enrollment.waitlist_position = position
+            position += 1
+        enrollment.full_clean(
+            exclude=["delivery", "person"], validate_unique=False, validate_constraints=False
+        )
+        enrollments.append(enrollment)
+    enrollments = bulk_create_with_history(enrollments, Enrollment, batch_size=1000)
+    audit_log_many(
+        actor=actor,
+        action="enrollment.nominated",
+        entries=((e, {"status": [None, e.status]}) for e in enrollments),
+    )
+    return enrollments
 
 
 @transaction.atomic

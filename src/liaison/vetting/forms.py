@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from liaison.core.forms import UswdsFormMixin
+from liaison.core.imports import MAX_FILE_BYTES
 
 
 class DecisionForm(UswdsFormMixin, forms.Form):
@@ -25,5 +28,14 @@ class ResultsUploadForm(UswdsFormMixin, forms.Form):
     file = forms.FileField(
         label="Results file (CSV or XLSX)",
         help_text="Columns: record_id, decision (approved / denied / suspended), valid_until, "
-        "reference, notes. The pending-names export has the record_id column.",
+        "reference, notes (other names such as “Record ID”, “Result” or “Expires” are read "
+        "too). The pending-names export has the record_id column.",
     )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size and upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB."
+            )
+        return upload

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, BinaryIO
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from liaison.audit.services import audit_log
+from liaison.audit.services import audit_log, audit_log_many
 from liaison.core.access import require_perm
-from liaison.core.tabular import CellError, SheetError, parse_date, read_sheet
+from liaison.core.imports import import_file_applied, import_file_data
+from liaison.core.models import ImportFile
+from liaison.core.tabular import CellError, Column, DateOrder, TableError, read_table
 from liaison.people.models import Person
 from liaison.vetting.models import TRANSITIONS, Purpose, VettingRecord, VettingStatus
 
@@ -156,16 +158,41 @@ EXPORT_HEADER = [
     "position",
     "submitted",
 ]
-RESULT_COLUMNS = ("record_id", "decision", "valid_until", "reference", "notes")
+KIND_RESULTS = "vetting.results"
+# The vetting office's results file; headers may use any of these names.
+RESULT_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "record_id", "Record ID", ("record", "id", "record no", "vetting record"), "digits", True
+    ),
+    Column(
+        "decision",
+        "Decision",
+        ("result", "outcome", "status", "decisión", "résultat"),
+        required=True,
+    ),
+    Column(
+        "valid_until",
+        "Valid until",
+        ("valid to", "expires", "expiry", "expiry date", "approval ends", "válido hasta"),
+        "date",
+        future_dates=True,
+    ),
+    Column("reference", "Reference", ("ref", "reference number", "case", "case number")),
+    Column("notes", "Notes", ("note", "comments", "comment", "reason", "remarks")),
+)
 DECISIONS = {
     "approved": VettingStatus.APPROVED,
+    "approve": VettingStatus.APPROVED,
     "denied": VettingStatus.DENIED,
+    "deny": VettingStatus.DENIED,
     "suspended": VettingStatus.SUSPENDED,
+    "suspend": VettingStatus.SUSPENDED,
 }
 
 
-def vetting_pending_export(*, actor: Any) -> list[list[Any]]:
-    """Every submitted record, with what the vetting office needs; the read is logged."""
+def vetting_pending_export(*, actor: Any, file: str = "vetting-pending") -> list[list[Any]]:
+    """Every submitted record, with what the vetting office needs; the read is logged, and
+    each person's history records that ``actor`` exported them in ``file``."""
     require_perm(actor, "vetting.exchange_files")
     records = (
         VettingRecord.objects.filter(status=VettingStatus.SUBMITTED)
@@ -196,6 +223,11 @@ def vetting_pending_export(*, actor: Any) -> list[list[Any]]:
         obj=actor,
         changes={"records": [None, str(len(rows))]},
     )
+    audit_log_many(
+        actor=actor,
+        action="person.exported",
+        entries=((record.person, {"file": [None, file]}) for record in records),
+    )
     return rows
 
 
@@ -213,64 +245,87 @@ class ResultRow:
 class ResultPreview:
     rows: list[ResultRow]
     errors: list[CellError]
+    ambiguous_dates: list[CellError] = field(default_factory=list)
+    suggested_order: str = ""
+    date_order: str = ""
 
     @property
     def can_apply(self) -> bool:
-        return bool(self.rows) and not self.errors
+        return bool(self.rows) and not self.errors and not self.ambiguous_dates
 
 
-def vetting_results_preview(*, actor: Any, upload: BinaryIO, filename: str) -> ResultPreview:
-    """Check a results file row by row; nothing is written."""
+def vetting_results_preview(
+    *, actor: Any, data: bytes, filename: str, date_order: str = ""
+) -> ResultPreview:
+    """Check a results file row by row; nothing is written.
+
+    Dates that read both ways (07/03/2027) are never guessed: they are listed until the
+    user gives the file's date order."""
     require_perm(actor, "vetting.exchange_files")
     try:
-        sheet = read_sheet(upload, filename, required=("record_id", "decision"))
-    except SheetError as error:
-        return ResultPreview(rows=[], errors=[CellError(1, "(file)", str(error))])
-    ids = [r.get("record_id", "") for _, r in sheet.rows]
+        table = read_table(
+            data,
+            filename,
+            RESULT_COLUMNS,
+            date_order=DateOrder(date_order) if date_order in ("dmy", "mdy") else None,
+        )
+    except TableError as error:
+        return ResultPreview(rows=[], errors=[CellError(1, "", str(error))])
+    # Problems name the column as the file writes it.
+    label = {c.key: table.columns.get(c.key, c.label) for c in RESULT_COLUMNS}
+    ids = [r.cells.get("record_id", "") for r in table.rows]
     records = {
         str(r.pk): r
         for r in VettingRecord.objects.select_related("person").filter(
             pk__in=[i for i in ids if i.isdigit()]
         )
     }
-    rows, errors, seen = [], [], set()
-    for number, values in sheet.rows:
+    rows: list[ResultRow] = []
+    errors: list[CellError] = list(table.errors)
+    seen: set[int] = set()
+
+    def problem(number: int, column: str, message: str) -> None:
+        errors.append(CellError(number, label[column], message, table.sheet))
+
+    for table_row in table.rows:
+        number, values = table_row.number, table_row.cells
+
         record = records.get(values.get("record_id", ""))
         if record is None:
-            errors.append(CellError(number, "record_id", "No vetting record has this number."))
+            problem(number, "record_id", "No vetting record has this number.")
             continue
         if record.pk in seen:
-            errors.append(CellError(number, "record_id", "This record appears twice in the file."))
+            problem(number, "record_id", "This record appears twice in the file.")
             continue
         seen.add(record.pk)
         decision = DECISIONS.get(values.get("decision", "").strip().lower())
         if decision is None:
-            errors.append(CellError(number, "decision", "Write approved, denied or suspended."))
+            problem(number, "decision", "Write approved, denied or suspended.")
             continue
         if decision not in TRANSITIONS.get(record.status, set()):
-            errors.append(
-                CellError(
-                    number,
-                    "decision",
-                    f"The record is {record.get_status_display().lower()}; "
-                    f"it cannot become {decision}.",
-                )
+            problem(
+                number,
+                "decision",
+                f"The record is {record.get_status_display().lower()}; "
+                f"it cannot become {decision}.",
             )
             continue
         valid_until = None
         if decision == VettingStatus.APPROVED:
-            try:
-                valid_until = parse_date(values.get("valid_until", ""))
-            except ValueError as error:
-                errors.append(
-                    CellError(number, "valid_until", f"An approval needs its end date. {error}")
-                )
+            text = values.get("valid_until", "")
+            if not text:
+                problem(number, "valid_until", "An approval needs its end date.")
                 continue
+            try:
+                valid_until = date.fromisoformat(text)
+            except ValueError:
+                continue  # unreadable or read both ways: the reader has said so
+
             if valid_until < timezone.localdate():
-                errors.append(CellError(number, "valid_until", "The approval has already ended."))
+                problem(number, "valid_until", "The approval has already ended.")
                 continue
         if decision == VettingStatus.SUSPENDED and not values.get("notes", "").strip():
-            errors.append(CellError(number, "notes", "Say why the approval is suspended."))
+            problem(number, "notes", "Say why the approval is suspended.")
             continue
         rows.append(
             ResultRow(
@@ -282,15 +337,31 @@ def vetting_results_preview(*, actor: Any, upload: BinaryIO, filename: str) -> R
                 values.get("notes", ""),
             )
         )
-    return ResultPreview(rows=rows, errors=errors)
+    return ResultPreview(
+        rows=rows,
+        errors=errors,
+        ambiguous_dates=table.ambiguous_dates,
+        suggested_order=table.suggested_order.value if table.suggested_order else "",
+        date_order=table.date_order.value if table.date_order else "",
+    )
 
 
 @transaction.atomic
-def vetting_results_apply(*, actor: Any, upload: BinaryIO, filename: str) -> int:
-    """Apply a results file: every row, or none if any row is wrong."""
-    preview = vetting_results_preview(actor=actor, upload=upload, filename=filename)
+def vetting_results_apply(*, actor: Any, upload: ImportFile) -> int:
+    """Apply an uploaded results file with the user's answers: every row, or none if any row
+    is wrong; the file is then deleted."""
+    require_perm(actor, "vetting.exchange_files")
+    preview = vetting_results_preview(
+        actor=actor,
+        data=import_file_data(upload),
+        filename=upload.filename,
+        date_order=upload.decisions.get("date_order", ""),
+    )
     if not preview.can_apply:
-        raise ValidationError([str(e) for e in preview.errors] or ["The file has no rows."])
+        reasons = [str(e) for e in preview.errors][:10]
+        if preview.ambiguous_dates:
+            reasons.append("Say in what order the file writes its dates.")
+        raise ValidationError(reasons or ["The file has no rows."])
     for row in preview.rows:
         if row.decision == VettingStatus.APPROVED:
             assert row.valid_until is not None
@@ -301,4 +372,5 @@ def vetting_results_apply(*, actor: Any, upload: BinaryIO, filename: str) -> int
             vetting_deny(actor=actor, record=row.record, reason=row.notes, reference=row.reference)
         else:
             vetting_suspend(actor=actor, record=row.record, reason=row.notes)
+    import_file_applied(upload, f"{len(preview.rows)} vetting result(s) applied.")
     return len(preview.rows)

@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-import base64
-import io
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -11,15 +8,20 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from liaison.core.access import require_perm
+from liaison.core.export import export_format, no_store, table_response
 from liaison.core.forms import add_service_errors
-from liaison.core.listing import csv_response, render_list
-from liaison.core.tabular import xlsx_response
+from liaison.core.imports import (
+    import_file_data,
+    import_file_decide,
+    import_file_discard,
+    import_file_get,
+    import_file_store,
+)
+from liaison.core.listing import render_list
 from liaison.people.selectors import person_get
 from liaison.vetting import selectors, services
 from liaison.vetting.forms import DecisionForm, ResultsUploadForm
 from liaison.vetting.models import Purpose, VettingStatus
-
-SESSION_UPLOAD = "vetting_results_upload"
 
 
 def _side_nav(request: HttpRequest) -> list[dict[str, object]]:
@@ -46,13 +48,13 @@ def record_list(request: HttpRequest) -> HttpResponse:
         "purpose": request.GET.get("purpose", ""),
     }
     records = selectors.vetting_list(user=request.user, **filters)
-    export = request.GET.get("format")
-    if export in ("csv", "xlsx") and filters["status"] == VettingStatus.SUBMITTED:
-        # The bulk submission file for the vetting office (personal data; logged).
-        rows = services.vetting_pending_export(actor=request.user)
-        if export == "xlsx":
-            return xlsx_response("vetting-pending.xlsx", services.EXPORT_HEADER, rows)
-        return csv_response("vetting-pending.csv", services.EXPORT_HEADER, rows, lambda r: r)
+    fmt = export_format(request)
+    if fmt and filters["status"] == VettingStatus.SUBMITTED:
+        # The bulk submission file for the vetting office (personal data; logged per person).
+        rows = services.vetting_pending_export(actor=request.user, file=f"vetting-pending.{fmt}")
+        return table_response(
+            fmt, "vetting-pending", services.EXPORT_HEADER, rows, list, personal_data=True
+        )
     return render_list(
         request,
         "vetting/record_list.html",
@@ -159,47 +161,67 @@ def person_submit(request: HttpRequest, person_pk: int) -> HttpResponse:
     return redirect("vetting:record_detail", pk=record.pk)
 
 
+@no_store
 @require_http_methods(["GET", "POST"])
 def results_import(request: HttpRequest) -> HttpResponse:
-    """Upload → preview every row and error → apply all or nothing."""
+    """Upload the vetting office's results; the file is kept encrypted for its preview."""
     require_perm(request.user, "vetting.exchange_files")
     form = ResultsUploadForm(request.POST or None, request.FILES or None)
-    preview = None
-    if request.method == "POST" and request.POST.get("apply"):
-        stored = request.session.get(SESSION_UPLOAD)
-        if not stored:
-            messages.error(request, "Upload the file again: the preview has expired.")
-            return redirect("vetting:results_import")
-        try:
-            applied = services.vetting_results_apply(
-                actor=request.user,
-                upload=io.BytesIO(base64.b64decode(stored["data"])),
-                filename=stored["name"],
-            )
-        except ValidationError as error:
-            messages.error(request, "Nothing was applied: " + " ".join(error.messages))
-        else:
-            del request.session[SESSION_UPLOAD]
-            messages.success(request, f"{applied} vetting result(s) applied.")
-            return redirect("vetting:record_list")
-    elif request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        data = upload.read()
-        preview = services.vetting_results_preview(
-            actor=request.user, upload=io.BytesIO(data), filename=upload.name
+    if request.method == "POST" and form.is_valid():
+        file = form.cleaned_data["file"]
+        upload = import_file_store(
+            owner=request.user, kind=services.KIND_RESULTS, filename=file.name, data=file.read()
         )
-        if preview.can_apply:
-            request.session[SESSION_UPLOAD] = {
-                "name": upload.name,
-                "data": base64.b64encode(data).decode(),
-            }
+        return redirect("vetting:results_preview", upload_id=upload.pk)
     return render(
         request,
         "vetting/results_import.html",
         {
             "form": form,
-            "preview": preview,
             "side_nav": _side_nav(request),
             "breadcrumbs": _crumbs(("Import results", "")),
+        },
+    )
+
+
+@no_store
+@require_http_methods(["GET", "POST"])
+def results_preview(request: HttpRequest, upload_id: int) -> HttpResponse:
+    """Every row and problem, the date-order question; apply all or nothing, or cancel."""
+    require_perm(request.user, "vetting.exchange_files")
+    upload = import_file_get(user=request.user, pk=upload_id, kind=services.KIND_RESULTS)
+    if request.method == "POST":
+        action = request.POST.get("action", "check")
+        if action == "cancel":
+            import_file_discard(user=request.user, stored=upload)
+            messages.info(request, "The upload was cancelled and the file deleted.")
+            return redirect("vetting:results_import")
+        if request.POST.get("date_order") in ("dmy", "mdy"):
+            import_file_decide(upload, {"date_order": request.POST["date_order"]})
+        if action == "apply":
+            try:
+                applied = services.vetting_results_apply(actor=request.user, upload=upload)
+            except ValidationError as error:
+                messages.error(request, "Nothing was applied: " + " ".join(error.messages))
+            else:
+                messages.success(request, f"{applied} vetting result(s) applied.")
+                return redirect("vetting:record_list")
+        return redirect("vetting:results_preview", upload_id=upload.pk)
+    preview = services.vetting_results_preview(
+        actor=request.user,
+        data=import_file_data(upload),
+        filename=upload.filename,
+        date_order=upload.decisions.get("date_order", ""),
+    )
+    return render(
+        request,
+        "vetting/results_preview.html",
+        {
+            "upload": upload,
+            "preview": preview,
+            "side_nav": _side_nav(request),
+            "breadcrumbs": _crumbs(
+                ("Import results", reverse("vetting:results_import")), (upload.filename, "")
+            ),
         },
     )

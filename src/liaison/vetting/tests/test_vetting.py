@@ -2,15 +2,19 @@ from __future__ import annotations
 
 import io
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from liaison.accounts.roles import Role
 from liaison.audit.models import AuditEntry
+from liaison.core.imports import import_file_decide, import_file_store
+from liaison.core.models import ImportFile
 from liaison.vetting import services
 from liaison.vetting.models import VettingRecord, VettingStatus
 from liaison.vetting.selectors import vetting_expiring, vetting_list
@@ -109,10 +113,6 @@ def test_expiring_lists_approvals_ending_within_sixty_days(users, approved):
     assert list(vetting_expiring(user=users[Role.VETTING_OFFICER])) == [soon]
 
 
-def _csv(text: str) -> io.BytesIO:
-    return io.BytesIO(text.encode("utf-8"))
-
-
 def test_pending_export_has_what_the_vetting_office_needs_and_is_logged(client, users, make_person):
     person = make_person(passport_number="P123", birth_date=date(1980, 2, 3))
     services.vetting_submit(actor=users[Role.PROGRAM_MANAGER], person=person)
@@ -128,6 +128,14 @@ def test_pending_export_has_what_the_vetting_office_needs_and_is_logged(client, 
     assert response.status_code == 403
 
 
+def _stored(officer: Any, text: str, name: str = "r.csv", **decisions: Any) -> ImportFile:
+    upload = import_file_store(
+        owner=officer, kind=services.KIND_RESULTS, filename=name, data=text.encode()
+    )
+    import_file_decide(upload, decisions)
+    return upload
+
+
 def test_results_import_applies_all_rows_or_none(users, make_person):
     officer = users[Role.VETTING_OFFICER]
     first = services.vetting_submit(actor=officer, person=make_person(given="A"))
@@ -137,22 +145,64 @@ def test_results_import_applies_all_rows_or_none(users, make_person):
         f"record_id,decision,valid_until\n{first.pk},approved,{until}\n"
         f"{second.pk},approved,\n999999,denied,\n"
     )
-    preview = services.vetting_results_preview(actor=officer, upload=_csv(bad), filename="r.csv")
+    preview = services.vetting_results_preview(actor=officer, data=bad.encode(), filename="r.csv")
     assert [(e.row, e.column) for e in preview.errors] == [(3, "valid_until"), (4, "record_id")]
     with pytest.raises(ValidationError):
-        services.vetting_results_apply(actor=officer, upload=_csv(bad), filename="r.csv")
+        services.vetting_results_apply(actor=officer, upload=_stored(officer, bad))
     assert VettingRecord.objects.get(pk=first.pk).status == VettingStatus.SUBMITTED
     good = (
-        f"Record ID,Decision,Valid until,Reference\n{first.pk},Approved,{until},C-1\n"
-        f"{second.pk},denied,,C-2\n"
+        f"Record ID;Result;Expires;Ref\n{first.pk};Approved;{until};C-1\n{second.pk};denied;;C-2\n"
     )
-    assert services.vetting_results_apply(actor=officer, upload=_csv(good), filename="r.csv") == 2
+    upload = _stored(officer, good)
+    assert services.vetting_results_apply(actor=officer, upload=upload) == 2
     assert VettingRecord.objects.get(pk=first.pk).status == VettingStatus.APPROVED
     assert VettingRecord.objects.get(pk=second.pk).status == VettingStatus.DENIED
+    upload.refresh_from_db()
+    assert not upload.payload
+
+
+def test_results_dates_that_read_both_ways_wait_for_the_date_order(users, make_person):
+    officer = users[Role.VETTING_OFFICER]
+    record = services.vetting_submit(actor=officer, person=make_person(given="A"))
+    year = TODAY.year + 2
+    text = f"record_id,decision,valid_until\n{record.pk},approved,07/03/{year}\n"
+    preview = services.vetting_results_preview(actor=officer, data=text.encode(), filename="r.csv")
+    assert not preview.can_apply and [e.row for e in preview.ambiguous_dates] == [2]
+    with pytest.raises(ValidationError):
+        services.vetting_results_apply(actor=officer, upload=_stored(officer, text))
+    services.vetting_results_apply(actor=officer, upload=_stored(officer, text, date_order="mdy"))
+    assert VettingRecord.objects.get(pk=record.pk).valid_until == date(year, 7, 3)
+
+
+def test_the_results_page_keeps_the_file_encrypted_for_its_uploader(client, users, make_person):
+    officer = users[Role.VETTING_OFFICER]
+    record = services.vetting_submit(actor=officer, person=make_person(given="A"))
+    until = (TODAY + timedelta(days=30)).isoformat()
+    client.force_login(officer)
+    response = client.post(
+        reverse("vetting:results_import"),
+        {
+            "file": SimpleUploadedFile(
+                "r.csv",
+                f"record_id,decision,valid_until,reference\n{record.pk},approved,{until},SECRET-REF\n".encode(),
+            )
+        },
+    )
+    upload = ImportFile.objects.get()
+    assert response.url == reverse("vetting:results_preview", args=[upload.pk])
+    assert b"SECRET-REF" not in bytes(upload.payload)
+    page = client.get(response.url)
+    assert "Apply 1 result" in page.content.decode() and "no-store" in page["Cache-Control"]
+    other = users[Role.ADMINISTRATOR]
+    client.force_login(other)
+    assert client.get(response.url).status_code in (403, 404)
+    client.force_login(officer)
+    assert client.post(response.url, {"action": "apply"}).status_code == 302
+    assert VettingRecord.objects.get(pk=record.pk).status == VettingStatus.APPROVED
 
 
 def test_results_file_must_be_csv_or_xlsx(users):
     preview = services.vetting_results_preview(
-        actor=users[Role.VETTING_OFFICER], upload=_csv("x"), filename="r.pdf"
+        actor=users[Role.VETTING_OFFICER], data=b"%PDF-1.4 x", filename="r.pdf"
     )
-    assert not preview.can_apply and "csv" in preview.errors[0].message
+    assert not preview.can_apply and "CSV" in preview.errors[0].message

@@ -1,0 +1,146 @@
+"""Benchmark the roster import on a partner's 10,000-row file against the demo registry.
+
+Builds the demo once in the chosen database (``DATABASE_URL``), writes a semicolon-separated
+roster the way a Spanish-locale Excel saves it (title row, Spanish headers, day-first dates,
+agencies as partners write them, a tenth of the rows registered people typed another way, a
+few people twice), then times the two steps the task worker runs: the preview and the apply.
+The apply runs in a transaction that is rolled back, so the registry stays as built and runs
+repeat. The last line printed is one JSON object.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import resource
+import time
+from datetime import date
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection, transaction
+
+from liaison.accounts.models import User
+from liaison.accounts.roles import Role
+from liaison.core.demo import build_demo
+from liaison.core.imports import import_file_decide, import_file_preview, import_file_store
+from liaison.partners.models import Agency
+from liaison.people.models import Person
+from liaison.training import roster
+from liaison.training.models import Delivery, DeliveryStatus
+
+HEADER = [
+    "Apellidos",
+    "Nombres",
+    "Sexo",
+    "Fecha de nacimiento",
+    "Nacionalidad",
+    "N° de pasaporte",
+    "Institución",
+    "Cargo",
+    "Correo electrónico",
+    "Teléfono",
+    "Hotel",
+]
+
+
+def _roster(rows: int, seed: int) -> bytes:
+    """A roster as partners send it; ``rows`` participants under a title row."""
+    rng = random.Random(seed)
+    registered = list(
+        Person.objects.active()
+        .select_related("nationality", "agency")
+        .order_by("pk")[: max(rows // 10, 1)]
+    )
+    agencies = list(Agency.objects.select_related("country").order_by("pk"))
+    lines = ["Lista de participantes;;;;;;;;;;", ";".join(HEADER)]
+    for index in range(rows):
+        if index % 10 == 0 and registered:
+            person = registered[(index // 10) % len(registered)]
+            family = person.family_name.upper()
+            given = person.given_name
+            born = person.birth_date
+            country = person.nationality.name if person.nationality else ""
+            agency = person.agency.acronym if person.agency and person.agency.acronym else ""
+        else:
+            agency_row = rng.choice(agencies)
+            family = f"{rng.choice(['García', 'Pérez', 'Silva', 'Diallo', 'Nguyen'])}-{index:05d}"
+            given = rng.choice(["Ana María", "José", "Fatou", "Ngoc Anh", "Luis Alberto"])
+            born = None
+            country = str(agency_row.country.code)
+            agency = (
+                agency_row.name if rng.random() < 0.8 else f"{agency_row.name} (Dirección Regional)"
+            )
+        day = born or date(1960 + rng.randrange(40), 1 + rng.randrange(12), 13 + rng.randrange(15))
+        passport = f"P{index:08d}" if index % 500 else f"P{index - 1:08d}"  # a few people twice
+        lines.append(
+            ";".join(
+                [
+                    family,
+                    given,
+                    rng.choice(["F", "M", "Femenino", "Masculino", ""]),
+                    f"{day.day:02d}/{day.month:02d}/{day.year}",
+                    country,
+                    passport,
+                    agency,
+                    "Oficial de aduanas",
+                    f"p{index}@example.org",
+                    f"+51 9{index:08d}",
+                    "Sheraton",
+                ]
+            )
+        )
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8-sig")
+
+
+class Command(BaseCommand):
+    help = "Time the preview and the apply of a 10,000-row roster against the demo registry."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--rows", type=int, default=10_000)
+        parser.add_argument("--seed", type=int, default=2015)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        built = build_demo()
+        self.stdout.write(
+            f"Demo registry: {built.people} people ({'built' if built.created else 'reused'})"
+        )
+        manager = User.objects.filter(role=Role.PROGRAM_MANAGER).order_by("pk").first()
+        assert manager is not None, "The demo has a program manager."
+        delivery = (
+            Delivery.objects.filter(status=DeliveryStatus.PLANNED).order_by("-starts_on").first()
+        )
+        assert delivery is not None, "The demo has a planned delivery."
+        data = _roster(options["rows"], options["seed"])
+        upload = import_file_store(
+            owner=manager, kind=roster.KIND, target_id=delivery.pk, filename="roster.csv", data=data
+        )
+        import_file_decide(upload, {"date_order": "dmy"})
+        started = time.perf_counter()
+        roster.roster_import_check(actor=manager, delivery=delivery, upload=upload)
+        preview_seconds = time.perf_counter() - started
+        preview = import_file_preview(upload) or {}
+        answers = {str(d["second"]): roster.KEEP_FIRST for d in preview.get("duplicates", [])}
+        import_file_decide(upload, {"duplicates": answers})
+        self.stdout.write(
+            f"Preview: {preview.get('counts')}, {len(answers)} duplicate pairs answered"
+        )
+        with transaction.atomic():
+            started = time.perf_counter()
+            result = roster.roster_import_write(actor=manager, delivery=delivery, upload=upload)
+            apply_seconds = time.perf_counter() - started
+            transaction.set_rollback(True)
+        upload.delete()
+        self.stdout.write(f"Apply: {result}")
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        self.stdout.write(
+            json.dumps(
+                {
+                    "rows": options["rows"],
+                    "preview_seconds": round(preview_seconds, 2),
+                    "apply_seconds": round(apply_seconds, 2),
+                    "peak_mb": round(peak_mb, 1),
+                    "database": connection.vendor,
+                }
+            )
+        )
