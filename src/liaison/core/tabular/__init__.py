@@ -14,7 +14,6 @@ from liaison.core.tabular.legacy import (
     normalise_header,
     parse_date,
     read_sheet,
-    xlsx_response,
 )
 from liaison.core.tabular.reading import read_table
 from liaison.core.tabular.synonyms import PERSON_COLUMN_SYNONYMS
@@ -41,5 +40,4 @@ __all__ = [
     "parse_gender",
     "read_sheet",
     "read_table",
-    "xlsx_response",
 ]

@@ -1,7 +1,7 @@
 """The first reader (read_sheet, parse_date) kept until the roster and vetting imports use
-read_table; and xlsx_response, until exports move to liaison.core.export.
+read_table. Exports are written by liaison.core.export.
 
-Reading and writing the spreadsheets partners and vetting offices exchange (CSV and XLSX).
+Reading the spreadsheets partners and vetting offices exchange (CSV and XLSX).
 
 An import is read whole, checked whole, and applied whole: every problem is reported with
 its row and column before anything is written.
@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, BinaryIO
 
-from django.http import HttpResponse
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 MAX_ROWS = 5000
 
@@ -103,19 +102,3 @@ def parse_date(value: str) -> date:
         except ValueError:
             continue
     raise ValueError("Write the date as YYYY-MM-DD.")
-
-
-def xlsx_response(filename: str, header: list[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet()
-    sheet.append(header)
-    for row in rows:
-        sheet.append(list(row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import re
@@ -10,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 
 from charset_normalizer import from_bytes
+from charset_normalizer.md import mess_ratio
 
 from liaison.core.tabular.base import TableError
 
@@ -35,6 +37,9 @@ _WESTERN = set("àáâãäåæçèéêëìíîïñòóôõöøùúûüýÿœšž
 _CENTRAL = set("áâäçéëíîóôöúüýăąćčďđęěĺľłńňőŕřśşšţťůűźżžÁÂÄÇÉËÍÎÓÔÖÚÜÝĂĄĆČĎĐĘĚĹĽŁŃŇŐŔŘŚŞŠŢŤŮŰŹŻŽ")
 _LETTERS = {"cp1252": _WESTERN, "cp1250": _CENTRAL, "iso8859_2": _CENTRAL}
 _SAMPLE_LIMIT = 256 * 1024
+# A UTF-8 sequence for an accented Latin letter (U+00C0-U+017F) or a dash, quote or ellipsis
+# (U+2010-U+2026): in a file that is not UTF-8, the sign of rows pasted from a UTF-8 file.
+_MIXED = re.compile(rb"[\xc3-\xc5][\x80-\xbf]|\xe2\x80[\x90-\xa6]")
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -86,11 +91,15 @@ def _decode_with_bom(data: bytes) -> tuple[str, str] | None:
 
 def _decode_detected(data: bytes) -> tuple[str, str]:
     """Detect a single-byte (or legacy East Asian) encoding from every line that needs one."""
+    if _MIXED.search(data):
+        # Valid UTF-8 letters beside bytes that are not UTF-8: two encodings in one file
+        # (rows pasted from another file). Any single decoding would garble one of them.
+        raise _unknown_encoding()
     lines = [line for line in data.splitlines() if not line.isascii()]
     sample = b"\n".join(lines)
     if len(sample) > _SAMPLE_LIMIT:
         # The lines with non-ASCII bytes, evenly spaced through the file, up to the limit.
-        step = max(1, len(sample) // _SAMPLE_LIMIT + 1)
+        step = len(sample) // _SAMPLE_LIMIT + 1
         sample = b"\n".join(lines[::step])[: _SAMPLE_LIMIT * 2]
     matches = from_bytes(
         sample,
@@ -101,26 +110,32 @@ def _decode_detected(data: bytes) -> tuple[str, str]:
     )
     if not matches:
         raise _unknown_encoding()
-    best_chaos = min(match.chaos for match in matches)
+    measured = {_name(match.encoding): (match.chaos, match.coherence) for match in matches}
+    for name in ("cp1252", "cp1250"):  # the detector drops encodings that read alike
+        if name not in measured:
+            with contextlib.suppress(UnicodeDecodeError):
+                measured[name] = (mess_ratio(sample.decode(name)), 0.0)
+    best_chaos = min(chaos for chaos, _ in measured.values())
     candidates = []
-    for match in matches:
-        encoding = codecs.lookup(match.encoding).name.replace("-", "_")
-        if match.chaos > best_chaos + 0.02:
+    for encoding, (chaos, coherence) in measured.items():
+        if chaos > best_chaos + 0.02:
             continue
         try:
-            text = data.decode(encoding)  # the whole file, strictly
+            data.decode(encoding)  # the whole file, strictly
+            shown = sample.decode(encoding)
         except (UnicodeDecodeError, LookupError):
             continue
-        rank = _preference(encoding)
-        candidates.append(
-            (-round(match.coherence, 2), -_letter_score(text, encoding), rank, encoding, text)
-        )
+        rank = (-round(_letter_score(shown, encoding), 2), -round(coherence, 1),
+                _preference(encoding))  # fmt: skip
+        candidates.append((rank, encoding))
     if not candidates:
         raise _unknown_encoding()
-    *_, encoding, text = min(candidates)
-    if "\ufffd" in text:
-        raise _unknown_encoding()
-    return text, encoding
+    encoding = min(candidates)[1]
+    return data.decode(encoding), encoding
+
+
+def _name(encoding: str) -> str:
+    return codecs.lookup(encoding).name.replace("-", "_")
 
 
 def _preference(encoding: str) -> int:

@@ -31,6 +31,8 @@ def clean_text(value: str) -> str:
     """Trimmed, NFC, without invisible or control characters, one space between words."""
     if not value:
         return ""
+    if value.isascii() and value.isprintable():  # the usual cell: only spaces to collapse
+        return " ".join(value.split())
     text = str(value).translate(_INVISIBLE)
     text = _LINE_CONTROL.sub(" ", text)
     text = _CONTROL.sub("", text)
