@@ -13,7 +13,7 @@ from liaison.core.tabular import DateOrder, Table, TableError, read_table
 from liaison.core.tests.tabular_files import PEOPLE, csv_bytes, workbook_bytes
 
 FUZZ = settings(
-    max_examples=120, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=80, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
 )
 
 WORKBOOK = workbook_bytes(
