@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -36,15 +34,3 @@ def render_list(
     if getattr(request, "htmx", False) and not request.htmx.boosted:  # type: ignore[attr-defined]
         return render(request, results_template, context)
     return render(request, template, context)
-
-
-def csv_response(
-    filename: str, header: list[str], rows: Iterable[Any], row: Callable[[Any], list[Any]]
-) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(header)
-    for item in rows:
-        writer.writerow(row(item))
-    return response

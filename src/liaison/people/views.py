@@ -10,9 +10,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from liaison.audit.exports import export_recorder
 from liaison.core.access import require_perm
+from liaison.core.export import export_format, no_store, table_response
 from liaison.core.forms import add_service_errors
-from liaison.core.listing import csv_response, render_list
+from liaison.core.listing import render_list
 from liaison.core.views import form_page
 from liaison.partners.models import Region
 from liaison.people import selectors, services
@@ -37,6 +39,7 @@ def _crumbs(*trail: tuple[str, str]) -> list[tuple[str, str]]:
 
 
 @require_GET
+@no_store
 def person_list(request: HttpRequest) -> HttpResponse:
     agency = request.GET.get("agency", "")
     filters = {
@@ -47,10 +50,11 @@ def person_list(request: HttpRequest) -> HttpResponse:
     people = selectors.person_list(
         user=request.user, agency=int(agency) if agency.isdigit() else None, **filters
     )
-    if request.GET.get("format") == "csv":
-        # Exports never carry the encrypted personal data.
-        return csv_response(
-            "people.csv",
+    if fmt := export_format(request):
+        # Exports never carry the encrypted personal data; each person's history records it.
+        return table_response(
+            fmt,
+            "people",
             [
                 "id",
                 "given name",
@@ -74,6 +78,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
                 p.email,
                 p.phone,
             ],
+            on_export=export_recorder(actor=request.user, action="person.exported"),
         )
     return render_list(
         request,
@@ -152,6 +157,7 @@ def person_duplicate_check(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@no_store
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(user=request.user, pk=pk)
     duplicates = []
@@ -186,6 +192,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@no_store
 def person_personal_data(request: HttpRequest, pk: int) -> HttpResponse:
     """Reveal the passport number and birth date; the service logs the read."""
     person = selectors.person_get(user=request.user, pk=pk, perm="people.view_personal_data")
@@ -194,6 +201,7 @@ def person_personal_data(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@no_store
 def person_update(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(user=request.user, pk=pk, perm="people.change_person")
     with_personal = request.user.has_perm("people.view_personal_data", person)
@@ -273,9 +281,10 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
     kind = request.GET.get("kind", "")
     staff = selectors.staff_list(user=request.user, search=search, kind=kind)
-    if request.GET.get("format") == "csv":
-        return csv_response(
-            "staff.csv",
+    if fmt := export_format(request):
+        return table_response(
+            fmt,
+            "staff",
             ["id", "kind", "given name", "family name", "title", "office", "email", "posted to"],
             staff,
             lambda s: [
@@ -288,6 +297,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
                 s.email,
                 s.post_country.name if s.post_country else "",
             ],
+            on_export=export_recorder(actor=request.user, action="staff.exported"),
         )
     return render_list(
         request,
