@@ -11,6 +11,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
+from liaison.api.auth import actor
+from liaison.people.selectors import matches_with_people
 from liaison.people.services import PossibleDuplicates
 
 
@@ -47,9 +49,10 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(PossibleDuplicates)
     def duplicates(request: HttpRequest, exc: PossibleDuplicates) -> HttpResponse:
+        # Only people the caller may see, with the reasons they may read (birth dates).
         matches = [
             {"person_id": m.person_id, "score": round(m.score, 3), "reasons": list(m.reasons)}
-            for m in exc.matches
+            for m, _ in matches_with_people(user=actor(request), matches=exc.matches)
         ]
         return respond(
             request,

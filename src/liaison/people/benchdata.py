@@ -4,7 +4,8 @@ The matcher is only as good as the variety it is tested on, so this makes people
 countries with names from their own Faker locale (native script kept beside a Latin
 transliteration), plants namesakes as hard negatives, and builds roster rows that are
 realistic variants of registry people (respellings, native script, swapped order, missing
-birth date, typos) mixed with genuinely new people. Deterministic for a seed, fast enough
+birth date, typos, a birth date with day and month swapped or a digit mistyped) mixed with
+genuinely new people. Deterministic for a seed, fast enough
 for 300,000 people: Faker is read once per locale for its name lists, then sampled with
 ``random``.
 """
@@ -32,6 +33,7 @@ from liaison.people.matching import (
     Match,
     NameRecord,
     blocking_keys,
+    near_date_keys,
     rank_candidates,
 )
 
@@ -421,8 +423,34 @@ def _native_parts(record: NameRecord, pool: _Pool) -> tuple[str, str]:
     return " ".join(words[:given_len]), " ".join(words[given_len:])
 
 
-_VARIATIONS = ("respell", "typo", "swap", "no_birth_date", "native")
-_VARIATION_WEIGHTS = (3, 2, 2, 2, 2)
+def _date_slip(born: date, rng: random.Random) -> date:
+    """The birth date as mistyped: day and month swapped, one digit wrong, or two adjacent
+    digits of the year, month or day swapped. Always a valid, past, different date."""
+    if born.day <= 12 and born.day != born.month and rng.random() < 0.4:
+        return date(born.year, born.day, born.month)
+    digits = f"{born.year:04d}{born.month:02d}{born.day:02d}"
+    while True:
+        if rng.random() < 0.2:
+            # Adjacent digits within one field: not across the year/month or month/day border.
+            i = rng.choice((0, 1, 2, 4, 6))
+            slipped = digits[:i] + digits[i + 1] + digits[i] + digits[i + 2 :]
+        else:
+            # Mostly the last digits of the year, the month and the day: the first two digits
+            # of a year are hardly ever mistyped.
+            i = rng.choice((2, 3, 3, 4, 5, 5, 6, 7, 7))
+            slipped = digits[:i] + rng.choice(string.digits) + digits[i + 1 :]
+        try:
+            day = date(int(slipped[:4]), int(slipped[4:6]), int(slipped[6:]))
+        except ValueError:
+            continue
+        if day != born and 1900 <= day.year <= 2010:
+            return day
+
+
+_VARIATIONS = ("respell", "typo", "swap", "date_slip", "no_birth_date", "native")
+_VARIATION_WEIGHTS = (3, 2, 2, 2, 2, 2)
+# Variations that cannot go together: the second would undo the first.
+_EXCLUSIVE = frozenset({"date_slip", "no_birth_date"})
 
 
 def _variant(record: NameRecord, pool: _Pool, rng: random.Random) -> NameRecord:
@@ -433,6 +461,8 @@ def _variant(record: NameRecord, pool: _Pool, rng: random.Random) -> NameRecord:
         kind = rng.choices(_VARIATIONS, weights=_VARIATION_WEIGHTS)[0]
         if kind == "native" and not record.native_name:
             kind = "respell"
+        if kind in _EXCLUSIVE and _EXCLUSIVE & set(kinds):
+            continue
         if kind not in kinds:
             kinds.append(kind)
     # Respell while given and family still line up with the native parts; native script
@@ -449,6 +479,8 @@ def _variant(record: NameRecord, pool: _Pool, rng: random.Random) -> NameRecord:
                 row = replace(row, family_name=family)
         elif kind == "swap":
             row = replace(row, given_name=row.family_name, family_name=row.given_name)
+        elif kind == "date_slip" and row.birth_date:
+            row = replace(row, birth_date=_date_slip(row.birth_date, rng))
         elif kind == "no_birth_date":
             row = replace(row, birth_date=None)
         elif kind == "typo":
@@ -539,7 +571,12 @@ class InMemoryIndex:
         hits: Counter[int] = Counter()
         for key in blocking_keys(record):
             hits.update(self.ids_by_key.get(key, ()))
-        return [self.people[pid] for pid, _ in hits.most_common(cap)]
+        # As the database index does: near-date keys only rank below shared blocking keys.
+        near: Counter[int] = Counter()
+        for key in near_date_keys(record) - blocking_keys(record):
+            near.update(self.ids_by_key.get(key, ()))
+        ranked = sorted(hits.keys() | near.keys(), key=lambda pid: (-hits[pid], -near[pid]))
+        return [self.people[pid] for pid in ranked[:cap]]
 
     def best_match(self, record: NameRecord, *, threshold: float = MATCH_THRESHOLD) -> Match | None:
         """The single most likely existing person, as a roster import would propose."""

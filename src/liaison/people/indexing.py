@@ -14,6 +14,7 @@ from liaison.people.matching import (
     NameRecord,
     blocking_keys,
     name_tokens,
+    near_date_keys,
     normalize,
     phonetic_key,
     rank_candidates,
@@ -22,6 +23,8 @@ from liaison.people.models import Person, PersonMatchKey
 
 # A roster row never reads more than this many stored people before scoring.
 MAX_CANDIDATES_PER_ROW = 200
+# One shared blocking key outranks any number of near-date keys (a row has fewer than this).
+_BLOCKING_KEY_WEIGHT = 1000
 
 
 def hash_key(key: str) -> int:
@@ -82,7 +85,11 @@ def find_matches(
 ) -> list[list[Match]]:
     """Likely existing people for each record, reading only the people that share a key."""
     keys_by_row = [{hash_key(k) for k in blocking_keys(r)} for r in records]
-    all_keys = set().union(*keys_by_row) if keys_by_row else set()
+    near_by_row = [
+        {hash_key(k) for k in near_date_keys(r)} - keys
+        for r, keys in zip(records, keys_by_row, strict=True)
+    ]
+    all_keys = set().union(*keys_by_row, *near_by_row) if keys_by_row else set()
     people_by_key: dict[int, set[int]] = defaultdict(set)
     excluded = set(exclude_ids)
     for key, person_id in PersonMatchKey.objects.filter(key__in=all_keys).values_list(
@@ -91,9 +98,13 @@ def find_matches(
         if person_id not in excluded:
             people_by_key[key].add(person_id)
     candidates_by_row: list[list[int]] = []
-    for keys in keys_by_row:
+    for keys, near in zip(keys_by_row, near_by_row, strict=True):
+        # Shared blocking keys rank first, keys of a birth date one slip away break ties.
         hits: dict[int, int] = defaultdict(int)
         for key in keys:
+            for person_id in people_by_key.get(key, ()):
+                hits[person_id] += _BLOCKING_KEY_WEIGHT
+        for key in near:
             for person_id in people_by_key.get(key, ()):
                 hits[person_id] += 1
         ranked = sorted(hits, key=lambda pid: -hits[pid])[:MAX_CANDIDATES_PER_ROW]

@@ -11,7 +11,9 @@ layers handle that:
   (:func:`phonetic_key`), shared by a record and its realistic variants, yet selective enough
   that a roster row reads a few dozen people rather than the registry;
 * scoring: a finer similarity on the literal and phonetic forms, pulled down hard when both
-  birth dates are known and differ, because namesakes are common.
+  birth dates are known and differ, because namesakes are common; two dates one slip of the
+  keyboard apart (day and month swapped, one digit wrong, two adjacent digits of one field
+  swapped) are weaker agreement, not a difference.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ from anyascii import anyascii
 from rapidfuzz.distance import Indel
 
 MATCH_THRESHOLD = 0.82
+# Bump whenever :func:`blocking_keys` changes what it returns: stored keys must then be
+# rebuilt (the matching benchmark checks it to rebuild its registry).
+KEYS_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -71,7 +76,7 @@ def _words(text: str) -> frozenset[str]:
 # Standalone particles that carry no identity: "Al Rashid" is "Rashid", "van Dijk" is "Dijk".
 PARTICLES = _words(
     """
-    al el ul bin bn ibn bint bnt binti banu bani bnw bny beni ould
+    al el ul bin bn ibn bint bnt binti banu bani banw bany bnw bny beni ould
     de da do dos das del della di du la le van von der den ter y e
     """
 )
@@ -284,12 +289,21 @@ def name_tokens(record: NameRecord) -> list[str]:
 
 
 _MIN_KEY_FOR_DELETIONS = 3
+# A two-letter key may lose a letter too when it is paired with a long, selective key:
+# "Vincent Boyer" and "Vincent Boyev" ("vnsnt" with "br" and "bv").
+_MIN_ANCHOR_FOR_SHORT_DELETIONS = 4
 
 
-def _deletions(key: str) -> list[str]:
-    """The key and each way of deleting one character: two keys one edit apart share one."""
-    if len(key) < _MIN_KEY_FOR_DELETIONS:
-        return [key]  # deleting from a very short key would match nearly anything
+def _deletions(key: str, anchor: str) -> list[str]:
+    """The key and each way of deleting one character: two keys one edit apart share one.
+
+    ``anchor`` is the key it will be paired with: deleting from a very short key would match
+    nearly anything, unless the anchor alone is selective.
+    """
+    if len(key) < _MIN_KEY_FOR_DELETIONS and not (
+        len(key) == 2 and len(anchor) >= _MIN_ANCHOR_FOR_SHORT_DELETIONS
+    ):
+        return [key]
     return [key, *{key[:i] + key[i + 1 :] for i in range(len(key))}]
 
 
@@ -312,11 +326,32 @@ def blocking_keys(record: NameRecord) -> set[str]:
             keys.update(f"d:{skeleton}|{born}" for skeleton in skeletons)
         for i, j in _pairs(len(skeletons), form.split):
             for first, second in ((skeletons[i], skeletons[j]), (skeletons[j], skeletons[i])):
-                keys.update(f"p:{first}|{part}" for part in _deletions(second))
+                keys.update(f"p:{first}|{part}" for part in _deletions(second, first))
         keys.add(f"c:{form.skel_run}")
         if len(skeletons) > 1:
             keys.add(f"c:{form.skel_run_swapped}")
     return keys
+
+
+def near_date_keys(record: NameRecord) -> set[str]:
+    """The ``d:`` keys of every date one slip from the record's birth date
+    (:func:`close_birth_dates`): looked up beside :func:`blocking_keys`, never stored.
+
+    Only the query side widens: closeness is symmetric, so a stored date with a slip is found
+    from the right date and the other way round, and each extra key is an index probe that
+    usually finds nobody. A candidate found only through these ranks below any candidate
+    sharing a blocking key, so that with a short, common token ("Ali") they cannot crowd the
+    exact ones out of a row's bounded candidate list.
+    """
+    if not record.birth_date:
+        return set()
+    near = [d.isoformat() for d in close_birth_dates(record.birth_date)]
+    return {
+        f"d:{skeleton}|{born}"
+        for form in _forms(record)
+        for skeleton in form.skeletons
+        for born in near
+    }
 
 
 def _pairs(count: int, split: int | None) -> list[tuple[int, int]]:
@@ -324,6 +359,87 @@ def _pairs(count: int, split: int | None) -> list[tuple[int, int]]:
     if split is None:
         return [(i, j) for i in range(count) for j in range(i + 1, count)]
     return [(i, j) for i in range(split) for j in range(split, count)]
+
+
+# --- birth dates -------------------------------------------------------------------------
+
+# Reasons that say something about birth dates: shown only to who may see birth dates.
+SAME_BIRTH_DATE = "same birth date"
+CLOSE_BIRTH_DATE = "birth date close"  # + " (how)"
+DIFFERENT_BIRTH_DATE = "different birth date"
+UNKNOWN_BIRTH_DATE = "birth date unknown on one side"
+BIRTH_DATE_REASONS = (SAME_BIRTH_DATE, CLOSE_BIRTH_DATE, DIFFERENT_BIRTH_DATE, UNKNOWN_BIRTH_DATE)
+
+DAY_MONTH_SWAPPED = "day and month swapped"
+ONE_DIGIT_DIFFERS = "one digit differs"
+DIGITS_SWAPPED = "two adjacent digits swapped"
+
+# Where each field of a birth date lies in its eight digits, YYYYMMDD.
+_DATE_FIELDS = ((0, 4), (4, 6), (6, 8))
+# Nobody alive was born earlier (the application refuses such dates too), nor in the future.
+_EARLIEST_YEAR = 1900
+
+
+def _digits(day: date) -> str:
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
+
+
+def _date_of(digits: str) -> date | None:
+    try:
+        day = date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+    except ValueError:
+        return None
+    return day if _EARLIEST_YEAR <= day.year <= date.today().year else None
+
+
+def birth_date_slip(a: date, b: date) -> str | None:
+    """How two different birth dates are one slip of the keyboard apart, or None.
+
+    * the day and the month swapped (07/03 written for 03/07: the commonest confusion
+      between date orders);
+    * one digit of the eight replaced (1985-03-07 and 1985-03-01, 1975 and 1985);
+    * two adjacent digits of one field swapped (1958 and 1985, the 12th and the 21st):
+      the commonest slip in typing digits. Digits from two fields never count as adjacent,
+      since a separator or another box lies between them when dates are typed.
+    """
+    if a == b:
+        return None
+    if a.year == b.year and a.month == b.day and a.day == b.month:
+        return DAY_MONTH_SWAPPED
+    da, db = _digits(a), _digits(b)
+    differ = [i for i in range(8) if da[i] != db[i]]
+    if len(differ) == 1:
+        return ONE_DIGIT_DIFFERS
+    if len(differ) == 2:
+        i, j = differ
+        same_field = any(start <= i and j < end for start, end in _DATE_FIELDS)
+        if j == i + 1 and same_field and da[i] == db[j] and da[j] == db[i]:
+            return DIGITS_SWAPPED
+    return None
+
+
+@lru_cache(maxsize=65536)
+def close_birth_dates(day: date) -> tuple[date, ...]:
+    """Every valid date one slip away from ``day`` (:func:`birth_date_slip`), about 35."""
+    digits = _digits(day)
+    found: dict[date, None] = {}
+    swapped = _date_of(f"{digits[:4]}{digits[6:]}{digits[4:6]}")
+    if swapped is not None:
+        found[swapped] = None
+    for i in range(8):
+        for digit in "0123456789":
+            if digit != digits[i]:
+                near = _date_of(digits[:i] + digit + digits[i + 1 :])
+                if near is not None:
+                    found[near] = None
+    for start, end in _DATE_FIELDS:
+        for i in range(start, end - 1):
+            if digits[i] != digits[i + 1]:
+                near = _date_of(digits[:i] + digits[i + 1] + digits[i] + digits[i + 2 :])
+                if near is not None:
+                    found[near] = None
+    found.pop(day, None)
+    return tuple(found)
 
 
 # --- scoring -----------------------------------------------------------------------------
@@ -335,6 +451,11 @@ _TOKEN_PHONETIC = 0.9
 _UNMATCHED_TOKEN_BELOW = 0.6
 _UNMATCHED_TOKEN = -0.15
 _SAME_BIRTH_DATE = 0.1
+# One slip apart: weaker agreement than the same date, better than an unknown one. About 35
+# dates lie one slip from any date, so a namesake has a 1-in-500 chance of one: such
+# agreement is worth little. A day and month swapped keeps every digit and is the commonest
+# confusion of date orders, so it says a little more.
+_CLOSE_BIRTH_DATE = {DAY_MONTH_SWAPPED: 0.0, ONE_DIGIT_DIFFERS: -0.03, DIGITS_SWAPPED: -0.03}
 _UNKNOWN_BIRTH_DATE = -0.1
 _OTHER_BIRTH_DATE_FACTOR = 0.6
 _OTHER_BIRTH_DATE = -0.1
@@ -452,8 +573,10 @@ def score(a: NameRecord, b: NameRecord) -> tuple[float, list[str]]:
     """How likely two records are one person (0..1), with reasons a reviewer can check.
 
     The name decides, birth dates confirm or veto: both known and different means another
-    person however similar the name, since namesakes are common; one unknown costs a little,
-    so that a name alone must be close to be reported.
+    person however similar the name, since namesakes are common; two dates one slip apart
+    (:func:`birth_date_slip`) neither confirm nor veto, they count between the same date
+    and an unknown one; one unknown costs a little, so that a name alone must be close to be
+    reported.
     """
     if not _forms(a) or not _forms(b):
         return 0.0, ["no comparable name"]
@@ -461,15 +584,19 @@ def score(a: NameRecord, b: NameRecord) -> tuple[float, list[str]]:
     reasons = [name_reason]
     value = name
     if a.birth_date and b.birth_date:
+        slip = birth_date_slip(a.birth_date, b.birth_date)
         if a.birth_date == b.birth_date:
             value += _SAME_BIRTH_DATE
-            reasons.append("same birth date")
+            reasons.append(SAME_BIRTH_DATE)
+        elif slip is not None:
+            value += _CLOSE_BIRTH_DATE[slip]
+            reasons.append(f"{CLOSE_BIRTH_DATE} ({slip})")
         else:
             value = value * _OTHER_BIRTH_DATE_FACTOR + _OTHER_BIRTH_DATE
-            reasons.append("different birth date")
+            reasons.append(DIFFERENT_BIRTH_DATE)
     else:
         value += _UNKNOWN_BIRTH_DATE
-        reasons.append("birth date unknown on one side")
+        reasons.append(UNKNOWN_BIRTH_DATE)
     if a.nationality and b.nationality:
         if a.nationality.upper() == b.nationality.upper():
             value += _SAME_NATIONALITY
@@ -500,3 +627,8 @@ def rank_candidates(
             best[candidate.id] = Match(candidate.id, value, tuple(reasons))
     ranked = sorted(best.values(), key=lambda m: (-m.score, m.person_id))
     return ranked[:limit]
+
+
+def is_birth_date_reason(reason: str) -> bool:
+    """Whether a match reason says anything about the two birth dates."""
+    return reason.startswith(BIRTH_DATE_REASONS)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -11,11 +13,17 @@ from liaison.audit.models import AuditEntryQuerySet
 from liaison.audit.selectors import audit_history
 from liaison.core.access import get_for_user, require_perm
 from liaison.people.indexing import find_matches, name_record, search_key
-from liaison.people.matching import Match, normalize, phonetic_key
+from liaison.people.matching import Match, is_birth_date_reason, normalize, phonetic_key
 from liaison.people.models import Person, Staff
+
+# What a reason about birth dates becomes for a user who may not see birth dates.
+BIRTH_DATE_HIDDEN = "birth date checked"
 
 
 def _scoped_people(user: Any) -> QuerySet[Person]:
+    """The people the user may see: none unless they may browse people at all."""
+    if not user.has_perm("people.browse"):
+        return Person.objects.none()
     people = Person.objects.active()
     if user.role == Role.ATTACHE:
         people = people.filter(nationality__region_id=user.region_id)
@@ -64,14 +72,42 @@ def person_possible_duplicates(*, user: Any, person: Person) -> list[tuple[Match
     return matches_with_people(user=user, matches=matches)
 
 
-def matches_with_people(*, user: Any, matches: list[Match]) -> list[tuple[Match, Person]]:
+def matches_with_people(*, user: Any, matches: Sequence[Match]) -> list[tuple[Match, Person]]:
+    """The matches whose person the user may see, with that person, best first.
+
+    Their reasons are already :func:`visible_match_reasons` for the user, so a page or an
+    answer can show them as they are.
+    """
     visible = {
         p.pk: p
         for p in _scoped_people(user)
         .filter(pk__in=[m.person_id for m in matches])
         .select_related("nationality", "agency")
     }
-    return [(m, visible[m.person_id]) for m in matches if m.person_id in visible]
+    return [
+        (replace(m, reasons=tuple(visible_match_reasons(user, m.reasons))), visible[m.person_id])
+        for m in matches
+        if m.person_id in visible
+    ]
+
+
+def visible_match_reasons(user: Any, reasons: Sequence[str]) -> list[str]:
+    """A match's reasons as ``user`` may read them.
+
+    Reasons about birth dates ("same birth date", "birth date close (day and month
+    swapped)", "different birth date", "birth date unknown on one side") tell something
+    about a birth date, which only those with ``people.view_personal_data`` may see. For
+    anyone else they all become one "birth date checked", whatever the dates were, so that
+    the words reveal neither the dates nor whether they agree or are recorded at all.
+    """
+    if user.has_perm("people.view_personal_data"):
+        return list(reasons)
+    shown: list[str] = []
+    for reason in reasons:
+        text = BIRTH_DATE_HIDDEN if is_birth_date_reason(reason) else reason
+        if text not in shown:
+            shown.append(text)
+    return shown
 
 
 def person_history(*, person: Person) -> AuditEntryQuerySet:

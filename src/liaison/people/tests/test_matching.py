@@ -18,8 +18,12 @@ from liaison.people.matching import (
     MATCH_THRESHOLD,
     Match,
     NameRecord,
+    birth_date_slip,
     blocking_keys,
+    close_birth_dates,
+    is_birth_date_reason,
     name_tokens,
+    near_date_keys,
     normalize,
     phonetic_key,
     rank_candidates,
@@ -41,7 +45,7 @@ def person(
 
 
 def assert_same_person(a: NameRecord, b: NameRecord) -> None:
-    assert blocking_keys(a) & blocking_keys(b), "no shared blocking key"
+    assert (blocking_keys(a) | near_date_keys(a)) & blocking_keys(b), "no shared blocking key"
     value, reasons = score(a, b)
     assert value >= MATCH_THRESHOLD, (value, reasons)
 
@@ -179,6 +183,92 @@ def test_cjk_name_written_without_spaces_matches_its_latin_form() -> None:
     assert_same_person(person(None, "Liang", "Jinfeng", born=None, nationality="CN"), stored)
 
 
+# --- birth dates one slip apart ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stored", "typed", "slip"),
+    [
+        (date(1985, 3, 7), date(1985, 7, 3), "day and month swapped"),
+        (date(1985, 3, 7), date(1985, 3, 1), "one digit differs"),
+        (date(1985, 3, 7), date(1975, 3, 7), "one digit differs"),
+        (date(1985, 3, 7), date(1985, 8, 7), "one digit differs"),
+        (date(1985, 3, 7), date(1958, 3, 7), "two adjacent digits swapped"),
+        (date(1985, 3, 12), date(1985, 3, 21), "two adjacent digits swapped"),
+    ],
+)
+def test_birth_date_one_slip_apart_is_weaker_agreement_not_a_veto(
+    stored: date, typed: date, slip: str
+) -> None:
+    registered = person(1, "Mohammed", "Al-Rashid", born=stored)
+    row = person(None, "Muhammad", "Alrashid", born=typed)
+    assert birth_date_slip(stored, typed) == birth_date_slip(typed, stored) == slip
+    assert_same_person(row, registered)
+    value, reasons = score(row, registered)
+    assert f"birth date close ({slip})" in reasons
+    assert "different birth date" not in reasons
+    # Between the same date and an unknown one (scores stop at 1).
+    assert score(replace(row, birth_date=None), registered)[0] < value
+    assert value <= score(replace(row, birth_date=stored), registered)[0]
+    typo = replace(row, given_name="Mohd")  # a name further off: no score reaches 1
+    assert score(replace(typo, birth_date=None), registered)[0] < score(typo, registered)[0]
+    assert score(typo, registered)[0] < score(replace(typo, birth_date=stored), registered)[0]
+
+
+def test_slipped_birth_date_is_found_when_the_name_keys_miss_too() -> None:
+    # "sh" misread as "lh" defeats the name keys; only a birth-date key finds the person,
+    # and the date was typed with day and month swapped.
+    stored = person(1, "Mohammed", "Al-Rashid", born=date(1985, 3, 7))
+    row = person(None, "Mohammed", "Al-Ralhid", born=date(1985, 7, 3))
+    assert not blocking_keys(row) & blocking_keys(stored)
+    assert_same_person(row, stored)
+    one_digit = replace(row, birth_date=date(1985, 3, 1))
+    assert_same_person(one_digit, stored)
+
+
+def test_namesakes_with_truly_different_birth_dates_stay_apart() -> None:
+    stored = person(1, "Mohammed", "Al-Rashid", born=date(1985, 3, 7))
+    for other in (date(1985, 4, 8), date(1979, 3, 7), date(1985, 12, 30), date(1991, 7, 3)):
+        assert birth_date_slip(stored.birth_date, other) is None  # type: ignore[arg-type]
+        row = person(None, "Mohammed", "Al-Rashid", born=other)
+        assert_other_person(row, stored)
+        assert "different birth date" in score(row, stored)[1]
+
+
+def test_digits_of_two_fields_are_not_adjacent() -> None:
+    # 1985-11-05 and 1985-10-15 swap the month's last digit with the day's first.
+    assert birth_date_slip(date(1985, 11, 5), date(1985, 10, 15)) is None
+
+
+def test_close_birth_dates_are_exactly_the_dates_one_slip_away() -> None:
+    day = date(1985, 3, 7)
+    close = set(close_birth_dates(day))
+    assert {date(1985, 7, 3), date(1985, 3, 1), date(1958, 3, 7), date(1995, 3, 7)} <= close
+    assert day not in close
+    assert all(birth_date_slip(day, other) for other in close)
+    assert all(1900 <= other.year <= date.today().year for other in close)
+    assert len(close) < 50  # each is one more index probe per name token
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    a=st.dates(date(1920, 1, 1), date(2010, 12, 31)),
+    b=st.dates(date(1920, 1, 1), date(2010, 12, 31)),
+)
+def test_a_slip_is_symmetric_and_always_found_by_the_candidate_keys(a: date, b: date) -> None:
+    slip = birth_date_slip(a, b)
+    assert slip == birth_date_slip(b, a)
+    assert (slip is not None) == (b in close_birth_dates(a))
+
+
+def test_birth_date_reasons_are_recognised() -> None:
+    stored = person(1, "Mohammed", "Al-Rashid", born=date(1985, 3, 7))
+    for born in (date(1985, 3, 7), date(1985, 7, 3), date(1990, 1, 1), None):
+        reasons = score(person(None, "Mohammed", "Al-Rashid", born=born), stored)[1]
+        assert [r for r in reasons if is_birth_date_reason(r)] == [reasons[1]]
+        assert not is_birth_date_reason(reasons[0])
+
+
 # --- what must not match ----------------------------------------------------------------------
 
 
@@ -275,6 +365,18 @@ def test_countries_get_names_in_their_own_script(country: str, script: str) -> N
 def test_generate_is_deterministic_for_a_seed() -> None:
     assert generate(300, 30, seed=5) == generate(300, 30, seed=5)
     assert generate(300, 30, seed=5) != generate(300, 30, seed=6)
+
+
+def test_generated_rosters_hold_slipped_birth_dates_labelled_as_the_same_person() -> None:
+    labelled = generate(2000, 600, seed=2015)
+    slipped = [
+        (row, labelled.people[t - 1])
+        for row, t in zip(labelled.roster, labelled.truth, strict=True)
+        if t is not None and row.birth_date and row.birth_date != labelled.people[t - 1].birth_date
+    ]
+    kinds = {birth_date_slip(row.birth_date, p.birth_date) for row, p in slipped}  # type: ignore[arg-type]
+    assert len(slipped) > 30
+    assert kinds == {"day and month swapped", "one digit differs", "two adjacent digits swapped"}
 
 
 def test_generate_labels_have_the_promised_shape() -> None:
