@@ -338,8 +338,13 @@ PUBLIC = {
 }
 # Third-party sign-in and MFA pages, protected by django-allauth itself.
 THIRD_PARTY_PREFIXES = ("account_", "mfa_")
-# Token revocation is scoped to the owner (404 for anyone else) — tested in accounts.
-OWNER_SCOPED = {"accounts:token_revoke"}
+# Scoped to the owner (404 for anyone else): token revocation (tested in accounts) and an
+# uploaded file's preview (tested in training's roster import and vetting's results import).
+OWNER_SCOPED = {
+    "accounts:token_revoke",
+    "training:roster_import_preview",
+    "vetting:results_preview",
+}
 
 
 def _url_names() -> set[str]:

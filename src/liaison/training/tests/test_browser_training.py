@@ -132,6 +132,10 @@ def test_a_delivery_from_plan_to_verified_certificate(
     for person in existing:
         expect(main.get_by_role("link", name=f"#{person.pk} {person}").first).to_be_visible()
 
+    page.get_by_role("button", name="Cancel and delete the uploaded file").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Import a roster (XLSX or CSV)").click()
+    assert_accessible(page)
     _upload(
         page,
         "Roster file (XLSX or CSV)",
@@ -139,7 +143,14 @@ def test_a_delivery_from_plan_to_verified_certificate(
         roster_csv(roster_rows(existing, with_errors=False)),
         "text/csv",
     )
-    page.get_by_role("button", name="Check another file").click()
+    page.get_by_role("button", name="Check the file").click()
+    assert_accessible(page)
+    # Its slash dates read both ways: Liaison asks rather than guesses.
+    expect(
+        page.get_by_role("group", name="In what order does this file write its dates?")
+    ).to_be_visible()
+    page.get_by_text("Day first: 07/03/1985 is 7 March 1985").click()  # the radio's label
+    page.get_by_role("button", name="Check again with these answers").click()
     assert_accessible(page)
     page.get_by_role("button", name="Import 30 participants").click()
     expect(page.get_by_role("status")).to_contain_text("30")
