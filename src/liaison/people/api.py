@@ -65,6 +65,8 @@ def get_personal_data(request: HttpRequest, person_id: int) -> Any:
 
 @router.get("/{person_id}/possible-duplicates", response=list[MatchOut])
 def possible_duplicates(request: HttpRequest, person_id: int) -> Any:
+    """People who look like this one, only those the caller may see; reasons about birth
+    dates only for callers who may see birth dates (``selectors.visible_match_reasons``)."""
     user = actor(request)
     person = selectors.person_get(user=user, pk=person_id)
     return [match for match, _ in selectors.person_possible_duplicates(user=user, person=person)]
