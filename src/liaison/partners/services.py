@@ -8,9 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from liaison.audit.context import current_origin
-from liaison.audit.models import AuditEntry
-from liaison.audit.services import apply_changes, audit_log, diff, object_type_of, snapshot
+from liaison.audit.services import apply_changes, audit_log, audit_log_many, diff, snapshot
 from liaison.core import reference
 from liaison.core.access import require_perm
 from liaison.partners.models import Agency, AgencyKind, Country, Region
@@ -60,27 +58,6 @@ def reference_partners_load() -> dict[str, int]:
     return {"regions": len(regions), "countries": countries}
 
 
-def _audit_system(entries: list[tuple[Agency, str, dict[str, list[Any]]]]) -> None:
-    """One audit entry per loaded agency, written in one statement, by the system."""
-    origin = current_origin()
-    AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                actor_name="system",
-                action=action,
-                object_type=object_type_of(agency),
-                object_id=str(agency.pk),
-                object_label=str(agency)[:255],
-                changes=changes,
-                ip_address=origin.ip_address,
-                channel=origin.channel,
-            )
-            for agency, action, changes in entries
-        ],
-        batch_size=1000,
-    )
-
-
 @transaction.atomic
 def reference_agencies_load() -> int:
     """Load the partner agencies of ``data/agencies.csv`` (national customs administrations,
@@ -126,9 +103,12 @@ def reference_agencies_load() -> int:
             changes["source"] = [None, "reference data"]
             changed.append((agency, "agency.updated", changes))
     created = bulk_create_with_history(new, Agency, batch_size=1000)
-    _audit_system(
-        [(a, "agency.created", {"source": [None, "reference data"]}) for a in created] + changed
+    audit_log_many(
+        actor=None,
+        action="agency.created",
+        entries=((a, {"source": [None, "reference data"]}) for a in created),
     )
+    audit_log_many(actor=None, action="agency.updated", entries=((a, c) for a, _, c in changed))
     return len(rows)
 
 
@@ -150,8 +130,11 @@ def agency_create(
     national_acronym: str = "",
     website: str = "",
     notes: str = "",
+    perm: str = "partners.add_agency",
 ) -> Agency:
-    require_perm(actor, "partners.add_agency", country)
+    """Register a foreign agency; ``perm`` is "partners.register_agency_from_file" when a
+    roster import registers the agency its rows name, which whoever runs the roster may do."""
+    require_perm(actor, perm, country)
     agency = Agency(
         name=name.strip(),
         kind=kind,
