@@ -7,37 +7,23 @@ languages, dates, phone and passport numbers. See docs/decisions/0010-reading-pa
 from liaison.core.tabular.base import CellError, Column, Table, TableError, TableRow
 from liaison.core.tabular.countries import country_code
 from liaison.core.tabular.dates import AmbiguousDate, DateOrder, parse_date_text
-from liaison.core.tabular.legacy import (
-    MAX_ROWS,
-    Sheet,
-    SheetError,
-    normalise_header,
-    parse_date,
-    read_sheet,
-)
 from liaison.core.tabular.reading import read_table
 from liaison.core.tabular.synonyms import PERSON_COLUMN_SYNONYMS
 from liaison.core.tabular.values import clean_text, header_key, parse_gender
 
 __all__ = [
-    "MAX_ROWS",
     "PERSON_COLUMN_SYNONYMS",
     "AmbiguousDate",
     "CellError",
     "Column",
     "DateOrder",
-    "Sheet",
-    "SheetError",
     "Table",
     "TableError",
     "TableRow",
     "clean_text",
     "country_code",
     "header_key",
-    "normalise_header",
-    "parse_date",
     "parse_date_text",
     "parse_gender",
-    "read_sheet",
     "read_table",
 ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import time
 import zipfile
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -99,13 +98,3 @@ def with_cached_values(data: bytes, member: str, values: dict[str, str]) -> byte
         return xml
 
     return patch_member(data, member, change)
-
-
-def machine_slowness() -> float:
-    """How many times slower than a typical laptop this machine runs Python right now (at
-    least 1): time limits in tests are scaled by it, so a loaded CI runner does not fail them."""
-    started = time.perf_counter()
-    total = 0
-    for number in range(2_000_000):
-        total += number
-    return max(1.0, (time.perf_counter() - started) / 0.08)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-import time
+import tracemalloc
 import zipfile
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -21,7 +21,6 @@ from liaison.core.tabular import (
 from liaison.core.tests.tabular_files import (
     PEOPLE,
     csv_bytes,
-    machine_slowness,
     patch_member,
     with_cached_values,
     workbook_bytes,
@@ -565,7 +564,7 @@ def test_merged_title_and_header_cells_are_read():
     assert table.rows[0].cells["email"] == "j@x.org"
 
 
-def test_a_sheet_declaring_a_million_rows_and_holding_fifteen_reads_in_a_moment():
+def test_a_sheet_declaring_a_million_rows_and_holding_fifteen_reads_in_bounded_memory():
     rows = [["Surname", "Given name"]] + [[f"P{i}", "X"] for i in range(15)]
     data = workbook_bytes({"Roster": rows})
     data = patch_member(
@@ -580,10 +579,14 @@ def test_a_sheet_declaring_a_million_rows_and_holding_fifteen_reads_in_a_moment(
         ),
     )
     assert b"A1:Z1048576" in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
-    started = time.perf_counter()
+    # Bounded by what the sheet holds, not what it declares: memory, not the clock, is the
+    # machine-independent proof (the time is in `make bench-import`).
+    tracemalloc.start()
     table = read_table(data, "r.xlsx", PEOPLE)
-    assert time.perf_counter() - started < 1.0 * machine_slowness()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
     assert len(table.rows) == 15
+    assert peak < 20 * 1024 * 1024
 
 
 def test_more_rows_than_the_limit_is_a_file_error_naming_it():
@@ -692,18 +695,14 @@ def big_rows(count, notes=200):
     ]
 
 
-def test_a_10000_row_csv_of_over_10_mb_reads_quickly():
+def test_a_10000_row_csv_of_over_10_mb_reads_whole():
     data = csv_bytes(big_rows(10_000, notes=1000))
-    slowness = machine_slowness()
-    started = time.perf_counter()
     table = read_table(data, "big.csv", PEOPLE, date_order=DateOrder.DAY_FIRST)
-    elapsed = time.perf_counter() - started
-    slowness = max(slowness, machine_slowness())
     assert len(data) > 10 * 1024 * 1024 and len(table.rows) == 10_000
-    assert table.errors == [] and elapsed < 2.0 * slowness
+    assert table.errors == []
 
 
-def test_a_10000_row_workbook_reads_quickly():
+def test_a_10000_row_workbook_reads_whole():
     header, *rows = big_rows(10_000)
     data = workbook_bytes({"Roster": [header]})
     xml = "".join(
@@ -720,10 +719,6 @@ def test_a_10000_row_workbook_reads_quickly():
         "xl/worksheets/sheet1.xml",
         lambda sheet: sheet.replace("</sheetData>", xml + "</sheetData>"),
     )
-    slowness = machine_slowness()
-    started = time.perf_counter()
     table = read_table(data, "big.xlsx", PEOPLE, date_order=DateOrder.DAY_FIRST)
-    elapsed = time.perf_counter() - started
-    slowness = max(slowness, machine_slowness())
-    assert len(table.rows) == 10_000 and table.errors == [] and elapsed < 2.0 * slowness
+    assert len(table.rows) == 10_000 and table.errors == []
     assert table.rows[-1].cells["passport_number"] == "BR0009999"
