@@ -13,7 +13,8 @@ personal data. No export writes a spreadsheet any other way (a test walks the co
   otherwise turn a ``str`` starting with ``=`` into one). Dangerous text keeps its exact value
   and gets Excel's *quote prefix* style — what Excel itself stores when a user types a leading
   apostrophe — so it stays text even when someone edits the cell. Numbers, dates and booleans
-  stay typed. Characters XML cannot hold (control characters) are dropped.
+  stay typed. Characters XML cannot hold (control characters) are dropped, and text is cut
+  at the 32,767 characters a cell holds.
 
 **Personal data.** Responses that carry it are sent with ``Cache-Control: no-store`` (and
 ``private``, ``no-cache``) so no browser or proxy keeps a copy: exports through
@@ -52,6 +53,8 @@ DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = ("csv", "xlsx")
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The longest text an Excel cell holds; a longer one makes Excel "repair" the file.
+MAX_XLSX_TEXT = 32_767
 # People exported are recorded in their histories this many at a time.
 RECORD_BATCH = 2000
 
@@ -76,7 +79,7 @@ def xlsx_cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
         if isinstance(value, datetime) and timezone.is_aware(value):
             return timezone.make_naive(value)  # Excel has no time zones: local time.
         return value
-    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))[:MAX_XLSX_TEXT]
     cell = WriteOnlyCell(sheet, value=text)
     cell.data_type = "s"  # never a formula ("="), nor an error value ("#N/A")
     if is_dangerous(text):

@@ -118,6 +118,11 @@ def test_xlsx_drops_characters_a_workbook_cannot_hold():
     assert xlsx_cells(response)[1][0].value == "Ana Quispe"
 
 
+def test_xlsx_cuts_text_at_what_a_cell_holds():
+    response = xlsx_response("t.xlsx", ["a"], [["x" * 40_000]])
+    assert len(xlsx_cells(response)[1][0].value) == 32_767
+
+
 def test_xlsx_header_and_file():
     response = xlsx_response("year-plan-3.xlsx", ["=cmd", "b"], [])
     header = xlsx_cells(response)[0]

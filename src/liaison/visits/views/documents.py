@@ -1,5 +1,5 @@
 """Visit documents: a delegation's itinerary (page and PDF), and the day-by-day calendar of all
-visits for the coordinators (page and CSV)."""
+visits for the coordinators (page, CSV and XLSX)."""
 
 from __future__ import annotations
 
