@@ -8,7 +8,8 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
+from django.utils import timezone
 
 from liaison.audit.context import current_origin
 from liaison.audit.models import AuditEntry
@@ -80,26 +81,59 @@ def audit_log(
 def audit_log_many(
     *, actor: Any, action: str, entries: Iterable[tuple[models.Model, dict[str, Any]]]
 ) -> int:
-    """Append one entry per object in a few statements: an import of thousands of rows
-    records each of them, as :func:`audit_log` would, without a query per row."""
+    """Append one entry per object, as :func:`audit_log` would, in one plain statement per
+    thousand: an import of ten thousand rows records each of them without building ten
+    thousand model objects."""
     origin = current_origin()
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    rows = [
-        AuditEntry(
-            actor=actor if is_user else None,
-            actor_name=(actor.get_username() if is_user else "system"),
-            action=action,
-            object_type=object_type_of(obj),
-            object_id=str(obj.pk),
-            object_label=str(obj)[:255],
-            changes=dict(changes),
-            ip_address=origin.ip_address,
-            channel=origin.channel,
+    fields = [AuditEntry._meta.get_field(name) for name in _ENTRY_COLUMNS]
+    constant = {
+        "at": timezone.now(),
+        "actor_id": actor.pk if is_user else None,
+        "actor_name": actor.get_username() if is_user else "system",
+        "action": action,
+        "ip_address": origin.ip_address,
+        "channel": origin.channel,
+    }
+    rows = []
+    for obj, changes in entries:
+        values = {
+            **constant,
+            "object_type": object_type_of(obj),
+            "object_id": str(obj.pk),
+            "object_label": str(obj)[:255],
+            "changes": dict(changes),
+        }
+        rows.append(
+            tuple(
+                field.get_db_prep_save(values[name], connection)
+                for name, field in zip(_ENTRY_COLUMNS, fields, strict=True)
+            )
         )
-        for obj, changes in entries
-    ]
-    AuditEntry.objects.bulk_create(rows, batch_size=1000)
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 1000):
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608 - quoted names
+                rows[start : start + 1000],
+            )
     return len(rows)
+
+
+_ENTRY_COLUMNS = (
+    "at",
+    "actor_id",
+    "actor_name",
+    "action",
+    "object_type",
+    "object_id",
+    "object_label",
+    "changes",
+    "ip_address",
+    "channel",
+)
 
 
 def apply_changes(

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
 
 from django.conf import settings
+from django.db import connection
 
 from liaison.people.matching import (
     Match,
@@ -21,6 +22,8 @@ from liaison.people.matching import (
 )
 from liaison.people.models import Person, PersonMatchKey
 
+# Keys looked up per statement (SQLite allows 32,766 bound values; PostgreSQL 65,535).
+KEY_CHUNK = 20_000
 # A roster row never reads more than this many stored people before scoring.
 MAX_CANDIDATES_PER_ROW = 200
 # One shared blocking key outranks any number of near-date keys (a row has fewer than this).
@@ -28,10 +31,36 @@ _BLOCKING_KEY_WEIGHT = 1000
 
 
 def hash_key(key: str) -> int:
-    digest = hmac.new(
-        settings.MATCH_KEY_SECRET.encode("utf-8"), key.encode("utf-8"), hashlib.sha256
+    """A 64-bit keyed hash (BLAKE2b in its keyed-MAC mode, which needs no HMAC construction):
+    a roster of thousands of rows hashes a million keys, so its cost counts."""
+    digest = hashlib.blake2b(
+        key.encode("utf-8"), digest_size=8, key=_secret(settings.MATCH_KEY_SECRET)
     ).digest()
-    return int.from_bytes(digest[:8], "big", signed=True)
+    return int.from_bytes(digest, "big", signed=True)
+
+
+@lru_cache(maxsize=4)
+def _secret(secret: str) -> bytes:
+    """BLAKE2b takes a key of at most 64 bytes: a longer secret is hashed down to one."""
+    raw = secret.encode("utf-8")
+    return raw if len(raw) <= 64 else hashlib.sha512(raw).digest()
+
+
+def _people_by_key(keys: set[int]) -> Iterator[tuple[int, int]]:
+    """(key, person) for every stored key among ``keys``: plain SQL in chunks, as the ORM
+    spends longer building a query of many thousand parameters than the database running it."""
+    table = connection.ops.quote_name(PersonMatchKey._meta.db_table)
+    ordered = sorted(keys)
+    with connection.cursor() as cursor:
+        for start in range(0, len(ordered), KEY_CHUNK):
+            chunk = ordered[start : start + KEY_CHUNK]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT {connection.ops.quote_name('key')}, person_id FROM {table} "  # noqa: S608 - names quoted, values bound
+                f"WHERE {connection.ops.quote_name('key')} IN ({marks})",
+                chunk,
+            )
+            yield from cursor.fetchall()
 
 
 def name_record(person: Person) -> NameRecord:
@@ -71,13 +100,37 @@ def index_person(person: Person) -> None:
     PersonMatchKey.objects.bulk_create([PersonMatchKey(person=person, key=k) for k in keys])
 
 
-def index_new_people(people: Iterable[Person]) -> None:
-    """Write the keys of people just created in bulk (demo data, benchmarks)."""
-    PersonMatchKey.objects.bulk_create(
-        [PersonMatchKey(person=p, key=k) for p in people for k in person_keys(p)],
-        ignore_conflicts=True,
-        batch_size=5000,
+def _insert_keys(rows: Iterable[tuple[int, int]]) -> int:
+    """Write (person, key) rows with one plain statement per batch: for the thousands of
+    people of an import the ORM would spend longer building objects than the database
+    writing them. The caller passes each pair once."""
+    table = connection.ops.quote_name(PersonMatchKey._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} (person_id, {connection.ops.quote_name('key')}) "  # noqa: S608 - quoted names
+        "VALUES (%s, %s)"
     )
+    pending = list(rows)
+    with connection.cursor() as cursor:
+        for start in range(0, len(pending), KEY_CHUNK):
+            cursor.executemany(sql, pending[start : start + KEY_CHUNK])
+    return len(pending)
+
+
+def rebuild_match_keys() -> int:
+    """Every person's keys again, from their names: run when :data:`KEYS_VERSION` or the
+    hash changes (the people migrations do). A merged record's keys stay with its survivor."""
+    PersonMatchKey.objects.all().delete()
+    rows: set[tuple[int, int]] = set()
+    people = Person.objects.select_related("nationality").order_by("pk")
+    for person in people.iterator(chunk_size=5000):
+        owner = person.merged_into_id or person.pk
+        rows |= {(owner, key) for key in person_keys(person)}
+    return _insert_keys(sorted(rows))
+
+
+def index_new_people(people: Iterable[Person]) -> None:
+    """Write the keys of people just created (an import, the demo, benchmarks) in bulk."""
+    _insert_keys((p.pk, key) for p in people for key in person_keys(p))
 
 
 def find_matches(
@@ -92,9 +145,7 @@ def find_matches(
     all_keys = set().union(*keys_by_row, *near_by_row) if keys_by_row else set()
     people_by_key: dict[int, set[int]] = defaultdict(set)
     excluded = set(exclude_ids)
-    for key, person_id in PersonMatchKey.objects.filter(key__in=all_keys).values_list(
-        "key", "person_id"
-    ):
+    for key, person_id in _people_by_key(all_keys):
         if person_id not in excluded:
             people_by_key[key].add(person_id)
     candidates_by_row: list[list[int]] = []

@@ -28,9 +28,10 @@ from anyascii import anyascii
 from rapidfuzz.distance import Indel
 
 MATCH_THRESHOLD = 0.82
-# Bump whenever :func:`blocking_keys` changes what it returns: stored keys must then be
-# rebuilt (the matching benchmark checks it to rebuild its registry).
-KEYS_VERSION = 2
+# Bump whenever :func:`blocking_keys` (or the keyed hash that stores them) changes what it
+# returns: stored keys must then be rebuilt, by a people migration calling
+# ``indexing.rebuild_match_keys`` (the matching benchmark checks it to rebuild its registry).
+KEYS_VERSION = 3
 
 
 @dataclass(frozen=True)

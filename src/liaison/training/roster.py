@@ -17,6 +17,7 @@ anything is wrong, and writes every row in one transaction through the bulk serv
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Max
 from django.utils import timezone
 from rapidfuzz import fuzz
 
@@ -37,6 +39,7 @@ from liaison.core.imports import (
     estimate_rows,
     import_file_applied,
     import_file_data,
+    import_file_preview,
     import_file_save_preview,
     import_step_queue,
     no_progress,
@@ -57,7 +60,7 @@ from liaison.partners.models import Agency, AgencyKind, Country
 from liaison.partners.services import agency_create
 from liaison.people.benchdata import is_native_script
 from liaison.people.indexing import find_matches
-from liaison.people.matching import MATCH_THRESHOLD, NameRecord, blocking_keys, normalize
+from liaison.people.matching import MATCH_THRESHOLD, Match, NameRecord, blocking_keys, normalize
 from liaison.people.matching import score as match_score
 from liaison.people.models import Gender, Person
 from liaison.people.selectors import visible_match_reasons
@@ -93,6 +96,10 @@ TEXT_FIELDS = ("family_name", "given_name", "native_name", "position", "email", 
 CANDIDATES_SHOWN = 3
 # An agency name as written this close to a registered one is proposed as that agency.
 AGENCY_PROPOSAL_SCORE = 85
+# Rows of the file compared with each row for a duplicate, and how common a blocking key may
+# be before it no longer marks a likely pair.
+DUPLICATE_CANDIDATES = 30
+COMMON_KEY_ROWS = 200
 # The rows of the preview shown on one page.
 ROWS_PER_PAGE = 100
 NEW = "new"
@@ -345,17 +352,14 @@ def _parse_row(number: int, cells: dict[str, str], registry: _Registry, table: T
             values["nationality"] = nationality
     if typed["agency"]:
         row.agency_key = f"{nationality.code if nationality else ''}|{normalize(typed['agency'])}"
-    # The model's own checks: lengths, the e-mail address.
-    try:
-        Person(**values).full_clean(exclude=["search_name", "nationality", "agency"])
-    except ValidationError as error:
-        for name, messages in error.message_dict.items():
-            if not any(p.column == row.headers.get(name, LABELS.get(name)) for p in row.problems):
-                row.problem(
-                    name if name in LABELS else "",
-                    " ".join(messages),
-                    f"{LABELS.get(name, 'Row')} not valid",
-                )
+    # The model's own checks on the typed fields: lengths, the e-mail address.
+    for name in (*TEXT_FIELDS, "passport_number"):
+        if name not in values or any(p.column == row.headers.get(name) for p in row.problems):
+            continue
+        try:
+            Person._meta.get_field(name).clean(values[name], None)
+        except ValidationError as error:
+            row.problem(name, " ".join(error.messages), f"{LABELS[name]} not valid")
     row.record = NameRecord(
         id=None,
         given_name=values.get("given_name", ""),
@@ -443,33 +447,42 @@ def _passport_key(row: Row) -> str:
 def _duplicates(rows: list[Row], chosen: dict[str, str]) -> list[DuplicatePair]:
     """Pairs of rows that are one person: the same passport, or names the matcher pairs.
 
-    Only rows sharing a blocking key are scored, so a long file stays fast. Each row is paired
-    with the first earlier row it repeats."""
+    Only rows sharing a blocking key are scored, the likeliest first and at most
+    :data:`DUPLICATE_CANDIDATES` of them; a key shared by more than :data:`COMMON_KEY_ROWS`
+    rows ("garcia" in a Latin American file) says too little to compare on. So a long file
+    stays fast. Each row is paired with the first earlier row it repeats."""
     pairs = []
     seen_keys: dict[str, list[int]] = defaultdict(list)
     passports: dict[str, int] = {}
+    passport_of = [_passport_key(row) for row in rows]
     for index, row in enumerate(rows):
         if row.record is None or not row.values.get("family_name"):
             continue
-        passport = _passport_key(row)
+        passport = passport_of[index]
         earlier: int | None = None
         reason = ""
         if passport and passport in passports:
             earlier, reason = passports[passport], "the same passport number"
         keys = blocking_keys(row.record)
         if earlier is None:
-            for i in sorted({i for key in keys for i in seen_keys.get(key, ())}):
-                other = rows[i]
-                other_passport = _passport_key(other)
+            hits: dict[int, int] = defaultdict(int)
+            for key in keys:
+                block = seen_keys.get(key, ())
+                if len(block) <= COMMON_KEY_ROWS:
+                    for i in block:
+                        hits[i] += 1
+            likeliest = sorted(hits, key=lambda i: (-hits[i], i))[:DUPLICATE_CANDIDATES]
+            for i in sorted(likeliest):
+                other_passport = passport_of[i]
                 if passport and other_passport and passport != other_passport:
                     continue  # two passports: two people, whatever their names
-                value, reasons = match_score(row.record, other.record)  # type: ignore[arg-type]
+                value, reasons = match_score(row.record, rows[i].record)  # type: ignore[arg-type]
                 if value >= MATCH_THRESHOLD:
                     earlier, reason = i, "; ".join(reasons)
                     break
         if earlier is not None:
             first = rows[earlier]
-            same_passport = bool(passport) and passport == _passport_key(first)
+            same_passport = bool(passport) and passport == passport_of[earlier]
             answer = chosen.get(str(row.number), "")
             if same_passport and answer == BOTH:
                 answer = ""
@@ -508,12 +521,28 @@ def _settle_duplicates(rows: list[Row], pairs: list[DuplicatePair]) -> None:
 
 
 def _match_registry(
-    user: Any, delivery: Delivery, rows: list[Row], chosen: dict[str, str], progress: Progress
+    user: Any,
+    delivery: Delivery,
+    rows: list[Row],
+    chosen: dict[str, str],
+    progress: Progress,
+    known: dict[int, list[dict[str, Any]]] | None = None,
 ) -> dict[int, Person]:
-    """The likely existing people for each row, best first; the user's choice or the best."""
+    """The likely existing people for each row, best first; the user's choice or the best.
+
+    ``known`` gives each row's candidates from a preview of the same file, answers and
+    registry (nothing registered or changed since), so an apply need not match again."""
     named = [r for r in rows if r.record is not None and r.values.get("family_name")]
-    found = []
-    for start in range(0, len(named), 500):
+    found: list[list[Match]] = []
+    if known is not None:
+        found = [
+            [
+                Match(c["id"], c["percent"] / 100, tuple(c["reasons"]))
+                for c in known.get(r.number, [])
+            ]
+            for r in named
+        ]
+    for start in range(0, len(named) if known is None else 0, 500):
         chunk = named[start : start + 500]
         found += find_matches([r.record for r in chunk], limit=CANDIDATES_SHOWN)  # type: ignore[misc]
         progress(start + len(chunk), len(named), "Matching rows to the registry")
@@ -531,7 +560,9 @@ def _match_registry(
                 "name": str(people[m.person_id]),
                 "detail": _person_detail(people[m.person_id]),
                 "percent": round(m.score * 100),
-                "reasons": visible_match_reasons(user, m.reasons),
+                "reasons": m.reasons
+                if known is not None
+                else visible_match_reasons(user, m.reasons),
                 "enrolled": str(EnrollmentStatus(enrolled[m.person_id]).label).lower()
                 if m.person_id in enrolled
                 else "",
@@ -607,8 +638,12 @@ def build_plan(
     filename: str,
     decisions: dict[str, Any],
     progress: Progress = no_progress,
+    known: dict[int, list[dict[str, Any]]] | None = None,
 ) -> Plan:
-    """Check a roster file against the registry with the user's answers; nothing is written."""
+    """Check a roster file against the registry with the user's answers; nothing is written.
+
+    ``known``: each row's registry candidates, when a preview of the same file and answers
+    against the same registry has found them already (see :func:`matching_state`)."""
     require_perm(actor, "training.manage_roster", delivery)
     file_problems: list[Problem] = []
     if delivery.status not in NOMINATION_STATES:
@@ -669,7 +704,7 @@ def build_plan(
     _settle_duplicates(rows, duplicates)
     kept = [r for r in rows if not r.skipped]
     agencies = _agency_questions(kept, registry, agency_answers)
-    people = _match_registry(actor, delivery, kept, person_answers, progress)
+    people = _match_registry(actor, delivery, kept, person_answers, progress, known)
     _check_choices(kept)
     free = _forecast_seats(delivery, kept)
     return Plan(
@@ -802,8 +837,24 @@ def roster_import_check(
         progress=progress,
     )
     summary = plan_summary(plan, _digest(data))
+    summary["matching_state"] = matching_state(data, upload.decisions)
     import_file_save_preview(upload, summary, rows=len(plan.rows))
     return summary
+
+
+def matching_state(data: bytes, decisions: dict[str, Any]) -> str:
+    """What a preview's registry candidates depend on: the file, the answers that change the
+    rows (date order, sheet, duplicates) and the registry (its size and latest change: any
+    person registered, edited or merged since). Equal states give equal candidates."""
+    registry = Person.objects.aggregate(people=Count("pk"), changed=Max("updated_at"))
+    parts = [
+        _digest(data),
+        json.dumps(
+            {k: decisions.get(k) for k in ("date_order", "sheet", "duplicates")}, sort_keys=True
+        ),
+        f"{registry['people']}|{registry['changed']}",
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def roster_import_preview(*, actor: Any, delivery: Delivery, upload: ImportFile) -> bool:
@@ -900,6 +951,10 @@ def roster_import_write(
     The preview is built again (the registry or the roster may have changed); if anything is
     wrong or unanswered, the new preview is stored and nothing is written."""
     data = import_file_data(upload)
+    previous = import_file_preview(upload) or {}
+    known = None
+    if previous.get("matching_state") == matching_state(data, upload.decisions):
+        known = {row["row"]: row["candidates"] for row in previous["rows"]}
     plan = build_plan(
         actor=actor,
         delivery=delivery,
@@ -907,6 +962,7 @@ def roster_import_write(
         filename=upload.filename,
         decisions=upload.decisions,
         progress=progress,
+        known=known,
     )
     if not plan.can_apply:
         import_file_save_preview(upload, plan_summary(plan, _digest(data)))

@@ -15,6 +15,8 @@ LANGUAGES = ("en", "es", "fr", "pt")
 # Short and former names people write that django-countries' names (in the four languages)
 # do not already give.
 EXTRA_NAMES: dict[str, tuple[str, ...]] = {
+    # Kosovo's code is user-assigned (not in ISO 3166 itself), so django-countries lacks it.
+    "XK": ("Kosovo", "Kosova", "Kosovë", "Republic of Kosovo", "República de Kosovo"),
     "US": ("USA", "U.S.A.", "U.S.", "United States", "United States of America", "America",
            "EE.UU.", "EEUU", "EE. UU.", "EUA", "Estados Unidos", "États-Unis"),
     "GB": ("UK", "U.K.", "Great Britain", "Britain", "England", "Scotland", "Wales",
@@ -97,9 +99,14 @@ def _index() -> dict[str, str]:
     return index
 
 
+# Codes in use beyond ISO 3166's own, with their alpha-3 forms.
+USER_ASSIGNED = {"XK": "XKX"}
+
+
 @cache
 def _alpha3() -> dict[str, str]:
-    return {countries.alpha3(code): code for code, _name in countries}
+    codes = {countries.alpha3(code): code for code, _name in countries}
+    return codes | {alpha3: alpha2 for alpha2, alpha3 in USER_ASSIGNED.items()}
 
 
 def country_code(text: str) -> str | None:
@@ -114,7 +121,7 @@ def country_code(text: str) -> str | None:
         return None
     if written.isascii() and written.isalpha():
         upper = written.upper()
-        if len(upper) == 2 and upper in countries:
+        if len(upper) == 2 and (upper in countries or upper in USER_ASSIGNED):
             return upper
         if len(upper) == 3 and upper in _alpha3():
             return _alpha3()[upper]

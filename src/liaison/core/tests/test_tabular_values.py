@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -215,3 +217,13 @@ def test_no_header_spelling_belongs_to_two_person_columns():
     for key, names in PERSON_COLUMN_SYNONYMS.items():
         for name in (key, *names):
             assert owners.setdefault(header_key(name), key) == key, name
+
+
+def test_every_country_of_the_reference_list_is_read_by_code_and_by_name():
+    """Kosovo's user-assigned XK included: a roster of Kosovar officials must not be refused."""
+    path = Path(__file__).resolve().parents[1] / "data" / "regions.csv"
+    with path.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            assert country_code(row["iso2"]) == row["iso2"], row
+            assert country_code(row["country"]) == row["iso2"], row
+    assert country_code("XKX") == "XK"

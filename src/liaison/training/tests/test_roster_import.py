@@ -16,6 +16,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from liaison.accounts.models import User
@@ -542,3 +544,32 @@ def test_the_preview_reads_a_fixed_number_of_queries_however_long_the_file(
         plan(manager, delivery, short, **DMY)
     with django_assert_max_num_queries(len(short_queries.captured_queries)):
         plan(manager, delivery, roster_csv(long_rows), **DMY)
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    data=st.one_of(
+        st.binary(max_size=400),
+        st.binary(max_size=200).map(lambda b: b"PK\x03\x04" + b),
+        st.text(max_size=300).map(lambda t: ("Apellidos;Nombres\n" + t).encode("utf-16")),
+    ),
+    name=st.sampled_from(["roster.csv", "roster.xlsx", "roster.txt"]),
+)
+def test_any_bytes_uploaded_get_a_page_never_a_500_and_write_nobody(
+    client, manager, make_delivery, data, name
+):
+    delivery = Delivery.objects.first() or make_delivery()
+    client.force_login(manager)
+    response = client.post(
+        reverse("training:roster_import", args=[delivery.pk]),
+        {"file": SimpleUploadedFile(name, data)},
+    )
+    assert response.status_code in (200, 302)
+    if response.status_code == 302:
+        assert client.get(response.url).status_code == 200
+    assert not Enrollment.objects.exists()
+    assert not Person.objects.exists()

@@ -4,12 +4,15 @@ Builds the demo once in the chosen database (``DATABASE_URL``), writes a semicol
 roster the way a Spanish-locale Excel saves it (title row, Spanish headers, day-first dates,
 agencies as partners write them, a tenth of the rows registered people typed another way, a
 few people twice), then times the two steps the task worker runs: the preview and the apply.
-The apply runs in a transaction that is rolled back, so the registry stays as built and runs
+The user's answers are checked again (as the page's "Check again" does) before the apply. The
+apply runs in a transaction that is rolled back, so the registry stays as built and runs
 repeat. The last line printed is one JSON object.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import random
 import resource
@@ -17,14 +20,18 @@ import time
 from datetime import date
 from typing import Any
 
+from anyascii import anyascii
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
+from faker import Faker
 
 from liaison.accounts.models import User
 from liaison.accounts.roles import Role
 from liaison.core.demo import build_demo
 from liaison.core.imports import import_file_decide, import_file_preview, import_file_store
+from liaison.core.locales import faker_locale_for_country
 from liaison.partners.models import Agency
+from liaison.people.benchdata import is_native_script
 from liaison.people.models import Person
 from liaison.training import roster
 from liaison.training.models import Delivery, DeliveryStatus
@@ -44,6 +51,12 @@ HEADER = [
 ]
 
 
+def _faker(locale: str, seed: int) -> Faker:
+    fake = Faker(locale)
+    fake.seed_instance(seed)
+    return fake
+
+
 def _roster(rows: int, seed: int) -> bytes:
     """A roster as partners send it; ``rows`` participants under a title row."""
     rng = random.Random(seed)
@@ -53,7 +66,11 @@ def _roster(rows: int, seed: int) -> bytes:
         .order_by("pk")[: max(rows // 10, 1)]
     )
     agencies = list(Agency.objects.select_related("country").order_by("pk"))
-    lines = ["Lista de participantes;;;;;;;;;;", ";".join(HEADER)]
+    fakers: dict[str, Faker] = {}
+    buffer = io.StringIO()
+    lines = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    lines.writerow(["Lista de participantes"] + [""] * (len(HEADER) - 1))
+    lines.writerow(HEADER)
     for index in range(rows):
         if index % 10 == 0 and registered:
             person = registered[(index // 10) % len(registered)]
@@ -64,8 +81,13 @@ def _roster(rows: int, seed: int) -> bytes:
             agency = person.agency.acronym if person.agency and person.agency.acronym else ""
         else:
             agency_row = rng.choice(agencies)
-            family = f"{rng.choice(['García', 'Pérez', 'Silva', 'Diallo', 'Nguyen'])}-{index:05d}"
-            given = rng.choice(["Ana María", "José", "Fatou", "Ngoc Anh", "Luis Alberto"])
+            fake = fakers.setdefault(
+                str(agency_row.country.code),
+                _faker(faker_locale_for_country(str(agency_row.country.code)), seed),
+            )
+            family, given = fake.last_name(), fake.first_name()
+            if is_native_script(family + given):
+                family, given = anyascii(family).title(), anyascii(given).title()
             born = None
             country = str(agency_row.country.code)
             agency = (
@@ -73,24 +95,22 @@ def _roster(rows: int, seed: int) -> bytes:
             )
         day = born or date(1960 + rng.randrange(40), 1 + rng.randrange(12), 13 + rng.randrange(15))
         passport = f"P{index:08d}" if index % 500 else f"P{index - 1:08d}"  # a few people twice
-        lines.append(
-            ";".join(
-                [
-                    family,
-                    given,
-                    rng.choice(["F", "M", "Femenino", "Masculino", ""]),
-                    f"{day.day:02d}/{day.month:02d}/{day.year}",
-                    country,
-                    passport,
-                    agency,
-                    "Oficial de aduanas",
-                    f"p{index}@example.org",
-                    f"+51 9{index:08d}",
-                    "Sheraton",
-                ]
-            )
+        lines.writerow(
+            [
+                family,
+                given,
+                rng.choice(["F", "M", "Femenino", "Masculino", ""]),
+                f"{day.day:02d}/{day.month:02d}/{day.year}",
+                country,
+                passport,
+                agency,
+                "Oficial de aduanas",
+                f"p{index}@example.org",
+                f"+51 9{index:08d}",
+                "Sheraton",
+            ]
         )
-    return ("\r\n".join(lines) + "\r\n").encode("utf-8-sig")
+    return buffer.getvalue().encode("utf-8-sig")
 
 
 class Command(BaseCommand):
@@ -122,8 +142,11 @@ class Command(BaseCommand):
         preview = import_file_preview(upload) or {}
         answers = {str(d["second"]): roster.KEEP_FIRST for d in preview.get("duplicates", [])}
         import_file_decide(upload, {"duplicates": answers})
+        started = time.perf_counter()
+        roster.roster_import_check(actor=manager, delivery=delivery, upload=upload)
         self.stdout.write(
-            f"Preview: {preview.get('counts')}, {len(answers)} duplicate pairs answered"
+            f"Preview: {preview.get('counts')}; {len(answers)} duplicate pairs answered, "
+            f"checked again in {time.perf_counter() - started:.2f} s"
         )
         with transaction.atomic():
             started = time.perf_counter()
