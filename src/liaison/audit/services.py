@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.utils import timezone
@@ -86,7 +87,7 @@ def audit_log_many(
     thousand model objects."""
     origin = current_origin()
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    fields = [AuditEntry._meta.get_field(name) for name in _ENTRY_COLUMNS]
+    fields = [_concrete_field(AuditEntry, name) for name in _ENTRY_COLUMNS]
     constant = {
         "at": timezone.now(),
         "actor_id": actor.pk if is_user else None,
@@ -110,16 +111,60 @@ def audit_log_many(
                 for name, field in zip(_ENTRY_COLUMNS, fields, strict=True)
             )
         )
-    table = connection.ops.quote_name(AuditEntry._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
+    _insert_rows(AuditEntry._meta.db_table, [str(f.column) for f in fields], rows)
+    return len(rows)
+
+
+def create_with_history(
+    model: type[M], objects: list[M], *, actor: Any = None, batch_size: int = 2000
+) -> list[M]:
+    """``bulk_create``, then each record's first history row ("+", now, by ``actor``), written
+    as plain INSERTs: the rows ``bulk_create_with_history`` writes, without building a
+    historical model instance for each of thousands of rows. Values go through each field's
+    own preparation, so encrypted fields are stored encrypted in the history too."""
+    objects = model._default_manager.bulk_create(objects, batch_size=batch_size)
+    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return objects
+    history: Any = model.history.model  # type: ignore[attr-defined]
+    tracked = [_concrete_field(history, f.attname) for f in history.tracked_fields]
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    extra = {
+        "history_date": timezone.now(),
+        "history_type": "+",
+        "history_change_reason": "",
+        "history_user_id": actor.pk if is_user else None,
+    }
+    prepared_extra = tuple(
+        _concrete_field(history, name).get_db_prep_save(value, connection)
+        for name, value in extra.items()
+    )
+    rows = [
+        tuple(f.get_db_prep_save(getattr(o, f.attname), connection) for f in tracked)
+        + prepared_extra
+        for o in objects
+    ]
+    columns = [str(f.column) for f in tracked] + [
+        str(_concrete_field(history, name).column) for name in extra
+    ]
+    _insert_rows(str(history._meta.db_table), columns, rows)
+    return objects
+
+
+def _insert_rows(table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608 - quoted names
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 1000):
-            cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608 - quoted names
-                rows[start : start + 1000],
-            )
-    return len(rows)
+            cursor.executemany(sql, rows[start : start + 1000])
+
+
+def _concrete_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return field
 
 
 _ENTRY_COLUMNS = (

@@ -18,7 +18,8 @@ personal data. No export writes a spreadsheet any other way (a test walks the co
 
 **Personal data.** Responses that carry it are sent with ``Cache-Control: no-store`` (and
 ``private``, ``no-cache``) so no browser or proxy keeps a copy: exports through
-:func:`table_response` with ``personal_data=True``, pages through :func:`no_store`. An export
+:func:`table_response` with ``personal_data=True``, and every page and API answer through
+:class:`liaison.core.middleware.PrivateResponsesMiddleware`. An export
 of people also names a recorder (``on_export``) that writes, in each person's history, who
 exported them, when, and in which file.
 """
@@ -31,7 +32,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import nullcontext
 from datetime import date, datetime, time
 from decimal import Decimal
-from functools import wraps
 from numbers import Number
 from typing import Any, TypeVar
 
@@ -46,7 +46,6 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 T = TypeVar("T")
-V = TypeVar("V", bound=Callable[..., HttpResponse])
 
 # The first characters that make a spreadsheet read a cell as a formula (OWASP).
 DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r")
@@ -96,6 +95,9 @@ def csv_response(
     filename: str, header: list[str], rows: Iterable[Any], row: Callable[[Any], Sequence[Any]]
 ) -> HttpResponse:
     response = HttpResponse(content_type=CSV_CONTENT_TYPE)
+    # The byte-order mark is how Excel (Windows, any locale) knows the file is UTF-8: without
+    # it "Peña Gutiérrez" opens as "PeÃ±a GutiÃ©rrez". Every CSV reader skips it.
+    response.write("\ufeff")
     writer = defused_csv.writer(response)
     writer.writerow([csv_cell(name) for name in header])
     for item in rows:
@@ -121,16 +123,6 @@ def patch_no_store(response: HttpResponse) -> HttpResponse:
     add_never_cache_headers(response)  # max-age=0, no-cache, no-store, must-revalidate, private
     patch_cache_control(response, no_store=True, private=True)
     return response
-
-
-def no_store(view: V) -> V:
-    """Decorate a view whose pages carry personal data: see :func:`patch_no_store`."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        return patch_no_store(view(request, *args, **kwargs))
-
-    return wrapped  # type: ignore[return-value]
 
 
 def export_format(request: HttpRequest) -> str | None:

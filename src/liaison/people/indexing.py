@@ -88,7 +88,31 @@ def search_key(token: str) -> str:
 
 
 def person_keys(person: Person) -> set[int]:
-    return {hash_key(key) for key in blocking_keys(name_record(person))}
+    """The hashed name keys, and the passport's: one passport number is one person."""
+    keys = {hash_key(key) for key in blocking_keys(name_record(person))}
+    if person.passport_number and passport_key(person.passport_number):
+        keys.add(hash_key(passport_key(person.passport_number)))
+    return keys
+
+
+def passport_key(number: str) -> str:
+    """A passport number as written any way ("AB 123", "ab-123"): letters and digits."""
+    letters = "".join(c for c in number.upper() if c.isalnum())
+    return f"passport:{letters}" if letters else ""
+
+
+def people_by_passport(numbers: Iterable[str]) -> dict[str, set[int]]:
+    """The registered people holding each passport number (written any way), found by its
+    keyed hash: the numbers themselves are encrypted and cannot be searched."""
+    wanted: dict[int, list[str]] = defaultdict(list)
+    for number in numbers:
+        if passport_key(number):
+            wanted[hash_key(passport_key(number))].append(number)
+    found: dict[str, set[int]] = defaultdict(set)
+    for key, person_id in _people_by_key(set(wanted)):
+        for number in wanted[key]:
+            found[number].add(person_id)
+    return found
 
 
 def index_person(person: Person) -> None:

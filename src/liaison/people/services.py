@@ -9,9 +9,15 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
-from liaison.audit.services import apply_changes, audit_log, audit_log_many, diff, snapshot
+from liaison.audit.services import (
+    apply_changes,
+    audit_log,
+    audit_log_many,
+    create_with_history,
+    diff,
+    snapshot,
+)
 from liaison.core.access import require_perm
 from liaison.people.indexing import (
     find_matches,
@@ -127,7 +133,7 @@ def person_create_many(*, actor: Any, people: list[dict[str, Any]]) -> list[Pers
         _validate_person(person, relations_loaded=True)
         person.search_name = search_name_of(person)
         created.append(person)
-    created = bulk_create_with_history(created, Person, batch_size=1000)
+    created = create_with_history(Person, created, actor=actor)
     index_new_people(created)
     audit_log_many(
         actor=actor,

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from liaison.audit.exports import export_recorder
 from liaison.core.access import require_perm
-from liaison.core.export import export_format, no_store, table_response
+from liaison.core.export import export_format, table_response
 from liaison.core.forms import add_service_errors
 from liaison.core.listing import render_list
 from liaison.core.views import form_page
@@ -39,7 +39,6 @@ def _crumbs(*trail: tuple[str, str]) -> list[tuple[str, str]]:
 
 
 @require_GET
-@no_store
 def person_list(request: HttpRequest) -> HttpResponse:
     agency = request.GET.get("agency", "")
     filters = {
@@ -157,7 +156,6 @@ def person_duplicate_check(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@no_store
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(user=request.user, pk=pk)
     duplicates = []
@@ -192,7 +190,6 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@no_store
 def person_personal_data(request: HttpRequest, pk: int) -> HttpResponse:
     """Reveal the passport number and birth date; the service logs the read."""
     person = selectors.person_get(user=request.user, pk=pk, perm="people.view_personal_data")
@@ -201,7 +198,6 @@ def person_personal_data(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@no_store
 def person_update(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get(user=request.user, pk=pk, perm="people.change_person")
     with_personal = request.user.has_perm("people.view_personal_data", person)

@@ -25,7 +25,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 from rapidfuzz import fuzz
@@ -59,7 +59,7 @@ from liaison.core.tabular import (
 from liaison.partners.models import Agency, AgencyKind, Country
 from liaison.partners.services import agency_create
 from liaison.people.benchdata import is_native_script
-from liaison.people.indexing import find_matches
+from liaison.people.indexing import find_matches, people_by_passport
 from liaison.people.matching import MATCH_THRESHOLD, Match, NameRecord, blocking_keys, normalize
 from liaison.people.matching import score as match_score
 from liaison.people.models import Gender, Person
@@ -357,7 +357,7 @@ def _parse_row(number: int, cells: dict[str, str], registry: _Registry, table: T
         if name not in values or any(p.column == row.headers.get(name) for p in row.problems):
             continue
         try:
-            Person._meta.get_field(name).clean(values[name], None)
+            _person_field(name).clean(values[name], None)
         except ValidationError as error:
             row.problem(name, " ".join(error.messages), f"{LABELS[name]} not valid")
     row.record = NameRecord(
@@ -369,6 +369,12 @@ def _parse_row(number: int, cells: dict[str, str], registry: _Registry, table: T
         nationality=str(nationality.code) if nationality else "",
     )
     return row
+
+
+def _person_field(name: str) -> models.Field[Any, Any]:
+    field = Person._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return field
 
 
 def _table_problems(table: Table, rows_by_number: dict[int, Row]) -> list[Problem]:
@@ -589,6 +595,26 @@ def _person_detail(person: Person) -> str:
     return ", ".join(p for p in parts if p)
 
 
+def _check_passports(rows: list[Row], people: dict[int, Person]) -> None:
+    """Never one passport number on two people: a row whose passport is registered to
+    someone must be that person."""
+    numbers = {
+        r.number: r.values["passport_number"] for r in rows if r.values.get("passport_number")
+    }
+    holders = people_by_passport(numbers.values())
+    others = Person.objects.in_bulk({pid for ids in holders.values() for pid in ids} - set(people))
+    for row in rows:
+        held_by = holders.get(numbers.get(row.number, ""), set())
+        if held_by and row.choice not in held_by:
+            holder = people.get(min(held_by)) or others.get(min(held_by))
+            row.problem(
+                "passport_number",
+                f"Passport {numbers[row.number]} is registered to #{min(held_by)} {holder}: "
+                "choose that person for this row, or correct the number.",
+                "Passport registered to someone else",
+            )
+
+
 def _check_choices(rows: list[Row]) -> None:
     chosen_by: dict[int, Row] = {}
     for row in rows:
@@ -706,6 +732,7 @@ def build_plan(
     agencies = _agency_questions(kept, registry, agency_answers)
     people = _match_registry(actor, delivery, kept, person_answers, progress, known)
     _check_choices(kept)
+    _check_passports(kept, people)
     free = _forecast_seats(delivery, kept)
     return Plan(
         delivery,

@@ -17,9 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
-from liaison.audit.services import apply_changes, audit_log, audit_log_many
+from liaison.audit.services import apply_changes, audit_log, audit_log_many, create_with_history
 from liaison.catalog.models import Course, Venue
 from liaison.core.access import require_perm
 from liaison.people.models import Person, Staff
@@ -552,11 +551,9 @@ def enrollment_nominate_many(
             enrollment.status = EnrollmentStatus.WAITLISTED
             enrollment.waitlist_position = position
             position += 1
-        enrollment.full_clean(
-            exclude=["delivery", "person"], validate_unique=False, validate_constraints=False
-        )
+        enrollment.clean_fields(exclude=["delivery", "person", "pre_score", "post_score"])
         enrollments.append(enrollment)
-    enrollments = bulk_create_with_history(enrollments, Enrollment, batch_size=1000)
+    enrollments = create_with_history(Enrollment, enrollments, actor=actor)
     audit_log_many(
         actor=actor,
         action="enrollment.nominated",

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from liaison.core.access import require_perm
-from liaison.core.export import export_format, no_store, table_response
+from liaison.core.export import export_format, table_response
 from liaison.core.forms import add_service_errors
 from liaison.core.imports import (
     import_file_data,
@@ -161,7 +161,6 @@ def person_submit(request: HttpRequest, person_pk: int) -> HttpResponse:
     return redirect("vetting:record_detail", pk=record.pk)
 
 
-@no_store
 @require_http_methods(["GET", "POST"])
 def results_import(request: HttpRequest) -> HttpResponse:
     """Upload the vetting office's results; the file is kept encrypted for its preview."""
@@ -184,7 +183,6 @@ def results_import(request: HttpRequest) -> HttpResponse:
     )
 
 
-@no_store
 @require_http_methods(["GET", "POST"])
 def results_preview(request: HttpRequest, upload_id: int) -> HttpResponse:
     """Every row and problem, the date-order question; apply all or nothing, or cancel."""

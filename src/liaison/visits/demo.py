@@ -21,15 +21,13 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from django.conf import settings
-from django.db import connection
-from django.db.models import Model
 from django.utils import timezone
 
 from liaison.accounts.models import User
 from liaison.audit.models import AuditEntry
+from liaison.audit.services import create_with_history
 from liaison.catalog.models import FundingSource
 from liaison.core.demo import (
     REGION_WEIGHTS,
@@ -58,7 +56,6 @@ from liaison.visits.models import (
 )
 
 T = TypeVar("T")
-M = TypeVar("M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -199,52 +196,6 @@ def _weighted_sample(
     """``k`` distinct items, each drawn with its weight (Efraimidis and Spirakis)."""
     keyed = sorted(((rng.random() ** (1.0 / w), i) for i, w in enumerate(weights)), reverse=True)
     return [items[i] for _, i in keyed[:k]]
-
-
-def _insert_rows(model: type[Model], columns: list[str], rows: list[tuple[Any, ...]]) -> None:
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608
-        f"({', '.join(quote(c) for c in columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
-    )
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 5000):
-            cursor.executemany(sql, rows[start : start + 5000])
-
-
-def _create_with_history(model: type[M], objects: list[M]) -> list[M]:
-    """``bulk_create``, then each record's first history row ("+", now, no user) as plain
-    INSERTs: what ``bulk_create_with_history`` writes, without building a historical instance
-    for each of the tens of thousands of rows (it took most of the demo's time)."""
-    objects = model._default_manager.bulk_create(objects, batch_size=2000)
-    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
-        return objects
-    history: Any = model.history.model  # type: ignore[attr-defined]
-    tracked = list(history.tracked_fields)
-    ops = connection.ops
-    adapters = {
-        "DateTimeField": ops.adapt_datetimefield_value,
-        "DateField": ops.adapt_datefield_value,
-    }
-    adapt = [adapters.get(f.get_internal_type()) for f in tracked]
-    now = ops.adapt_datetimefield_value(timezone.now())
-    columns = [f.column for f in tracked]
-    columns += ["history_date", "history_type", "history_change_reason", "history_user_id"]
-    rows = [
-        (
-            *(
-                fn(value) if fn is not None and value is not None else value
-                for fn, value in zip(adapt, (getattr(o, f.attname) for f in tracked), strict=True)
-            ),
-            now,
-            "+",
-            "",
-            None,
-        )
-        for o in objects
-    ]
-    _insert_rows(history, columns, rows)
-    return objects
 
 
 def _sizes(rng: random.Random, count: int, total: int) -> list[int]:
@@ -791,7 +742,7 @@ class _VisitDemo:
 
     def write(self) -> VisitDemoResult:
         self._link_host()
-        visits = _create_with_history(Visit, [p.visit for p in self.planned])
+        visits = create_with_history(Visit, [p.visit for p in self.planned])
         _audit_created(visits, "visit.requested")
         VisitFocus.objects.bulk_create(
             [
@@ -805,10 +756,10 @@ class _VisitDemo:
         through.objects.bulk_create(
             [through(visit_id=p.visit.pk, site_id=s.pk) for p in self.planned for s in p.must_see]
         )
-        delegates = _create_with_history(Delegate, [d for p in self.planned for d in p.delegates])
+        delegates = create_with_history(Delegate, [d for p in self.planned for d in p.delegates])
         _audit_created(delegates, "visit.delegate_added")
         # The itinerary is the visit's plan: the visit's own entry covers its stops.
-        stops = _create_with_history(Stop, [s for p in self.planned for s in p.stops])
+        stops = create_with_history(Stop, [s for p in self.planned for s in p.stops])
         vetting = self._write_access()
         self._backdate_registry()
         return VisitDemoResult(
@@ -885,7 +836,7 @@ class _VisitDemo:
             VettingRecord.objects.bulk_update(
                 updated, ["status", "valid_until", "reference", "submitted_at", "decided_at"]
             )
-        records = _create_with_history(VettingRecord, records)
+        records = create_with_history(VettingRecord, records)
         for status in (VettingStatus.APPROVED, VettingStatus.SUBMITTED):
             _audit_created([r for r in records if r.status == status], f"vetting.{status}")
         _audit_created(

@@ -41,7 +41,7 @@ def test_profile_shows_a_new_token_once(client, users):
     response = client.post(reverse("accounts:profile"), {"name": "report script"})
     raw = response.context["new_token"]
     assert raw.startswith("lsn_")
-    assert raw not in client.get(reverse("accounts:profile")).content.decode()
+    assert raw not in client.get(reverse("accounts:profile")).content.decode("utf-8-sig")
 
 
 def test_attache_account_needs_a_region(users):
@@ -52,5 +52,5 @@ def test_attache_account_needs_a_region(users):
 def test_sign_in_page_is_public_and_self_sign_up_is_closed(client):
     assert client.get(reverse("account_login")).status_code == 200
     response = client.get(reverse("account_signup"))
-    assert "Sign Up Closed" in response.content.decode()
-    assert "password1" not in response.content.decode()
+    assert "Sign Up Closed" in response.content.decode("utf-8-sig")
+    assert "password1" not in response.content.decode("utf-8-sig")

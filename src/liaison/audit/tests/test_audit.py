@@ -62,5 +62,5 @@ def test_history_tab_shows_the_records_changes(client, users):
     person = services.person_create(actor=manager, family_name="Quispe", position="Inspector")
     services.person_update(actor=manager, person=person, position="Chief")
     client.force_login(manager)
-    page = client.get(reverse("people:person_detail", args=[person.pk])).content.decode()
+    page = client.get(reverse("people:person_detail", args=[person.pk])).content.decode("utf-8-sig")
     assert "person.updated" in page and "Inspector → Chief" in page

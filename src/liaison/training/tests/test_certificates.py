@@ -84,7 +84,7 @@ def certificate(delivered: Delivery, manager: User, graduate: Person) -> Certifi
 
 def _main(response) -> str:
     """The page's <main>: what the page says, without the layout around it."""
-    html = response.content.decode()
+    html = response.content.decode("utf-8-sig")
     return html[html.index("<main") : html.index("</main>")]
 
 
@@ -103,7 +103,7 @@ def test_issuing_from_the_results_gives_completers_a_certificate(
     issued = Certificate.objects.get()
     assert issued.enrollment.person == graduate
     assert re.fullmatch(r"[A-HJ-NP-Z2-9]{10}", issued.code)
-    assert issued.code in response.content.decode()
+    assert issued.code in response.content.decode("utf-8-sig")
     again = client.post(reverse("training:certificates_issue", args=[delivered.pk]), follow=True)
     assert "already has a certificate" in " ".join(str(m) for m in again.context["messages"])
     assert Certificate.objects.count() == 1
@@ -220,7 +220,7 @@ def test_anyone_with_the_code_sees_name_course_dates_and_status_only(
         "Valid",
     ):
         assert shown in main, shown
-    page = response.content.decode()
+    page = response.content.decode("utf-8-sig")
     main = main.replace(certificate.code, "")  # a code may hold digits
     for hidden in (PASSPORT, SECRET_EMAIL, "Superintendencia", "Inspector"):
         assert hidden not in page, hidden
@@ -241,16 +241,16 @@ def test_a_typed_code_is_found_whatever_its_case_and_spacing(client, certificate
 def test_the_lookup_form_opens_without_signing_in(client):
     response = client.get(reverse("public:certificate_lookup"))
     assert response.status_code == 200
-    assert 'name="code"' in response.content.decode()
+    assert 'name="code"' in response.content.decode("utf-8-sig")
     empty = client.get(reverse("public:certificate_lookup"), {"code": "  "})
-    assert "Type the verification code" in empty.content.decode()
+    assert "Type the verification code" in empty.content.decode("utf-8-sig")
 
 
 def test_an_unknown_code_is_a_404_that_says_so(client, certificate):
     response = client.get(reverse("public:certificate_verify", args=["NOSUCHCODE"]))
     assert response.status_code == 404
-    assert "No such certificate" in response.content.decode()
-    assert certificate.enrollment.person.full_name not in response.content.decode()
+    assert "No such certificate" in response.content.decode("utf-8-sig")
+    assert certificate.enrollment.person.full_name not in response.content.decode("utf-8-sig")
 
 
 def test_a_revoked_certificate_shows_revoked_with_its_date_but_not_why(
@@ -276,7 +276,7 @@ def test_headquarters_revokes_with_a_reason(client, manager, certificate):
     client.force_login(manager)
     page = client.get(url)
     assert page.status_code == 200
-    assert "Revoking cannot be undone" in page.content.decode()
+    assert "Revoking cannot be undone" in page.content.decode("utf-8-sig")
     blank = client.post(url, {"reason": ""})
     assert blank.status_code == 200
     assert blank.context["form"].errors["reason"]
@@ -291,7 +291,7 @@ def test_headquarters_revokes_with_a_reason(client, manager, certificate):
     assert entry.object_id == str(certificate.pk)
     again = client.post(url, {"reason": "Twice"})
     assert again.status_code == 200
-    assert "This certificate was revoked on" in again.content.decode()
+    assert "This certificate was revoked on" in again.content.decode("utf-8-sig")
 
 
 def test_only_headquarters_may_revoke(client, users, certificate):

@@ -34,10 +34,10 @@ def test_the_list_filters_by_status_and_exports_csv(client, manager, make_delive
     page = client.get(reverse("training:delivery_list"), {"status": "cancelled"})
     assert list(page.context["page_obj"]) == [cancelled]
     fragment = client.get(reverse("training:delivery_list"), {"q": "LBI"}, HTTP_HX_REQUEST="true")
-    assert "<html" not in fragment.content.decode()
+    assert "<html" not in fragment.content.decode("utf-8-sig")
     assert {d.pk for d in fragment.context["page_obj"]} == {planned.pk, cancelled.pk}
     export = client.get(reverse("training:delivery_list"), {"format": "csv", "status": "planned"})
-    lines = export.content.decode().splitlines()
+    lines = export.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("id,course,title")
     assert len(lines) == 2 and lines[1].startswith(f"{planned.pk},LBI-101")
 
@@ -120,7 +120,7 @@ def test_the_roster_shows_who_the_gate_blocks_and_confirms_the_vetted(
             reverse("training:enrollment_nominate", args=[delivery.pk]), {"person": person.pk}
         )
     page = client.get(reverse("training:delivery_roster", args=[delivery.pk]))
-    assert "Juan Condori has no human-rights (Leahy) vetting" in page.content.decode()
+    assert "Juan Condori has no human-rights (Leahy) vetting" in page.content.decode("utf-8-sig")
     response = client.post(reverse("training:roster_confirm_all", args=[delivery.pk]), follow=True)
     text = " ".join(_messages(response))
     assert "1 participant(s) confirmed" in text and "stopped 1" in text
@@ -162,7 +162,7 @@ def test_the_check_in_sheet_marks_with_htmx_and_the_gate_holds(
     url = reverse("training:attendance_mark", args=[enrollment.pk])
     row = client.post(url, {"day": day.isoformat(), "mark": "late"}, HTTP_HX_REQUEST="true")
     assert row.status_code == 200
-    assert 'aria-pressed="true">Late' in row.content.decode()
+    assert 'aria-pressed="true">Late' in row.content.decode("utf-8-sig")
     assert Attendance.objects.get().mark == "late"
     # The approval is suspended mid-course: present is refused, absent still recorded.
     record = person.vetting_records.get()
@@ -170,7 +170,7 @@ def test_the_check_in_sheet_marks_with_htmx_and_the_gate_holds(
 
     vetting_suspend(actor=users[Role.VETTING_OFFICER], record=record, reason="Allegation")
     row = client.post(url, {"day": day.isoformat(), "mark": "present"}, HTTP_HX_REQUEST="true")
-    assert "is suspended, not approved" in row.content.decode()
+    assert "is suspended, not approved" in row.content.decode("utf-8-sig")
     assert Attendance.objects.get().mark == "late"
     client.post(url, {"day": day.isoformat(), "mark": "absent"}, HTTP_HX_REQUEST="true")
     assert Attendance.objects.get().mark == "absent"
@@ -188,7 +188,7 @@ def test_scores_are_saved_for_the_roster_and_bad_ones_marked(
         url, {f"pre-{rosa.pk}": "40", f"post-{rosa.pk}": "88", f"post-{juan.pk}": "120"}
     )
     assert response.status_code == 200
-    assert "A score is from 0 to 100." in response.content.decode()
+    assert "A score is from 0 to 100." in response.content.decode("utf-8-sig")
     rosa.refresh_from_db()
     juan.refresh_from_db()
     assert (rosa.pre_score, rosa.post_score) == (40, 88)

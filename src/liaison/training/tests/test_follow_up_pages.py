@@ -65,7 +65,7 @@ def test_a_follow_up_takes_every_graduate_by_default(client, manager, graduated,
     fragment = client.get(
         url, {"part": "graduates", "source_deliveries": delivery.pk}, HTTP_HX_REQUEST="true"
     )
-    html = fragment.content.decode()
+    html = fragment.content.decode("utf-8-sig")
     assert "<html" not in html
     assert "Quispe" in html and "Mamani" in html
     assert html.count(" checked") == 2
@@ -81,7 +81,7 @@ def test_a_follow_up_takes_every_graduate_by_default(client, manager, graduated,
     assert set(follow_up.graduates.all()) == set(people)
     assert list(follow_up.source_deliveries.all()) == [delivery]
 
-    detail = client.get(response["Location"]).content.decode()
+    detail = client.get(response["Location"]).content.decode("utf-8-sig")
     for person in people:
         assert reverse("people:person_detail", args=[person.pk]) in detail
     assert reverse("training:delivery_detail", args=[delivery.pk]) in detail
@@ -133,7 +133,7 @@ def test_deliveries_are_found_by_country_and_course(client, manager, graduated):
         HTTP_HX_REQUEST="true",
     )
     assert [d.pk for d in fragment.context["chosen"]] == [delivery.pk]
-    assert f'value="{delivery.pk}" checked' in fragment.content.decode()
+    assert f'value="{delivery.pk}" checked' in fragment.content.decode("utf-8-sig")
 
 
 def test_the_list_shows_each_follow_up_with_its_graduates(client, users, manager, graduated):
@@ -159,21 +159,21 @@ def test_the_list_shows_each_follow_up_with_its_graduates(client, users, manager
     page = client.get(url)
     rows = [(f.title, f.graduate_count) for f in page.context["page_obj"]]
     assert rows == [("Callao refresher", 1), ("Callao mentoring", 2)]
-    assert delivery.course.code in page.content.decode()
-    assert reverse("training:follow_up_create") not in page.content.decode()
+    assert delivery.course.code in page.content.decode("utf-8-sig")
+    assert reverse("training:follow_up_create") not in page.content.decode("utf-8-sig")
     assert [f.title for f in client.get(url, {"kind": "mentoring"}).context["page_obj"]] == [
         "Callao mentoring"
     ]
     fragment = client.get(url, {"q": "refresher"}, HTTP_HX_REQUEST="true")
-    assert "<html" not in fragment.content.decode()
-    lines = client.get(url, {"format": "csv"}).content.decode().splitlines()
+    assert "<html" not in fragment.content.decode("utf-8-sig")
+    lines = client.get(url, {"format": "csv"}).content.decode("utf-8-sig").splitlines()
     assert lines[0] == "id,kind,title,starts on,ends on,source deliveries,graduates"
     assert lines[2].endswith(",2")
 
 
 def test_an_empty_list_invites_headquarters_to_plan_one(client, manager, catalog):
     client.force_login(manager)
-    html = client.get(reverse("training:follow_up_list")).content.decode()
+    html = client.get(reverse("training:follow_up_list")).content.decode("utf-8-sig")
     assert "No follow-ups yet." in html
     assert reverse("training:follow_up_create") in html
 

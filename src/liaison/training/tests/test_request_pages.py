@@ -99,7 +99,7 @@ def test_approving_plans_a_delivery_and_the_request_shows_it(client, manager, fi
     approve = page.context["approve_form"]
     assert approve.initial["course"] == request.course_id
     assert approve.initial["capacity"] == 18
-    assert "Approve and plan the delivery" in page.content.decode()
+    assert "Approve and plan the delivery" in page.content.decode("utf-8-sig")
 
     course = request.course
     response = client.post(
@@ -129,7 +129,7 @@ def test_approving_plans_a_delivery_and_the_request_shows_it(client, manager, fi
     )
 
     page = client.get(reverse("training:request_detail", args=[request.pk]))
-    html = page.content.decode()
+    html = page.content.decode("utf-8-sig")
     assert reverse("training:delivery_detail", args=[delivery.pk]) in html
     assert "Approve and plan the delivery" not in html
     assert "training_request.approved" in html  # the history
@@ -185,7 +185,9 @@ def test_the_filer_withdraws_after_confirming(client, users, file_request):
     attache = users[Role.ATTACHE]
     request = file_request(actor=attache)
     client.force_login(attache)
-    page = client.get(reverse("training:request_detail", args=[request.pk])).content.decode()
+    page = client.get(reverse("training:request_detail", args=[request.pk])).content.decode(
+        "utf-8-sig"
+    )
     assert "Yes, withdraw the request" in page
     assert "Approve and plan the delivery" not in page
     response = client.post(reverse("training:request_withdraw", args=[request.pk]), follow=True)
@@ -239,24 +241,24 @@ def test_the_list_searches_filters_and_exports(client, users, manager, file_requ
     assert list(client.get(url, {"status": "declined"}).context["page_obj"]) == [mexico]
     assert list(client.get(url, {"country": "jo"}).context["page_obj"]) == [jordan]
     fragment = client.get(url, {"q": "manzanillo"}, HTTP_HX_REQUEST="true")
-    assert "<html" not in fragment.content.decode()
+    assert "<html" not in fragment.content.decode("utf-8-sig")
     assert list(fragment.context["page_obj"]) == [mexico]
 
     export = client.get(url, {"format": "csv", "country": "PE"})
     assert export["Content-Type"].startswith("text/csv")
-    lines = export.content.decode().splitlines()
+    lines = export.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("id,filed,country,agency,course")
     assert len(lines) == 2 and lines[1].startswith(f"{peru.pk},")
 
     # An attaché sees only their region's requests, and an empty filter says so.
     client.force_login(users[Role.ATTACHE])
     assert {r.pk for r in client.get(url).context["page_obj"]} == {peru.pk, mexico.pk}
-    assert "No request matches." in client.get(url, {"q": "nothing"}).content.decode()
+    assert "No request matches." in client.get(url, {"q": "nothing"}).content.decode("utf-8-sig")
 
 
 def test_an_empty_list_invites_a_filing(client, users, catalog):
     client.force_login(users[Role.ATTACHE])
-    html = client.get(reverse("training:request_list")).content.decode()
+    html = client.get(reverse("training:request_list")).content.decode("utf-8-sig")
     assert "No requests yet." in html
     assert reverse("training:request_create") in html
 

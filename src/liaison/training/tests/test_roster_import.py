@@ -463,13 +463,13 @@ def test_the_page_answers_the_questions_and_applies_the_file(
         {"file": SimpleUploadedFile("r.csv", roster_csv(roster_rows(existing, with_errors=False)))},
     )
     preview_url = response.url
-    html = client.get(preview_url).content.decode()
+    html = client.get(preview_url).content.decode("utf-8-sig")
     assert "In what order does this file write its dates?" in html
     assert "Import 30" not in html
     assert 'name="person-6"' in html and f'value="{existing[0].pk}" selected' in html
 
     response = client.post(preview_url, {"action": "check", "date_order": "dmy"})
-    html = client.get(preview_url).content.decode()
+    html = client.get(preview_url).content.decode("utf-8-sig")
     assert "2 will be on the waiting list" in html and "Import 30 participants" in html
 
     response = client.post(
@@ -479,7 +479,9 @@ def test_the_page_answers_the_questions_and_applies_the_file(
     assert delivery.enrollments.count() == 30
     assert not delivery.enrollments.filter(person=existing[0]).exists()
     page = client.get(response.url)
-    assert "30 participants imported: 28 nominated, 2 on the waiting list" in page.content.decode()
+    assert "30 participants imported: 28 nominated, 2 on the waiting list" in page.content.decode(
+        "utf-8-sig"
+    )
 
 
 def test_the_page_groups_the_problems_with_links_to_their_rows(
@@ -491,7 +493,7 @@ def test_the_page_groups_the_problems_with_links_to_their_rows(
         reverse("training:roster_import", args=[delivery.pk]),
         {"file": SimpleUploadedFile("roster.xlsx", roster_xlsx(roster_rows(existing)))},
     )
-    html = client.get(response.url).content.decode()
+    html = client.get(response.url).content.decode("utf-8-sig")
     assert "fix the file and upload it again" in html
     assert 'href="?page=1#row-11"' in html and 'href="?page=1#row-23"' in html
     assert "Nationality not understood (1)" in html
@@ -573,3 +575,20 @@ def test_any_bytes_uploaded_get_a_page_never_a_500_and_write_nobody(
         assert client.get(response.url).status_code == 200
     assert not Enrollment.objects.exists()
     assert not Person.objects.exists()
+
+
+def test_a_passport_registered_to_someone_else_is_a_problem(manager, make_delivery):
+    delivery = make_delivery()
+    from liaison.people.services import person_create
+
+    holder = person_create(
+        actor=manager, family_name="Quispe", given_name="Ana", passport_number="PX 123456"
+    )
+    data = _csv(
+        {"family_name": "Mamani", "given_name": "Luis", "passport_number": "px-123456"},
+        {"family_name": "Quispe", "given_name": "Ana", "passport_number": "PX123456"},
+    )
+    result = plan(manager, delivery, data)
+    assert _problems(result) == {(2, "passport_number")}
+    assert f"registered to #{holder.pk} Ana Quispe" in result.problems[0].message
+    assert _row(result, 3).choice == holder.pk

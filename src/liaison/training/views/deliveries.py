@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from liaison.catalog.models import VenueKind
 from liaison.core.access import require_perm
-from liaison.core.export import export_format, no_store, table_response
+from liaison.core.export import export_format, table_response
 from liaison.core.forms import add_service_errors
 from liaison.core.listing import render_list
 from liaison.core.views import form_page
@@ -318,7 +318,6 @@ def deployment_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@no_store
 def delivery_roster(request: HttpRequest, pk: int) -> HttpResponse:
     delivery = selectors.delivery_get(user=request.user, pk=pk)
     enrollments = list(selectors.roster(delivery=delivery))
@@ -440,7 +439,6 @@ def _chosen_day(request: HttpRequest, delivery: Delivery) -> date:
 
 
 @require_GET
-@no_store
 def delivery_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     """The check-in sheet: one day, one big button per mark, saved as it is tapped."""
     delivery = selectors.delivery_get(user=request.user, pk=pk)
@@ -522,7 +520,6 @@ def attendance_mark_rest(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@no_store
 def delivery_results(request: HttpRequest, pk: int) -> HttpResponse:
     """Scores in, completion out: one form for the whole roster."""
     delivery = selectors.delivery_get(user=request.user, pk=pk)

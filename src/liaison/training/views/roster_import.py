@@ -18,7 +18,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from liaison.core.access import require_perm
-from liaison.core.export import csv_response, no_store, xlsx_response
+from liaison.core.export import csv_response, xlsx_response
 from liaison.core.imports import (
     import_file_decide,
     import_file_discard,
@@ -51,7 +51,6 @@ def _upload(request: HttpRequest, delivery: Delivery, upload_id: int) -> ImportF
     return import_file_get(user=request.user, pk=upload_id, kind=roster.KIND, target_id=delivery.pk)
 
 
-@no_store
 @require_http_methods(["GET", "POST"])
 def roster_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload a file; it is checked (here or by the worker) and its preview opens."""
@@ -104,7 +103,6 @@ def _preview_context(
     }
 
 
-@no_store
 @require_http_methods(["GET", "POST"])
 def roster_import_preview(request: HttpRequest, pk: int, upload_id: int) -> HttpResponse:
     """The preview: summary, questions, problems grouped, rows; answer, re-check, import."""

@@ -192,7 +192,9 @@ def test_the_results_page_keeps_the_file_encrypted_for_its_uploader(client, user
     assert response.url == reverse("vetting:results_preview", args=[upload.pk])
     assert b"SECRET-REF" not in bytes(upload.payload)
     page = client.get(response.url)
-    assert "Apply 1 result" in page.content.decode() and "no-store" in page["Cache-Control"]
+    assert (
+        "Apply 1 result" in page.content.decode("utf-8-sig") and "no-store" in page["Cache-Control"]
+    )
     other = users[Role.ADMINISTRATOR]
     client.force_login(other)
     assert client.get(response.url).status_code in (403, 404)

@@ -69,7 +69,7 @@ def test_stops_are_grouped_by_day_then_site(client, coordinator, week, sites):
         ("POE-LRD", [week["mexico"], week["peru"]])
     ]
     assert [e.site.code for e in wednesday.sites] == ["NTC"]
-    page = response.content.decode()
+    page = response.content.decode("utf-8-sig")
     assert "Peru" in page and "Mexico" in page and "Accepted" in page and "09:00" in page
 
 
@@ -79,14 +79,14 @@ def test_cancelled_visits_are_left_out(client, coordinator, week):
     stops = [s for day in response.context["days"] for e in day.sites for s in e.stops]
     assert week["colombia"] not in {stop.visit for stop in stops}
     assert reverse("visits:visit_detail", args=[week["colombia"].pk]) not in (
-        response.content.decode()
+        response.content.decode("utf-8-sig")
     )
     assert response.context["stop_count"] == 4
 
 
 def test_empty_days_say_so(client, coordinator, week):
     client.force_login(coordinator)
-    page = _calendar(client, **WEEK).content.decode()
+    page = _calendar(client, **WEEK).content.decode("utf-8-sig")
     assert page.count("No visits this day.") == 4  # Thursday to Sunday
 
 
@@ -105,14 +105,14 @@ def test_a_range_that_ends_before_it_starts_is_refused_with_a_message(client, co
     client.force_login(coordinator)
     response = _calendar(client, first=WEEK["last"], last=WEEK["first"])
     assert response.status_code == 200
-    assert "The range ends before it starts." in response.content.decode()
+    assert "The range ends before it starts." in response.content.decode("utf-8-sig")
 
 
 def test_the_csv_lists_the_ranges_stops(client, coordinator, week):
     client.force_login(coordinator)
     response = _calendar(client, format="csv", **WEEK)
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [(r["date"], r["site"], r["country"]) for r in rows] == [
         (f"{MONDAY:%Y-%m-%d}", "HQ", "Peru"),
         (f"{MONDAY + timedelta(days=1):%Y-%m-%d}", "POE-LRD", "Mexico"),

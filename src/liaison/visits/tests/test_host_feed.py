@@ -72,7 +72,7 @@ def test_the_feed_carries_each_accepted_stop_of_a_live_visit(client, users, acce
     page = client.get(reverse("visits:host_calendar"))
     feed = HostFeed.objects.get(staff__user=host)
     assert page.context["url"].endswith(f"/visits/calendar/{feed.token}.ics")
-    assert feed.token in page.content.decode()
+    assert feed.token in page.content.decode("utf-8-sig")
 
     response = _feed(feed.token)
     assert response.status_code == 200
@@ -104,7 +104,7 @@ def test_resetting_changes_the_address_and_the_old_one_stops_working(client, use
     old = HostFeed.objects.get().token
     page = client.get(reverse("visits:host_calendar"))
     assert HostFeed.objects.get().token == old
-    assert "Reset your calendar address" in page.content.decode()
+    assert "Reset your calendar address" in page.content.decode("utf-8-sig")
 
     response = client.post(reverse("visits:host_calendar_reset"))
     assert response.status_code == 302
@@ -134,5 +134,5 @@ def test_a_host_without_a_staff_record_is_told_so(client, make_user):
     client.force_login(make_user(Role.SITE_HOST))
     page = client.get(reverse("visits:host_calendar"))
     assert page.context["feed"] is None
-    assert "not linked to a staff record" in page.content.decode()
+    assert "not linked to a staff record" in page.content.decode("utf-8-sig")
     assert not HostFeed.objects.exists()

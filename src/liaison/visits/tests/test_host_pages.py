@@ -53,7 +53,7 @@ def test_a_host_sees_the_stops_at_their_sites_soonest_first(client, host, asked)
     response = client.get(reverse("visits:host_inbox"))
     assert response.status_code == 200
     assert [stop.site.code for stop in response.context["stops"]] == ["HQ", "POE-LRD"]
-    body = response.content.decode()
+    body = response.content.decode("utf-8-sig")
     for fact in ("Peru", "Customs Service of PE", "3 officials", "Risk at the ports", "Accept"):
         assert fact in body, fact
     assert "NTC" not in body
@@ -100,7 +100,7 @@ def test_accepting_by_htmx_swaps_the_row_and_lists_it_as_accepted(client, host, 
     row = client.post(
         reverse("visits:host_answer", args=[stop.pk]), {"answer": "accept"}, HTTP_HX_REQUEST="true"
     )
-    body = row.content.decode()
+    body = row.content.decode("utf-8-sig")
     assert body.startswith(f'<tr id="stop-{stop.pk}">')
     assert "Accepted" in body
     assert "<h1>" not in body
@@ -116,12 +116,12 @@ def test_a_decline_without_a_reason_is_refused_on_its_row(client, host, asked):
     stop = asked["laredo"]
     url = reverse("visits:host_answer", args=[stop.pk])
     row = client.post(url, {"answer": "decline", "reason": " "}, HTTP_HX_REQUEST="true")
-    assert "Say why your site cannot host them that day." in row.content.decode()
+    assert "Say why your site cannot host them that day." in row.content.decode("utf-8-sig")
     page = client.post(url, {"answer": "decline", "reason": ""})
     assert page.status_code == 200
     refused = next(s for s in page.context["stops"] if s.pk == stop.pk)
     assert refused.error == "Say why your site cannot host them that day."
-    assert "Say why your site cannot host them that day." in page.content.decode()
+    assert "Say why your site cannot host them that day." in page.content.decode("utf-8-sig")
     stop.refresh_from_db()
     assert stop.answer == HostAnswer.ASKED
     assert not Exclusion.objects.exists()
@@ -150,6 +150,6 @@ def test_an_answer_already_given_is_not_changed(client, host, asked):
     row = client.post(
         url, {"answer": "decline", "reason": "Changed my mind"}, HTTP_HX_REQUEST="true"
     )
-    assert "is not awaiting your answer: accepted" in row.content.decode()
+    assert "is not awaiting your answer: accepted" in row.content.decode("utf-8-sig")
     stop.refresh_from_db()
     assert stop.answer == HostAnswer.ACCEPTED

@@ -119,7 +119,7 @@ def test_the_itinerary_shows_the_delegation_and_each_day(client, coordinator, pl
     client.force_login(coordinator)
     response = client.get(reverse("visits:itinerary", args=[planned.pk]))
     assert response.status_code == 200
-    page = response.content.decode()
+    page = response.content.decode("utf-8-sig")
     assert "Ana Quispe" in page and "Head of delegation" in page and "Luis Mamani" in page
     assert "PX1234567" not in page
     days = response.context["days"]
@@ -147,7 +147,7 @@ def test_an_unplanned_visit_says_it_has_no_itinerary_yet(client, coordinator, ma
     client.force_login(coordinator)
     response = client.get(reverse("visits:itinerary", args=[visit.pk]))
     assert response.status_code == 200
-    assert "has no itinerary yet" in response.content.decode()
+    assert "has no itinerary yet" in response.content.decode("utf-8-sig")
 
 
 @pytest.mark.parametrize("role", [Role.PROGRAM_MANAGER, Role.ADMINISTRATOR, Role.ATTACHE])

@@ -93,7 +93,7 @@ def test_the_registry_searches_by_name_code_or_city_and_filters(
 def test_no_match_says_so_and_htmx_gets_only_the_results(client, users, registry):
     client.force_login(users[Role.IVP_COORDINATOR])
     response = client.get(reverse("visits:site_list"), {"q": "Nowhere"}, HTTP_HX_REQUEST="true")
-    body = response.content.decode()
+    body = response.content.decode("utf-8-sig")
     assert "No site matches" in body
     assert "<h1>" not in body
 
@@ -102,7 +102,7 @@ def test_the_registry_exports_csv_with_the_filters(client, users, registry):
     client.force_login(users[Role.PROGRAM_MANAGER])
     response = client.get(reverse("visits:site_list"), {"state": "TX", "format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["code", "name", "kind"]
     assert [row[0] for row in rows[1:]] == ["POE-LRD"]
     assert rows[1][rows[0].index("focus areas")] == "2"
@@ -138,7 +138,7 @@ def test_the_site_page_shows_what_a_planner_needs(client, users, registry, make_
     visit = make_visit()
     Stop.objects.create(visit=visit, site=laredo, day=START + timedelta(days=5))
     client.force_login(users[Role.IVP_COORDINATOR])
-    body = client.get(reverse("visits:site_detail", args=[laredo.pk])).content.decode()
+    body = client.get(reverse("visits:site_detail", args=[laredo.pk])).content.decode("utf-8-sig")
     for fact in (
         "Port of entry",
         "Land",
@@ -168,7 +168,7 @@ def test_an_attache_sees_their_regions_visits_at_a_site_but_cannot_manage_it(
     client.force_login(attache)
     page = client.get(reverse("visits:site_detail", args=[laredo.pk]))
     assert [stop.visit for stop, _ in page.context["stops"]] == [peru]
-    assert "Edit capacity" not in page.content.decode()
+    assert "Edit capacity" not in page.content.decode("utf-8-sig")
     assert not page.context["can_manage"]
 
     assert client.get(reverse("visits:site_edit", args=[laredo.pk])).status_code == 403
@@ -234,7 +234,7 @@ def test_a_refused_edit_says_why_and_changes_nothing(client, users, registry, va
     response = client.post(reverse("visits:site_edit", args=[laredo.pk]), _edit(**values))
     assert response.status_code == 200
     assert says in " ".join(response.context["form"].errors[field])
-    assert says in response.content.decode()
+    assert says in response.content.decode("utf-8-sig")
     laredo.refresh_from_db()
     assert (laredo.daily_capacity, laredo.open_weekdays, laredo.address) == (1, "01234", "")
     assert not AuditEntry.objects.filter(action="site.updated").exists()
@@ -277,7 +277,7 @@ def test_blackouts_are_added_refused_with_a_reason_and_removed(client, users, re
         refused = client.post(add, values)
         assert refused.status_code == 200
         assert says in " ".join(refused.context["blackout_form"].errors[field])
-        assert says in refused.content.decode()
+        assert says in refused.content.decode("utf-8-sig")
     assert SiteBlackout.objects.count() == 1
 
     removed = client.post(

@@ -155,7 +155,7 @@ def test_an_attache_follows_their_visit_but_does_not_plan_it(
     visit = _planned(make_visit(), coordinator)
     stop = visit.stops.first()
     client.force_login(attache)
-    page = client.get(reverse("visits:visit_detail", args=[visit.pk])).content.decode()
+    page = client.get(reverse("visits:visit_detail", args=[visit.pk])).content.decode("utf-8-sig")
     assert stop.why in page
     for absent in ("Re-plan", "Ask the sites", "Pin", "Remove…</summary>", "Decline this"):
         assert absent not in page
@@ -195,18 +195,18 @@ def test_the_list_searches_filters_and_keeps_to_the_attaches_region(
     assert list(client.get(url, {"status": "planning"}).context["page_obj"]) == [colombia]
     assert list(client.get(url, {"country": "jo"}).context["page_obj"]) == [jordan]
     nothing = client.get(url, {"q": "no such purpose"})
-    assert "No visit matches." in nothing.content.decode()
-    assert "File a visit request" in everything.content.decode()
+    assert "No visit matches." in nothing.content.decode("utf-8-sig")
+    assert "File a visit request" in everything.content.decode("utf-8-sig")
 
     client.force_login(users[Role.ATTACHE])
     mine = client.get(url)
     assert set(mine.context["page_obj"]) == {peru, colombia}
-    assert "File a visit request" in mine.content.decode()
+    assert "File a visit request" in mine.content.decode("utf-8-sig")
 
 
 def test_the_list_is_empty_until_a_request_is_filed(client, coordinator):
     client.force_login(coordinator)
-    page = client.get(reverse("visits:visit_list")).content.decode()
+    page = client.get(reverse("visits:visit_list")).content.decode("utf-8-sig")
     assert "No visit requests yet." in page
 
 
@@ -214,7 +214,7 @@ def test_the_list_renders_only_its_results_for_htmx(client, coordinator, make_vi
     make_visit()
     client.force_login(coordinator)
     fragment = client.get(reverse("visits:visit_list"), HTTP_HX_REQUEST="true")
-    html = fragment.content.decode()
+    html = fragment.content.decode("utf-8-sig")
     assert "<table" in html and "<h1" not in html
 
 
@@ -224,7 +224,7 @@ def test_the_list_exports_csv_with_the_same_filters(client, users, make_visit):
     client.force_login(users[Role.ATTACHE])
     response = client.get(reverse("visits:visit_list"), {"format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["id", "filed", "country"]
     assert [(row[2], row[5], row[11]) for row in rows[1:]] == [
         ("PE", "Seaport container targeting", "requested")
@@ -259,7 +259,7 @@ def test_an_attache_files_a_request_for_their_region(client, users, focus, shown
         "land_border_operations": 2,
     }
     assert list(visit.must_see.all()) == [shown["ntc"]]
-    page = client.get(filed["Location"]).content.decode()
+    page = client.get(filed["Location"]).content.decode("utf-8-sig")
     assert "targeting risk: priority 3" in page
 
 
@@ -277,7 +277,7 @@ def test_filing_shows_the_rule_it_breaks_and_creates_nothing(
     assert "is not an agency of Peru" in form.errors["agency"][0]
     assert "does not fit a 1-day window" in form.errors["length_days"][0]
     assert "Give at least one focus area" in form.non_field_errors()[0]
-    assert "Give at least one focus area" in response.content.decode()
+    assert "Give at least one focus area" in response.content.decode("utf-8-sig")
 
     both = _filing(focus, must_see=[shown["laredo"].pk], must_avoid=[shown["laredo"].pk])
     response = client.post(reverse("visits:visit_create"), both)
@@ -313,7 +313,7 @@ def test_a_coordinator_files_names_the_delegation_plans_pins_removes_and_asks_th
     ana, luis = make_person("Ana", "Quispe"), make_person("Luis", "Mamani")
     found = client.get(detail, {"find": "quispe"})
     assert found.context["found"] == [ana]
-    assert "Add Ana Quispe" in found.content.decode()
+    assert "Add Ana Quispe" in found.content.decode("utf-8-sig")
     assert (
         _post(client, "delegate_add", visit.pk, {"person": ana.pk, "role": "head"}).status_code
         == 302
@@ -322,7 +322,7 @@ def test_a_coordinator_files_names_the_delegation_plans_pins_removes_and_asks_th
     second_head = _post(
         client, "delegate_add", visit.pk, {"person": make_person("Eva", "Rojas").pk, "role": "head"}
     )
-    assert "already heads the delegation" in second_head.content.decode()
+    assert "already heads the delegation" in second_head.content.decode("utf-8-sig")
     assert {(d.person, d.role) for d in visit.delegates.all()} == {
         (ana, DelegateRole.HEAD),
         (luis, DelegateRole.MEMBER),
@@ -333,7 +333,7 @@ def test_a_coordinator_files_names_the_delegation_plans_pins_removes_and_asks_th
     planned = _post(client, "visit_plan", visit.pk)
     assert planned.status_code == 302
     page = client.get(detail)
-    html = page.content.decode()
+    html = page.content.decode("utf-8-sig")
     stops = list(visit.stops.select_related("site"))
     assert {s.site.code for s in stops} == {"HQ", "POE-LRD", "NTC"}
     assert all(s.why and s.why in html for s in stops)
@@ -345,7 +345,7 @@ def test_a_coordinator_files_names_the_delegation_plans_pins_removes_and_asks_th
     _post(client, "stop_pin", ntc.pk, {"pinned": "1"})
     ntc.refresh_from_db()
     assert ntc.pinned
-    assert "Pinned" in client.get(detail).content.decode()
+    assert "Pinned" in client.get(detail).content.decode("utf-8-sig")
     laredo = visit.stops.get(site__code="POE-LRD")
     removed = _post(client, "stop_remove", laredo.pk, {"scope": "visit", "reason": "Not this trip"})
     assert removed.status_code == 302
@@ -388,7 +388,7 @@ def test_when_nothing_fits_the_planners_reasons_are_listed(client, coordinator, 
     assert response.status_code == 200
     assert response.context["refusal"].heading == "No itinerary fits this visit"
     assert any("NTC" in reason for reason in response.context["refusal"].reasons)
-    assert "No itinerary fits this visit" in response.content.decode()
+    assert "No itinerary fits this visit" in response.content.decode("utf-8-sig")
     assert not visit.stops.exists()
 
 
@@ -400,7 +400,7 @@ def test_a_hosts_decline_is_shown_and_re_planned_around(
     declined = visit.stops.get(site__code="POE-LRD")
     services.stop_answer(actor=host, stop=declined, accept=False, reason="Port exercise")
     client.force_login(coordinator)
-    html = client.get(reverse("visits:visit_detail", args=[visit.pk])).content.decode()
+    html = client.get(reverse("visits:visit_detail", args=[visit.pk])).content.decode("utf-8-sig")
     assert "1 host declined" in html
     assert "Port exercise" in html
     assert "Re-planning keeps POE-LRD off that day." in html
@@ -410,10 +410,9 @@ def test_a_hosts_decline_is_shown_and_re_planned_around(
     assert ("POE-LRD", declined.day) not in {
         (s.site.code, s.day) for s in visit.stops.select_related("site")
     }
-    assert (
-        "host declined"
-        not in client.get(reverse("visits:visit_detail", args=[visit.pk])).content.decode()
-    )
+    assert "host declined" not in client.get(
+        reverse("visits:visit_detail", args=[visit.pk])
+    ).content.decode("utf-8-sig")
 
 
 def test_confirming_lists_what_is_missing_and_the_refusal_changes_nothing(
@@ -426,7 +425,7 @@ def test_confirming_lists_what_is_missing_and_the_refusal_changes_nothing(
         services.stop_answer(actor=host, stop=stop, accept=True)
     client.force_login(coordinator)
     page = client.get(reverse("visits:visit_detail", args=[visit.pk]))
-    html = page.content.decode()
+    html = page.content.decode("utf-8-sig")
     assert "Before the visit can be confirmed" in html
     assert "NTC on" in html and "asked, awaiting the host" in html
     assert any("never submitted" in reason for reason in page.context["refusals"])
@@ -434,7 +433,7 @@ def test_confirming_lists_what_is_missing_and_the_refusal_changes_nothing(
     refused = _post(client, "visit_confirm", visit.pk)
     assert refused.status_code == 200
     assert refused.context["refusal"].heading == "The visit cannot be confirmed yet"
-    assert "Not every site has accepted: NTC" in refused.content.decode()
+    assert "Not every site has accepted: NTC" in refused.content.decode("utf-8-sig")
     visit.refresh_from_db()
     assert visit.status == VisitStatus.SITES_REQUESTED
 
@@ -454,7 +453,7 @@ def test_decline_and_cancel_need_a_reason(client, users, coordinator, make_visit
         VisitStatus.DECLINED,
         "No sponsor funds this year",
     )
-    html = client.get(reverse("visits:visit_detail", args=[visit.pk])).content.decode()
+    html = client.get(reverse("visits:visit_detail", args=[visit.pk])).content.decode("utf-8-sig")
     assert "No sponsor funds this year" in html
     assert "Cancel this visit" not in html  # a declined request ends there
 
@@ -472,7 +471,7 @@ def test_a_delegate_is_removed_after_confirming_the_removal(client, users, make_
     ana = make_person("Ana", "Quispe")
     delegate = services.delegate_add(actor=users[Role.ATTACHE], visit=visit, person=ana)
     client.force_login(users[Role.ATTACHE])
-    html = client.get(reverse("visits:visit_detail", args=[visit.pk])).content.decode()
+    html = client.get(reverse("visits:visit_detail", args=[visit.pk])).content.decode("utf-8-sig")
     assert "Yes, remove Ana Quispe" in html
     response = client.post(reverse("visits:delegate_remove", args=[delegate.pk]))
     assert response.status_code == 302

@@ -282,8 +282,8 @@ def test_the_list_shows_runs_and_starts_one(
     client.force_login(coordinator)
     page = client.get(reverse("visits:year_plan_list"))
     assert page.status_code == 200
-    assert "3 requests are waiting" in page.content.decode()
-    assert "No year plan has been run yet." in page.content.decode()
+    assert "3 requests are waiting" in page.content.decode("utf-8-sig")
+    assert "No year plan has been run yet." in page.content.decode("utf-8-sig")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("visits:year_plan_start"), {"time_limit": LIMIT})
     plan = YearPlan.objects.get()
@@ -292,8 +292,8 @@ def test_the_list_shows_runs_and_starts_one(
     assert plan.requested_by == coordinator and plan.time_limit_seconds == LIMIT
     assert DBTaskResult.objects.filter(task_path__endswith="year_plan_task").count() == 1
     listed = client.get(reverse("visits:year_plan_list"))
-    assert f"Run {plan.pk}" in listed.content.decode()
-    assert "follow run" in listed.content.decode()
+    assert f"Run {plan.pk}" in listed.content.decode("utf-8-sig")
+    assert "follow run" in listed.content.decode("utf-8-sig")
 
 
 def test_a_second_start_from_the_page_shows_why_and_queues_nothing(client, coordinator, pending):
@@ -301,7 +301,7 @@ def test_a_second_start_from_the_page_shows_why_and_queues_nothing(client, coord
     client.force_login(coordinator)
     response = client.post(reverse("visits:year_plan_start"), {"time_limit": LIMIT})
     assert response.status_code == 200
-    assert "already queued" in response.content.decode()
+    assert "already queued" in response.content.decode("utf-8-sig")
     assert YearPlan.objects.count() == 1
 
 
@@ -316,7 +316,9 @@ def test_a_bad_time_limit_is_refused_on_the_form(client, coordinator, pending):
 def test_a_queued_run_page_polls_until_it_is_done(client, coordinator, pending):
     plan = yearplan.year_plan_start(actor=coordinator, time_limit=LIMIT)
     client.force_login(coordinator)
-    page = client.get(reverse("visits:year_plan_detail", args=[plan.pk])).content.decode()
+    page = client.get(reverse("visits:year_plan_detail", args=[plan.pk])).content.decode(
+        "utf-8-sig"
+    )
     assert 'hx-trigger="every 3s"' in page and "waiting for the task worker" in page
     progress = reverse("visits:year_plan_detail", args=[plan.pk]) + "?progress=1"
     assert "HX-Refresh" not in client.get(progress, headers={"HX-Request": "true"})
@@ -330,7 +332,7 @@ def test_a_done_run_shows_its_figures_and_filters(client, coordinator, pending):
     client.force_login(coordinator)
     url = reverse("visits:year_plan_detail", args=[plan.pk])
     response = client.get(url)
-    page = response.content.decode()
+    page = response.content.decode("utf-8-sig")
     assert "Proven bound" in page and f"{plan.gap * 100:.2f} %" in page
     assert len(response.context["page_obj"]) == 3
     left_out = client.get(url, {"show": "left_out"}).context["page_obj"]
@@ -338,7 +340,7 @@ def test_a_done_run_shows_its_figures_and_filters(client, coordinator, pending):
     assert "capacity" in left_out[0]["reason"]
     placed = client.get(url, {"show": "placed"}).context["page_obj"]
     assert [e["placed"] for e in placed] == [True, True]
-    rows = client.get(url, {"format": "csv"}).content.decode().splitlines()
+    rows = client.get(url, {"format": "csv"}).content.decode("utf-8-sig").splitlines()
     assert rows[0].startswith("visit,country,placed") and len(rows) == 4
 
 
