@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -592,3 +593,17 @@ def test_a_passport_registered_to_someone_else_is_a_problem(manager, make_delive
     assert _problems(result) == {(2, "passport_number")}
     assert f"registered to #{holder.pk} Ana Quispe" in result.problems[0].message
     assert _row(result, 3).choice == holder.pk
+
+
+def test_imported_passports_are_encrypted_in_the_records_and_their_history(manager, make_delivery):
+    delivery = make_delivery()
+    write(manager, delivery, _csv({"family_name": "Quispe", "passport_number": "PX9911223"}))
+    person = Person.objects.get(family_name="Quispe")
+    assert person.passport_number == "PX9911223"
+    assert Person.history.get().passport_number == "PX9911223"
+    assert Person.history.get().history_user == manager
+    with connection.cursor() as cursor:
+        for table in ("people_person", "people_historicalperson"):
+            cursor.execute(f"SELECT passport_number FROM {table}")  # noqa: S608 - test tables
+            (stored,) = cursor.fetchone()
+            assert "PX9911223" not in stored, table
