@@ -87,7 +87,6 @@ def audit_log_many(
     thousand model objects."""
     origin = current_origin()
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    fields = [_concrete_field(AuditEntry, name) for name in _ENTRY_COLUMNS]
     constant = {
         "at": timezone.now(),
         "actor_id": actor.pk if is_user else None,
@@ -96,21 +95,23 @@ def audit_log_many(
         "ip_address": origin.ip_address,
         "channel": origin.channel,
     }
-    rows = []
-    for obj, changes in entries:
-        values = {
-            **constant,
-            "object_type": object_type_of(obj),
-            "object_id": str(obj.pk),
-            "object_label": str(obj)[:255],
-            "changes": dict(changes),
-        }
-        rows.append(
-            tuple(
-                field.get_db_prep_save(values[name], connection)
-                for name, field in zip(_ENTRY_COLUMNS, fields, strict=True)
-            )
+    prepared = tuple(
+        _concrete_field(AuditEntry, name).get_db_prep_save(value, connection)
+        for name, value in constant.items()
+    )
+    changes_field = _concrete_field(AuditEntry, "changes")
+    rows = [
+        (
+            *prepared,
+            object_type_of(obj),
+            str(obj.pk),
+            str(obj)[:255],
+            changes_field.get_db_prep_save(dict(changes), connection),
         )
+        for obj, changes in entries
+    ]
+    columns = [*constant, "object_type", "object_id", "object_label", "changes"]
+    fields = [_concrete_field(AuditEntry, name) for name in columns]
     _insert_rows(AuditEntry._meta.db_table, [str(f.column) for f in fields], rows)
     return len(rows)
 
@@ -138,8 +139,16 @@ def create_with_history(
         _concrete_field(history, name).get_db_prep_save(value, connection)
         for name, value in extra.items()
     )
+    # Text and whole numbers go to the driver as they are; only the fields that adapt their
+    # values (encrypted, dates, JSON, decimals …) pay for the field's own preparation.
+    prepare = [None if type(f) in _PLAIN_FIELDS else f for f in tracked]
     rows = [
-        tuple(f.get_db_prep_save(getattr(o, f.attname), connection) for f in tracked)
+        tuple(
+            getattr(o, f.attname)
+            if p is None
+            else p.get_db_prep_save(getattr(o, f.attname), connection)
+            for f, p in zip(tracked, prepare, strict=True)
+        )
         + prepared_extra
         for o in objects
     ]
@@ -148,6 +157,23 @@ def create_with_history(
     ]
     _insert_rows(str(history._meta.db_table), columns, rows)
     return objects
+
+
+# Fields whose value is what the database stores (and ForeignKey's is the related id).
+_PLAIN_FIELDS = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.BigIntegerField,
+    models.SmallIntegerField,
+    models.AutoField,
+    models.BigAutoField,
+    models.ForeignKey,
+    models.EmailField,
+    models.SlugField,
+)
 
 
 def _insert_rows(table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
@@ -165,20 +191,6 @@ def _concrete_field(model: type[models.Model], name: str) -> models.Field[Any, A
     field = model._meta.get_field(name)
     assert isinstance(field, models.Field)
     return field
-
-
-_ENTRY_COLUMNS = (
-    "at",
-    "actor_id",
-    "actor_name",
-    "action",
-    "object_type",
-    "object_id",
-    "object_label",
-    "changes",
-    "ip_address",
-    "channel",
-)
 
 
 def apply_changes(

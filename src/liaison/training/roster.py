@@ -221,6 +221,16 @@ class Plan:
 
 
 @dataclass(frozen=True)
+class Known:
+    """What a preview of the same file, answers and registry found (see :func:`matching_state`):
+    each row's registry candidates and the file's duplicate pairs, so an apply need not look
+    again."""
+
+    candidates: dict[int, list[dict[str, Any]]]
+    pairs: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
 class RosterImported:
     nominated: int
     waitlisted: int
@@ -510,6 +520,25 @@ def _duplicates(rows: list[Row], chosen: dict[str, str]) -> list[DuplicatePair]:
     return pairs
 
 
+def _known_duplicates(
+    rows: list[Row], pairs: list[dict[str, Any]], chosen: dict[str, str]
+) -> list[DuplicatePair]:
+    """The pairs a preview of the same file found, with the answers given since."""
+    by_number = {r.number: r for r in rows}
+    found = []
+    for pair in pairs:
+        answer = chosen.get(str(pair["second"]), "")
+        if answer not in DUPLICATE_CHOICES or (pair["same_passport"] and answer == BOTH):
+            answer = ""
+        found.append(
+            DuplicatePair(
+                pair["first"], pair["second"], pair["reason"], pair["same_passport"], answer
+            )
+        )
+        by_number[pair["second"]].duplicate_of = pair["first"]
+    return found
+
+
 def _settle_duplicates(rows: list[Row], pairs: list[DuplicatePair]) -> None:
     by_number = {r.number: r for r in rows}
     for pair in pairs:
@@ -532,7 +561,7 @@ def _match_registry(
     rows: list[Row],
     chosen: dict[str, str],
     progress: Progress,
-    known: dict[int, list[dict[str, Any]]] | None = None,
+    known: Known | None = None,
 ) -> dict[int, Person]:
     """The likely existing people for each row, best first; the user's choice or the best.
 
@@ -544,7 +573,7 @@ def _match_registry(
         found = [
             [
                 Match(c["id"], c["percent"] / 100, tuple(c["reasons"]))
-                for c in known.get(r.number, [])
+                for c in known.candidates.get(r.number, [])
             ]
             for r in named
         ]
@@ -664,12 +693,12 @@ def build_plan(
     filename: str,
     decisions: dict[str, Any],
     progress: Progress = no_progress,
-    known: dict[int, list[dict[str, Any]]] | None = None,
+    known: Known | None = None,
 ) -> Plan:
     """Check a roster file against the registry with the user's answers; nothing is written.
 
-    ``known``: each row's registry candidates, when a preview of the same file and answers
-    against the same registry has found them already (see :func:`matching_state`)."""
+    ``known``: what a preview of the same file and answers against the same registry found
+    already (see :func:`matching_state`)."""
     require_perm(actor, "training.manage_roster", delivery)
     file_problems: list[Problem] = []
     if delivery.status not in NOMINATION_STATES:
@@ -726,7 +755,11 @@ def build_plan(
     agency_answers = decisions.get("agencies") or {}
     duplicate_answers = decisions.get("duplicates") or {}
     person_answers = decisions.get("people") or {}
-    duplicates = _duplicates(rows, duplicate_answers)
+    duplicates = (
+        _duplicates(rows, duplicate_answers)
+        if known is None
+        else _known_duplicates(rows, known.pairs, duplicate_answers)
+    )
     _settle_duplicates(rows, duplicates)
     kept = [r for r in rows if not r.skipped]
     agencies = _agency_questions(kept, registry, agency_answers)
@@ -981,7 +1014,10 @@ def roster_import_write(
     previous = import_file_preview(upload) or {}
     known = None
     if previous.get("matching_state") == matching_state(data, upload.decisions):
-        known = {row["row"]: row["candidates"] for row in previous["rows"]}
+        known = Known(
+            candidates={row["row"]: row["candidates"] for row in previous["rows"]},
+            pairs=previous["duplicates"],
+        )
     plan = build_plan(
         actor=actor,
         delivery=delivery,

@@ -607,3 +607,25 @@ def test_imported_passports_are_encrypted_in_the_records_and_their_history(manag
             cursor.execute(f"SELECT passport_number FROM {table}")  # noqa: S608 - test tables
             (stored,) = cursor.fetchone()
             assert "PX9911223" not in stored, table
+
+
+def test_an_apply_matches_again_only_when_the_registry_changed_since_the_preview(
+    manager, make_delivery, make_person, monkeypatch
+):
+    data = _csv({"family_name": "Quispe", "given_name": "Rosa"}, {"family_name": "Flores"})
+    calls = []
+    real = roster.find_matches
+    monkeypatch.setattr(roster, "find_matches", lambda *a, **k: calls.append(1) or real(*a, **k))
+    first = make_delivery()
+    upload = stored(manager, first, data)
+    roster.roster_import_check(actor=manager, delivery=first, upload=upload)
+    make_person("Rosa", "Quispe")  # registered after the preview: the apply must see her
+    result = roster.roster_import_write(actor=manager, delivery=first, upload=upload)
+    assert len(calls) == 2 and (result.matched, result.created) == (1, 1)
+
+    second = make_delivery()
+    upload = stored(manager, second, data)
+    roster.roster_import_check(actor=manager, delivery=second, upload=upload)
+    result = roster.roster_import_write(actor=manager, delivery=second, upload=upload)
+    assert len(calls) == 3  # nothing changed since this preview: the apply reused its matches
+    assert result.matched == 2 and result.created == 0
