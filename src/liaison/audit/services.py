@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from liaison.audit.context import current_origin
 from liaison.audit.models import AuditEntry
+from liaison.core.bulk import insert_rows
 
 M = TypeVar("M", bound=models.Model)
 
@@ -112,7 +113,7 @@ def audit_log_many(
     ]
     columns = [*constant, "object_type", "object_id", "object_label", "changes"]
     fields = [_concrete_field(AuditEntry, name) for name in columns]
-    _insert_rows(AuditEntry._meta.db_table, [str(f.column) for f in fields], rows)
+    insert_rows(AuditEntry._meta.db_table, [str(f.column) for f in fields], rows)
     return len(rows)
 
 
@@ -155,7 +156,7 @@ def create_with_history(
     columns = [str(f.column) for f in tracked] + [
         str(_concrete_field(history, name).column) for name in extra
     ]
-    _insert_rows(str(history._meta.db_table), columns, rows)
+    insert_rows(str(history._meta.db_table), columns, rows)
     return objects
 
 
@@ -174,17 +175,6 @@ _PLAIN_FIELDS = (
     models.EmailField,
     models.SlugField,
 )
-
-
-def _insert_rows(table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608 - quoted names
-        f"VALUES ({', '.join(['%s'] * len(columns))})"
-    )
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 1000):
-            cursor.executemany(sql, rows[start : start + 1000])
 
 
 def _concrete_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:

@@ -10,6 +10,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.db import connection
 
+from liaison.core.bulk import insert_rows
 from liaison.people.matching import (
     Match,
     NameRecord,
@@ -48,18 +49,20 @@ def _secret(secret: str) -> bytes:
 
 def _people_by_key(keys: set[int]) -> Iterator[tuple[int, int]]:
     """(key, person) for every stored key among ``keys``: plain SQL in chunks, as the ORM
-    spends longer building a query of many thousand parameters than the database running it."""
-    table = connection.ops.quote_name(PersonMatchKey._meta.db_table)
+    spends longer building a query of many thousand parameters than the database running it.
+    PostgreSQL takes the chunk as one array parameter (``= ANY``), which its driver binds
+    without parsing thousands of placeholders."""
+    quote = connection.ops.quote_name
+    select = f"SELECT {quote('key')}, person_id FROM {quote(PersonMatchKey._meta.db_table)} "  # noqa: S608 - names quoted, values bound
     ordered = sorted(keys)
     with connection.cursor() as cursor:
         for start in range(0, len(ordered), KEY_CHUNK):
             chunk = ordered[start : start + KEY_CHUNK]
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(
-                f"SELECT {connection.ops.quote_name('key')}, person_id FROM {table} "  # noqa: S608 - names quoted, values bound
-                f"WHERE {connection.ops.quote_name('key')} IN ({marks})",
-                chunk,
-            )
+            if connection.vendor == "postgresql":
+                cursor.execute(select + f"WHERE {quote('key')} = ANY(%s)", [chunk])
+            else:
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(select + f"WHERE {quote('key')} IN ({marks})", chunk)
             yield from cursor.fetchall()
 
 
@@ -124,22 +127,6 @@ def index_person(person: Person) -> None:
     PersonMatchKey.objects.bulk_create([PersonMatchKey(person=person, key=k) for k in keys])
 
 
-def _insert_keys(rows: Iterable[tuple[int, int]]) -> int:
-    """Write (person, key) rows with one plain statement per batch: for the thousands of
-    people of an import the ORM would spend longer building objects than the database
-    writing them. The caller passes each pair once."""
-    table = connection.ops.quote_name(PersonMatchKey._meta.db_table)
-    sql = (
-        f"INSERT INTO {table} (person_id, {connection.ops.quote_name('key')}) "  # noqa: S608 - quoted names
-        "VALUES (%s, %s)"
-    )
-    pending = list(rows)
-    with connection.cursor() as cursor:
-        for start in range(0, len(pending), KEY_CHUNK):
-            cursor.executemany(sql, pending[start : start + KEY_CHUNK])
-    return len(pending)
-
-
 def rebuild_match_keys() -> int:
     """Every person's keys again, from their names: run when :data:`KEYS_VERSION` or the
     hash changes (the people migrations do). A merged record's keys stay with its survivor."""
@@ -149,12 +136,16 @@ def rebuild_match_keys() -> int:
     for person in people.iterator(chunk_size=5000):
         owner = person.merged_into_id or person.pk
         rows |= {(owner, key) for key in person_keys(person)}
-    return _insert_keys(sorted(rows))
+    return insert_rows(PersonMatchKey._meta.db_table, ["person_id", "key"], sorted(rows))
 
 
 def index_new_people(people: Iterable[Person]) -> None:
     """Write the keys of people just created (an import, the demo, benchmarks) in bulk."""
-    _insert_keys((p.pk, key) for p in people for key in person_keys(p))
+    insert_rows(
+        PersonMatchKey._meta.db_table,
+        ["person_id", "key"],
+        ((p.pk, key) for p in people for key in person_keys(p)),
+    )
 
 
 def find_matches(

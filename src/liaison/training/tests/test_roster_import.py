@@ -613,9 +613,14 @@ def test_an_apply_matches_again_only_when_the_registry_changed_since_the_preview
     manager, make_delivery, make_person, monkeypatch
 ):
     data = _csv({"family_name": "Quispe", "given_name": "Rosa"}, {"family_name": "Flores"})
-    calls = []
+    calls: list[int] = []
     real = roster.find_matches
-    monkeypatch.setattr(roster, "find_matches", lambda *a, **k: calls.append(1) or real(*a, **k))
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(roster, "find_matches", counted)
     first = make_delivery()
     upload = stored(manager, first, data)
     roster.roster_import_check(actor=manager, delivery=first, upload=upload)
