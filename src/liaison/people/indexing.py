@@ -32,12 +32,19 @@ _BLOCKING_KEY_WEIGHT = 1000
 
 
 def hash_key(key: str) -> int:
-    """A 64-bit keyed hash (BLAKE2b in its keyed-MAC mode, which needs no HMAC construction):
-    a roster of thousands of rows hashes a million keys, so its cost counts."""
-    digest = hashlib.blake2b(
-        key.encode("utf-8"), digest_size=8, key=_secret(settings.MATCH_KEY_SECRET)
-    ).digest()
-    return int.from_bytes(digest, "big", signed=True)
+    """A 64-bit keyed hash (BLAKE2b in its keyed-MAC mode, which needs no HMAC construction)."""
+    return next(iter(hash_keys([key])))
+
+
+def hash_keys(keys: Iterable[str]) -> set[int]:
+    """The keyed hashes of many keys, the secret read once: a roster of thousands of rows
+    hashes a million keys, so the cost of each counts."""
+    secret = _secret(settings.MATCH_KEY_SECRET)
+    blake2b, from_bytes = hashlib.blake2b, int.from_bytes
+    return {
+        from_bytes(blake2b(k.encode(), digest_size=8, key=secret).digest(), "big", signed=True)
+        for k in keys
+    }
 
 
 @lru_cache(maxsize=4)
@@ -50,8 +57,8 @@ def _secret(secret: str) -> bytes:
 def _people_by_key(keys: set[int]) -> Iterator[tuple[int, int]]:
     """(key, person) for every stored key among ``keys``: plain SQL in chunks, as the ORM
     spends longer building a query of many thousand parameters than the database running it.
-    PostgreSQL takes the chunk as one array parameter (``= ANY``), which its driver binds
-    without parsing thousands of placeholders."""
+    PostgreSQL takes the chunk as one array literal (``= ANY``), so neither the driver nor
+    the database handles thousands of placeholders."""
     quote = connection.ops.quote_name
     select = f"SELECT {quote('key')}, person_id FROM {quote(PersonMatchKey._meta.db_table)} "  # noqa: S608 - names quoted, values bound
     ordered = sorted(keys)
@@ -59,7 +66,9 @@ def _people_by_key(keys: set[int]) -> Iterator[tuple[int, int]]:
         for start in range(0, len(ordered), KEY_CHUNK):
             chunk = ordered[start : start + KEY_CHUNK]
             if connection.vendor == "postgresql":
-                cursor.execute(select + f"WHERE {quote('key')} = ANY(%s)", [chunk])
+                # One array literal: PostgreSQL parses it in C, the driver sends one string.
+                literal = "{" + ",".join(map(str, chunk)) + "}"
+                cursor.execute(select + f"WHERE {quote('key')} = ANY(%s::bigint[])", [literal])
             else:
                 marks = ", ".join(["%s"] * len(chunk))
                 cursor.execute(select + f"WHERE {quote('key')} IN ({marks})", chunk)
@@ -92,7 +101,7 @@ def search_key(token: str) -> str:
 
 def person_keys(person: Person) -> set[int]:
     """The hashed name keys, and the passport's: one passport number is one person."""
-    keys = {hash_key(key) for key in blocking_keys(name_record(person))}
+    keys = hash_keys(blocking_keys(name_record(person)))
     if person.passport_number and passport_key(person.passport_number):
         keys.add(hash_key(passport_key(person.passport_number)))
     return keys
@@ -152,10 +161,9 @@ def find_matches(
     records: Sequence[NameRecord], *, exclude_ids: Iterable[int] = (), limit: int = 5
 ) -> list[list[Match]]:
     """Likely existing people for each record, reading only the people that share a key."""
-    keys_by_row = [{hash_key(k) for k in blocking_keys(r)} for r in records]
+    keys_by_row = [hash_keys(blocking_keys(r)) for r in records]
     near_by_row = [
-        {hash_key(k) for k in near_date_keys(r)} - keys
-        for r, keys in zip(records, keys_by_row, strict=True)
+        hash_keys(near_date_keys(r)) - keys for r, keys in zip(records, keys_by_row, strict=True)
     ]
     all_keys = set().union(*keys_by_row, *near_by_row) if keys_by_row else set()
     people_by_key: dict[int, set[int]] = defaultdict(set)
