@@ -7,6 +7,7 @@ from django import forms
 from liaison.core.forms import UswdsFormMixin
 from liaison.partners.models import Agency
 from liaison.partners.selectors import countries_for_choice
+from liaison.partners.services import AGENCY_FIELDS
 
 
 class AgencyForm(UswdsFormMixin, forms.ModelForm):
@@ -14,16 +15,7 @@ class AgencyForm(UswdsFormMixin, forms.ModelForm):
 
     class Meta:
         model = Agency
-        fields = [
-            "name",
-            "acronym",
-            "national_name",
-            "national_acronym",
-            "kind",
-            "country",
-            "website",
-            "notes",
-        ]
+        fields = list(AGENCY_FIELDS)
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

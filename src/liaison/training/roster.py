@@ -883,19 +883,31 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:32]
 
 
-def roster_import_check(
-    *, actor: Any, delivery: Delivery, upload: ImportFile, progress: Progress = no_progress
-) -> dict[str, Any]:
-    """Build and store the preview of an uploaded roster with the answers given so far."""
-    data = import_file_data(upload)
-    plan = build_plan(
+def _upload_plan(
+    actor: Any,
+    delivery: Delivery,
+    upload: ImportFile,
+    data: bytes,
+    progress: Progress,
+    known: Known | None = None,
+) -> Plan:
+    return build_plan(
         actor=actor,
         delivery=delivery,
         data=data,
         filename=upload.filename,
         decisions=upload.decisions,
         progress=progress,
+        known=known,
     )
+
+
+def roster_import_check(
+    *, actor: Any, delivery: Delivery, upload: ImportFile, progress: Progress = no_progress
+) -> dict[str, Any]:
+    """Build and store the preview of an uploaded roster with the answers given so far."""
+    data = import_file_data(upload)
+    plan = _upload_plan(actor, delivery, upload, data, progress)
     summary = plan_summary(plan, _digest(data))
     summary["matching_state"] = matching_state(data, upload.decisions)
     import_file_save_preview(upload, summary, rows=len(plan.rows))
@@ -1018,15 +1030,7 @@ def roster_import_write(
             candidates={row["row"]: row["candidates"] for row in previous["rows"]},
             pairs=previous["duplicates"],
         )
-    plan = build_plan(
-        actor=actor,
-        delivery=delivery,
-        data=data,
-        filename=upload.filename,
-        decisions=upload.decisions,
-        progress=progress,
-        known=known,
-    )
+    plan = _upload_plan(actor, delivery, upload, data, progress, known)
     if not plan.can_apply:
         import_file_save_preview(upload, plan_summary(plan, _digest(data)))
         reasons = [str(p) for p in plan.problems][:5]
