@@ -181,7 +181,9 @@ def find_matches(
         for key in near:
             for person_id in people_by_key.get(key, ()):
                 hits[person_id] += 1
-        ranked = sorted(hits, key=lambda pid: -hits[pid])[:MAX_CANDIDATES_PER_ROW]
+        # Ties go to the earlier registered: the same candidates in whatever order the
+        # database returns the keys.
+        ranked = sorted(hits, key=lambda pid: (-hits[pid], pid))[:MAX_CANDIDATES_PER_ROW]
         candidates_by_row.append(ranked)
     wanted = {pid for row in candidates_by_row for pid in row}
     people = {
