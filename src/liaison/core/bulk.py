@@ -8,6 +8,7 @@ databases through ``executemany`` in batches.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -23,10 +24,19 @@ def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]
     pending = list(rows)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            statement = f"COPY {quote(table)} ({names}) FROM STDIN"
+            started = time.monotonic()
             raw = cursor.cursor  # psycopg's own cursor: Django's wrapper has no copy()
-            with raw.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+            with raw.copy(statement) as copy:
                 for row in pending:
                     copy.write_row(row)
+            if connection.queries_logged:  # seen like any statement (debug, query counts)
+                connection.queries_log.append(
+                    {
+                        "sql": f"{statement} -- {len(pending)} rows",
+                        "time": f"{time.monotonic() - started:.3f}",
+                    }
+                )
             return len(pending)
         sql = f"INSERT INTO {quote(table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608 - quoted names
         for start in range(0, len(pending), BATCH):
