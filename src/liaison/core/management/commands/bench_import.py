@@ -122,6 +122,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         built = build_demo()
+        # Earlier runs' rolled-back rows leave dead tuples (PostgreSQL) or a long write-ahead
+        # log (SQLite) behind: each run measures clean tables.
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("VACUUM ANALYZE")
+            elif connection.vendor == "sqlite":
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.stdout.write(
             f"Demo registry: {built.people} people ({'built' if built.created else 'reused'})"
         )
