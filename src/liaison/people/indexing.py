@@ -58,7 +58,7 @@ def _people_by_key(keys: set[int]) -> Iterator[tuple[int, int]]:
     """(key, person) for every stored key among ``keys``: plain SQL in chunks, as the ORM
     spends longer building a query of many thousand parameters than the database running it.
     PostgreSQL takes the chunk as one array literal (``= ANY``), so neither the driver nor
-    the database handles thousands of placeholders."""
+    the database parses thousands of bound values."""
     quote = connection.ops.quote_name
     select = f"SELECT {quote('key')}, person_id FROM {quote(PersonMatchKey._meta.db_table)} "  # noqa: S608 - names quoted, values bound
     ordered = sorted(keys)

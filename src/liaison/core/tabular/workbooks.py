@@ -56,7 +56,7 @@ def check_archive(data: bytes, *, max_uncompressed: int) -> None:
         ValueError,
         OSError,
         EOFError,
-        NotImplementedError,
+        NotImplementedError,  # zipfile's answer to a compression method it cannot read
         KeyError,
         IndexError,
         UnicodeDecodeError,

@@ -4,14 +4,12 @@ The preview asks; the user answers; the import writes everyone once; axe-core on
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from playwright.sync_api import expect
 
 from liaison.accounts.roles import Role
-from liaison.catalog.models import Course, FundingSource, Venue
-from liaison.catalog.services import reference_catalog_load
 from liaison.core.tests.browser import (
     assert_accessible,
     browser_fixture,  # noqa: F401  (registers the "browser" fixture)
@@ -21,7 +19,6 @@ from liaison.core.tests.browser import (
 )
 from liaison.partners.models import Agency
 from liaison.people.models import Person
-from liaison.training import services
 from liaison.training.models import Delivery
 
 pytestmark = pytest.mark.browser
@@ -38,25 +35,14 @@ ROSTER = (
 
 
 def test_a_partners_semicolon_roster_with_questions_imports_everyone_once(
-    page, live_server, transactional_db, make_user, make_agency
+    page, live_server, transactional_db, make_user, make_agency, make_delivery
 ):
     page.set_viewport_size({"width": 1280, "height": 900})
     manager = make_user(Role.PROGRAM_MANAGER)
-    reference_catalog_load()
     dian = make_agency(
         "CO", "Dirección de Impuestos y Aduanas Nacionales", acronym="DIAN", kind="customs"
     )
-    course = Course.objects.get(code="LBI-101")
-    starts_on = date.today() + timedelta(days=30)
-    delivery: Delivery = services.delivery_create(
-        actor=manager,
-        course=course,
-        venue=Venue.objects.get(code="ILEA-SAL"),
-        starts_on=starts_on,
-        ends_on=starts_on + timedelta(days=course.length_days - 1),
-        funding_source=FundingSource.objects.get(code="INL"),
-        capacity=20,
-    )
+    delivery: Delivery = make_delivery(capacity=20)
 
     sign_in(page, live_server, manager.username, PASSWORD)
     visit(page, f"{live_server.url}/training/deliveries/{delivery.pk}/roster/import/")
