@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.utils import timezone
 
 from liaison.audit.context import current_origin
@@ -86,6 +86,7 @@ def audit_log_many(
     """Append one entry per object, as :func:`audit_log` would, in one plain statement per
     thousand: an import of ten thousand rows records each of them without building ten
     thousand model objects."""
+    db = connections[DEFAULT_DB_ALIAS]
     origin = current_origin()
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
     constant = {
@@ -97,7 +98,7 @@ def audit_log_many(
         "channel": origin.channel,
     }
     prepared = tuple(
-        _concrete_field(AuditEntry, name).get_db_prep_save(value, connection)
+        _concrete_field(AuditEntry, name).get_db_prep_save(value, db)
         for name, value in constant.items()
     )
     changes_field = _concrete_field(AuditEntry, "changes")
@@ -107,7 +108,7 @@ def audit_log_many(
             object_type_of(obj),
             str(obj.pk),
             str(obj)[:255],
-            changes_field.get_db_prep_save(dict(changes), connection),
+            changes_field.get_db_prep_save(dict(changes), db),
         )
         for obj, changes in entries
     ]
@@ -117,21 +118,31 @@ def audit_log_many(
     return len(rows)
 
 
-def create_with_history(
-    model: type[M], objects: list[M], *, actor: Any = None, batch_size: int = 2000
-) -> list[M]:
-    """``bulk_create``, then each record's first history row ("+", now, by ``actor``), written
-    as plain INSERTs: the rows ``bulk_create_with_history`` writes, without building a
-    historical model instance for each of thousands of rows. Values go through each field's
-    own preparation, so encrypted fields are stored encrypted in the history too."""
-    if connection.vendor == "postgresql":
-        _copy_with_reserved_ids(model, objects)
-    else:
-        objects = model._default_manager.bulk_create(objects, batch_size=batch_size)
-    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+def create_with_history(model: type[M], objects: list[M], *, actor: Any = None) -> list[M]:
+    """``bulk_create``, then each record's first history row ("+", now, by ``actor``): the
+    rows ``bulk_create_with_history`` writes, as plain inserts. Each value is prepared once by
+    its field (encrypted fields encrypted, dates adapted) and serves both the record and its
+    history row, so an import of ten thousand people encrypts each passport number once."""
+    db = connections[DEFAULT_DB_ALIAS]  # the real connection: the proxy costs a lookup a value
+    meta = model._meta
+    fields = meta.concrete_fields
+    pk_index = fields.index(meta.pk)
+    rows = []
+    for obj in objects:
+        # As bulk_create does: a related object saved since it was assigned lends its id.
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
+        rows.append([f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields])
+    ids = _insert_with_new_ids(meta.db_table, [str(f.column) for f in fields], pk_index, rows, db)
+    for obj, pk in zip(objects, ids, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = db.alias
+    if not objects or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return objects
     history: Any = model.history.model  # type: ignore[attr-defined]
     tracked = [_concrete_field(history, f.attname) for f in history.tracked_fields]
+    position = {f.attname: i for i, f in enumerate(fields)}
+    taken = [position[f.attname] for f in tracked]
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
     extra = {
         "history_date": timezone.now(),
@@ -140,67 +151,50 @@ def create_with_history(
         "history_user_id": actor.pk if is_user else None,
     }
     prepared_extra = tuple(
-        _concrete_field(history, name).get_db_prep_save(value, connection)
-        for name, value in extra.items()
+        _concrete_field(history, name).get_db_prep_save(value, db) for name, value in extra.items()
     )
-    # Text and whole numbers go to the driver as they are; only the fields that adapt their
-    # values (encrypted, dates, JSON, decimals …) pay for the field's own preparation.
-    prepare = [None if type(f) in _PLAIN_FIELDS else f for f in tracked]
-    rows = [
-        tuple(
-            getattr(o, f.attname)
-            if p is None
-            else p.get_db_prep_save(getattr(o, f.attname), connection)
-            for f, p in zip(tracked, prepare, strict=True)
-        )
-        + prepared_extra
-        for o in objects
-    ]
     columns = [str(f.column) for f in tracked] + [
         str(_concrete_field(history, name).column) for name in extra
     ]
-    insert_rows(str(history._meta.db_table), columns, rows)
+    insert_rows(
+        str(history._meta.db_table),
+        columns,
+        (tuple(row[i] for i in taken) + prepared_extra for row in rows),
+    )
     return objects
 
 
-# Fields whose value is what the database stores (and ForeignKey's is the related id).
-_PLAIN_FIELDS = (
-    models.CharField,
-    models.TextField,
-    models.IntegerField,
-    models.PositiveIntegerField,
-    models.PositiveSmallIntegerField,
-    models.BigIntegerField,
-    models.SmallIntegerField,
-    models.AutoField,
-    models.BigAutoField,
-    models.ForeignKey,
-    models.EmailField,
-    models.SlugField,
-)
+def _insert_with_new_ids(
+    table: str, columns: list[str], pk_index: int, rows: list[list[Any]], db: Any
+) -> list[int]:
+    """Insert ``rows`` under new primary keys, set in each row; returns the keys in order.
 
-
-def _copy_with_reserved_ids(model: type[M], objects: list[M]) -> None:
-    """PostgreSQL: take the ids from the table's sequence first, then stream the rows with
-    ``COPY`` — what ``bulk_create`` does, minus a statement per thousand rows and the ORM's
-    per-value query building."""
-    meta = model._meta
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(objects)],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
-    fields = meta.concrete_fields
-    rows = []
-    for obj, pk in zip(objects, ids, strict=True):
-        obj.pk = pk
-        # As bulk_create does: a related object saved since it was assigned lends its id.
-        obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
-        rows.append(tuple(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields))
-        obj._state.adding = False
-        obj._state.db = connection.alias
-    insert_rows(meta.db_table, [str(f.column) for f in fields], rows)
+    PostgreSQL hands out the keys from the table's sequence first. SQLite gives the first
+    row its key as it is inserted; that insert holds the database's write lock until the
+    transaction ends, so the next keys are that one's successors and nobody else's."""
+    if not rows:
+        return []
+    quote = db.ops.quote_name
+    with transaction.atomic(using=db.alias), db.cursor() as cursor:
+        if db.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, columns[pk_index], len(rows)],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        else:
+            rest = [c for i, c in enumerate(columns) if i != pk_index]
+            first = [v for i, v in enumerate(rows[0]) if i != pk_index]
+            cursor.execute(
+                f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in rest)}) "  # noqa: S608 - quoted names
+                f"VALUES ({', '.join(['%s'] * len(rest))})",
+                first,
+            )
+            ids = list(range(cursor.lastrowid, cursor.lastrowid + len(rows)))
+        for row, pk in zip(rows, ids, strict=True):
+            row[pk_index] = pk
+        insert_rows(table, columns, rows if db.vendor == "postgresql" else rows[1:])
+    return ids
 
 
 def _concrete_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:

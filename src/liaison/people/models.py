@@ -74,9 +74,10 @@ class PersonMatchKey(models.Model):
     """A keyed hash of one blocking key of a person's names, so matching reads few candidates."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="match_keys")
-    key = models.BigIntegerField(db_index=True)
+    key = models.BigIntegerField()
 
     class Meta:
+        # Its index (key first) serves every lookup by key: no second index to keep up.
         constraints = [
             models.UniqueConstraint(fields=["key", "person"], name="match_key_unique_per_person")
         ]
