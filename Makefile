@@ -34,6 +34,7 @@ lint: setup
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
 	$(UV) run mypy
+	$(UV) run lint-imports
 
 format: setup
 	$(UV) run ruff check --fix .
@@ -49,7 +50,7 @@ bench-import: setup
 	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench-import.sqlite3} $(UV) run liaison bench_import --rows 10000
 
 bench-planner: setup
-	$(UV) run python -m liaison.visits.plannerbench
+	$(UV) run python -m liaison.bench.planner
 
 clean:
 	rm -rf .venv .tools node_modules var/static

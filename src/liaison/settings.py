@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "liaison.training",
     "liaison.visits",
     "liaison.api",
+    "liaison.home",
+    "liaison.reports",
+    "liaison.demo",
 ]
 
 MIDDLEWARE = [

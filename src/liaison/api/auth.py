@@ -15,9 +15,4 @@ class ApiTokenAuth(HttpBearer):
         return api_token_authenticate(token)
 
 
-def actor(request: HttpRequest) -> Any:
-    """The user the request acts for, whichever way it signed in."""
-    return request.auth  # type: ignore[attr-defined]
-
-
 AUTH = [ApiTokenAuth(), SessionAuth()]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,22 +10,9 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
-from liaison.api.auth import actor
+from liaison.core.api import ErrorCode, actor, error_body
 from liaison.people.selectors import matches_with_people
 from liaison.people.services import PossibleDuplicates
-
-
-class ErrorCode(StrEnum):
-    UNAUTHENTICATED = "unauthenticated"
-    FORBIDDEN = "forbidden"
-    NOT_FOUND = "not_found"
-    INVALID = "invalid"
-    POSSIBLE_DUPLICATES = "possible_duplicates"
-    ERROR = "error"
-
-
-def error_body(code: ErrorCode, message: str, **extra: Any) -> dict[str, Any]:
-    return {"code": str(code), "message": message, **extra}
 
 
 def install(api: NinjaAPI) -> None:

@@ -7,7 +7,6 @@ from ninja import Router
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
-from liaison.api.auth import actor
 from liaison.catalog import selectors, services
 from liaison.catalog.models import ProgramArea
 from liaison.catalog.schemas import (
@@ -19,6 +18,7 @@ from liaison.catalog.schemas import (
     VenueOut,
     VenuePatch,
 )
+from liaison.core.api import actor
 from liaison.partners import selectors as partner_selectors
 
 router = Router(tags=["catalog"])

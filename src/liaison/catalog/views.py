@@ -14,19 +14,14 @@ from liaison.catalog.models import Environment, Level, ProgramArea, VenueKind
 from liaison.core.access import require_perm
 from liaison.core.export import export_format, table_response
 from liaison.core.listing import render_list
+from liaison.core.navigation import NavItem, side_nav
 from liaison.core.views import form_page
 
-
-def _side_nav(request: HttpRequest) -> list[dict[str, object]]:
-    items = [
-        ("Courses", reverse("catalog:course_list")),
-        ("Venues", reverse("catalog:venue_list")),
-        ("Funding sources", reverse("catalog:funding_source_list")),
-    ]
-    return [
-        {"label": label, "url": url, "current": request.path.startswith(url)}
-        for label, url in items
-    ]
+NAV = (
+    NavItem("Courses", "catalog:course_list"),
+    NavItem("Venues", "catalog:venue_list"),
+    NavItem("Funding sources", "catalog:funding_source_list"),
+)
 
 
 def _crumbs(*trail: tuple[str, str]) -> list[tuple[str, str]]:
@@ -82,7 +77,7 @@ def course_list(request: HttpRequest) -> HttpResponse:
             "environments": Environment.choices,
             "levels": Level.choices,
             "can_change": request.user.has_perm("catalog.change"),
-            "side_nav": _side_nav(request),
+            "side_nav": side_nav(request, NAV),
             "breadcrumbs": _crumbs(("Courses", "")),
         },
     )
@@ -98,7 +93,7 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "course": course,
             "history": selectors.catalog_history(obj=course)[:50],
             "can_change": request.user.has_perm("catalog.change"),
-            "side_nav": _side_nav(request),
+            "side_nav": side_nav(request, NAV),
             "breadcrumbs": _crumbs(("Courses", reverse("catalog:course_list")), (course.code, "")),
         },
     )
@@ -125,7 +120,7 @@ def course_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         request,
         form=CourseForm(request.POST or None, instance=course),
         save=save,
-        side_nav=_side_nav(request),
+        side_nav=side_nav(request, NAV),
         title=f"Edit {course.code}" if course else "Add a course",
         cancel_url=reverse("catalog:course_list"),
         done=lambda c: reverse("catalog:course_detail", args=[c.pk]),
@@ -161,7 +156,7 @@ def venue_list(request: HttpRequest) -> HttpResponse:
             "q": filters["search"],
             "kinds": VenueKind.choices,
             "can_change": request.user.has_perm("catalog.change"),
-            "side_nav": _side_nav(request),
+            "side_nav": side_nav(request, NAV),
             "breadcrumbs": _crumbs(("Venues", "")),
         },
     )
@@ -177,7 +172,7 @@ def venue_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "venue": venue,
             "history": selectors.catalog_history(obj=venue)[:50],
             "can_change": request.user.has_perm("catalog.change"),
-            "side_nav": _side_nav(request),
+            "side_nav": side_nav(request, NAV),
             "breadcrumbs": _crumbs(("Venues", reverse("catalog:venue_list")), (venue.name, "")),
         },
     )
@@ -198,7 +193,7 @@ def venue_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         request,
         form=VenueForm(request.POST or None, instance=venue),
         save=save,
-        side_nav=_side_nav(request),
+        side_nav=side_nav(request, NAV),
         title=f"Edit {venue.name}" if venue else "Add a venue",
         cancel_url=reverse("catalog:venue_list"),
         done=lambda v: reverse("catalog:venue_detail", args=[v.pk]),
@@ -216,7 +211,7 @@ def funding_source_list(request: HttpRequest) -> HttpResponse:
         {
             "sources": selectors.funding_source_list(user=request.user),
             "can_change": request.user.has_perm("catalog.change"),
-            "side_nav": _side_nav(request),
+            "side_nav": side_nav(request, NAV),
             "breadcrumbs": _crumbs(("Funding sources", "")),
         },
     )
@@ -241,7 +236,7 @@ def funding_source_edit(request: HttpRequest, pk: int | None = None) -> HttpResp
         request,
         form=FundingSourceForm(request.POST or None, instance=source),
         save=save,
-        side_nav=_side_nav(request),
+        side_nav=side_nav(request, NAV),
         title=f"Edit {source.code}" if source else "Add a funding source",
         cancel_url=reverse("catalog:funding_source_list"),
         done=lambda s: reverse("catalog:funding_source_list"),

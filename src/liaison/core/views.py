@@ -12,14 +12,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from liaison.core.forms import add_service_errors
-from liaison.core.selectors import home_figures
-
-
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "core/home.html", {"figures": home_figures(user=request.user), "breadcrumbs": []}
-    )
 
 
 @login_not_required

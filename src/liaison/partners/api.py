@@ -7,7 +7,7 @@ from ninja import Router
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
-from liaison.api.auth import actor
+from liaison.core.api import actor
 from liaison.partners import selectors, services
 from liaison.partners.schemas import AgencyIn, AgencyOut, AgencyPatch, CountryOut, RegionOut
 

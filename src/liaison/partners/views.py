@@ -10,22 +10,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 from liaison.core.access import require_perm
 from liaison.core.export import export_format, table_response
 from liaison.core.listing import render_list
+from liaison.core.navigation import NavItem, side_nav
 from liaison.core.views import form_page
 from liaison.partners import selectors, services
 from liaison.partners.forms import AgencyForm
 from liaison.partners.models import AgencyKind, Region
 
-
-def _side_nav(request: HttpRequest) -> list[dict[str, object]]:
-    items = [
-        ("Regions", reverse("partners:region_list")),
-        ("Countries", reverse("partners:country_list")),
-        ("Agencies", reverse("partners:agency_list")),
-    ]
-    return [
-        {"label": label, "url": url, "current": request.path.startswith(url)}
-        for label, url in items
-    ]
+NAV = (
+    NavItem("Regions", "partners:region_list"),
+    NavItem("Countries", "partners:country_list"),
+    NavItem("Agencies", "partners:agency_list"),
+)
 
 
 def _crumbs(*trail: tuple[str, str]) -> list[tuple[str, str]]:
@@ -40,7 +35,7 @@ def region_list(request: HttpRequest) -> HttpResponse:
         "partners/region_list.html",
         {
             "regions": regions,
-            "side_nav": _side_nav(request),
+            "side_nav": side_nav(request, NAV),
             "breadcrumbs": _crumbs(("Regions", "")),
         },
     )
@@ -74,7 +69,7 @@ def country_list(request: HttpRequest) -> HttpResponse:
             "q": search,
             "region": region,
             "regions": Region.objects.all(),
-            "side_nav": _side_nav(request),
+            "side_nav": side_nav(request, NAV),
             "breadcrumbs": _crumbs(("Countries", "")),
         },
     )
@@ -90,7 +85,7 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "country": country,
             "profile": profile,
-            "side_nav": _side_nav(request),
+            "side_nav": side_nav(request, NAV),
             "breadcrumbs": _crumbs(
                 ("Countries", reverse("partners:country_list")), (country.name, "")
             ),
@@ -133,7 +128,7 @@ def agency_list(request: HttpRequest) -> HttpResponse:
             "kinds": AgencyKind.choices,
             "regions": Region.objects.all(),
             "can_add": request.user.has_perm("partners.add_agency"),
-            "side_nav": _side_nav(request),
+            "side_nav": side_nav(request, NAV),
             "breadcrumbs": _crumbs(("Agencies", "")),
         },
     )
@@ -150,7 +145,7 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": selectors.agency_history(agency=agency)[:50],
             "people_count": selectors.agency_people_count(user=request.user, agency=agency),
             "can_change": request.user.has_perm("partners.change_agency", agency),
-            "side_nav": _side_nav(request),
+            "side_nav": side_nav(request, NAV),
             "breadcrumbs": _crumbs(
                 ("Agencies", reverse("partners:agency_list")), (agency.name, "")
             ),
@@ -168,7 +163,7 @@ def agency_create(request: HttpRequest) -> HttpResponse:
         title="Add an agency",
         cancel_url=reverse("partners:agency_list"),
         done=lambda agency: reverse("partners:agency_detail", args=[agency.pk]),
-        side_nav=_side_nav(request),
+        side_nav=side_nav(request, NAV),
         breadcrumbs=_crumbs(("Agencies", reverse("partners:agency_list")), ("Add", "")),
     )
 
@@ -189,7 +184,7 @@ def agency_update(request: HttpRequest, pk: int) -> HttpResponse:
         title=f"Edit {agency.name}",
         cancel_url=reverse("partners:agency_detail", args=[pk]),
         done=lambda saved: reverse("partners:agency_detail", args=[saved.pk]),
-        side_nav=_side_nav(request),
+        side_nav=side_nav(request, NAV),
         breadcrumbs=_crumbs(
             ("Agencies", reverse("partners:agency_list")),
             (agency.name, reverse("partners:agency_detail", args=[pk])),

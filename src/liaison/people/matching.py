@@ -633,3 +633,10 @@ def rank_candidates(
 def is_birth_date_reason(reason: str) -> bool:
     """Whether a match reason says anything about the two birth dates."""
     return reason.startswith(BIRTH_DATE_REASONS)
+
+
+def is_native_script(name: str) -> bool:
+    """True when the name is not written in Latin letters (diacritics are still Latin)."""
+    letters = [ord(c) for c in name if c.isalpha()]
+    foreign = sum(c > 0x24F and not 0x1E00 <= c <= 0x1EFF for c in letters)
+    return foreign * 2 > len(letters)

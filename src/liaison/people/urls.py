@@ -7,7 +7,6 @@ urlpatterns = [
     path("people/", views.person_list, name="person_list"),
     path("people/new/", views.person_create, name="person_create"),
     path("people/duplicate-check/", views.person_duplicate_check, name="person_duplicate_check"),
-    path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", views.person_update, name="person_update"),
     path("people/<int:pk>/personal-data/", views.person_personal_data, name="person_personal_data"),
     path("people/<int:pk>/merge/<int:other>/", views.person_merge, name="person_merge"),

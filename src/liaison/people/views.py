@@ -15,6 +15,7 @@ from liaison.core.access import require_perm
 from liaison.core.export import export_format, table_response
 from liaison.core.forms import add_service_errors
 from liaison.core.listing import render_list
+from liaison.core.navigation import NavItem, side_nav
 from liaison.core.views import form_page
 from liaison.partners.models import Region
 from liaison.people import selectors, services
@@ -22,19 +23,15 @@ from liaison.people.forms import MergeForm, PersonForm, StaffForm
 from liaison.people.indexing import find_matches
 from liaison.people.matching import NameRecord
 from liaison.people.models import StaffKind
-from liaison.training.selectors import enrollments_of_person
+
+NAV = (
+    NavItem("Foreign officials", "people:person_list"),
+    NavItem("Add an official", "people:person_create", "people.add_person"),
+    NavItem("Staff", "people:staff_list", "people.browse_staff"),
+)
 
 
-def _side_nav(request: HttpRequest) -> list[dict[str, object]]:
-    items = [("Foreign officials", reverse("people:person_list"))]
-    if request.user.has_perm("people.add_person"):
-        items.append(("Add an official", reverse("people:person_create")))
-    if request.user.has_perm("people.browse_staff"):
-        items.append(("Staff", reverse("people:staff_list")))
-    return [{"label": label, "url": url, "current": request.path == url} for label, url in items]
-
-
-def _crumbs(*trail: tuple[str, str]) -> list[tuple[str, str]]:
+def crumbs(*trail: tuple[str, str]) -> list[tuple[str, str]]:
     return [("Home", reverse("home")), ("People", reverse("people:person_list")), *trail]
 
 
@@ -90,8 +87,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
             "agency": agency,
             "regions": Region.objects.all(),
             "can_add": request.user.has_perm("people.add_person"),
-            "side_nav": _side_nav(request),
-            "breadcrumbs": _crumbs(("Foreign officials", "")),
+            "side_nav": side_nav(request, NAV),
+            "breadcrumbs": crumbs(("Foreign officials", "")),
         },
     )
 
@@ -126,8 +123,8 @@ def person_create(request: HttpRequest) -> HttpResponse:
             "creating": True,
             "duplicates": duplicates,
             "title": "Add a foreign official",
-            "side_nav": _side_nav(request),
-            "breadcrumbs": _crumbs(("Add", "")),
+            "side_nav": side_nav(request, NAV),
+            "breadcrumbs": crumbs(("Add", "")),
         },
     )
 
@@ -153,40 +150,6 @@ def person_duplicate_check(request: HttpRequest) -> HttpResponse:
         matches = find_matches([record])[0]
         duplicates = selectors.matches_with_people(user=request.user, matches=matches)
     return render(request, "people/_duplicates.html", {"duplicates": duplicates, "live": True})
-
-
-@require_GET
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    person = selectors.person_get(user=request.user, pk=pk)
-    duplicates = []
-    if not person.is_merged:
-        duplicates = selectors.person_possible_duplicates(user=request.user, person=person)
-    return render(
-        request,
-        "people/person_detail.html",
-        {
-            "person": person,
-            "duplicates": duplicates,
-            "history": selectors.person_history(person=person)[:100],
-            "record_id": str(person.pk),
-            "can_change": not person.is_merged
-            and request.user.has_perm("people.change_person", person),
-            "can_merge": request.user.has_perm("people.merge_person", person),
-            "vetting_records": list(person.vetting_records.all())
-            if request.user.has_perm("vetting.browse")
-            else None,
-            "can_submit_vetting": not person.is_merged
-            and request.user.has_perm("vetting.submit", person)
-            and not person.vetting_records.filter(status__in=["submitted", "approved"]).exists(),
-            "can_see_personal_data": request.user.has_perm("people.view_personal_data", person),
-            "enrollments": enrollments_of_person(user=request.user, person=person),
-            "can_browse_training": request.user.has_perm("training.browse"),
-            "side_nav": _side_nav(request),
-            "breadcrumbs": _crumbs(
-                ("Foreign officials", reverse("people:person_list")), (str(person), "")
-            ),
-        },
-    )
 
 
 @require_POST
@@ -227,8 +190,8 @@ def person_update(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "creating": False,
             "title": f"Edit {person}",
-            "side_nav": _side_nav(request),
-            "breadcrumbs": _crumbs(
+            "side_nav": side_nav(request, NAV),
+            "breadcrumbs": crumbs(
                 ("Foreign officials", reverse("people:person_list")),
                 (str(person), reverse("people:person_detail", args=[pk])),
                 ("Edit", ""),
@@ -262,8 +225,8 @@ def person_merge(request: HttpRequest, pk: int, other: int) -> HttpResponse:
             "form": form,
             "first": first,
             "second": second,
-            "side_nav": _side_nav(request),
-            "breadcrumbs": _crumbs(
+            "side_nav": side_nav(request, NAV),
+            "breadcrumbs": crumbs(
                 ("Foreign officials", reverse("people:person_list")),
                 (str(first), reverse("people:person_detail", args=[pk])),
                 ("Merge", ""),
@@ -305,7 +268,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
             "kind": kind,
             "kinds": StaffKind.choices,
             "can_add": request.user.has_perm("people.change_staff"),
-            "side_nav": _side_nav(request),
+            "side_nav": side_nav(request, NAV),
             "breadcrumbs": [("Home", reverse("home")), ("Staff", "")],
         },
     )
@@ -321,7 +284,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "staff": staff,
             "history": selectors.staff_history(staff=staff)[:50],
             "can_change": request.user.has_perm("people.change_staff", staff),
-            "side_nav": _side_nav(request),
+            "side_nav": side_nav(request, NAV),
             "breadcrumbs": [
                 ("Home", reverse("home")),
                 ("Staff", reverse("people:staff_list")),
@@ -341,7 +304,7 @@ def staff_create(request: HttpRequest) -> HttpResponse:
         title="Add a staff member",
         cancel_url=reverse("people:staff_list"),
         done=lambda staff: reverse("people:staff_detail", args=[staff.pk]),
-        side_nav=_side_nav(request),
+        side_nav=side_nav(request, NAV),
         breadcrumbs=[
             ("Home", reverse("home")),
             ("Staff", reverse("people:staff_list")),
@@ -365,7 +328,7 @@ def staff_update(request: HttpRequest, pk: int) -> HttpResponse:
         title=f"Edit {staff}",
         cancel_url=reverse("people:staff_detail", args=[pk]),
         done=lambda saved: reverse("people:staff_detail", args=[saved.pk]),
-        side_nav=_side_nav(request),
+        side_nav=side_nav(request, NAV),
         breadcrumbs=[
             ("Home", reverse("home")),
             ("Staff", reverse("people:staff_list")),

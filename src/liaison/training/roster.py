@@ -58,9 +58,15 @@ from liaison.core.tabular import (
 )
 from liaison.partners.models import Agency, AgencyKind, Country
 from liaison.partners.services import agency_create
-from liaison.people.benchdata import is_native_script
 from liaison.people.indexing import find_matches, people_by_passport
-from liaison.people.matching import MATCH_THRESHOLD, Match, NameRecord, blocking_keys, normalize
+from liaison.people.matching import (
+    MATCH_THRESHOLD,
+    Match,
+    NameRecord,
+    blocking_keys,
+    is_native_script,
+    normalize,
+)
 from liaison.people.matching import score as match_score
 from liaison.people.models import Gender, Person
 from liaison.people.selectors import visible_match_reasons

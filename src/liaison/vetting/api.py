@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Router
 from ninja.pagination import PageNumberPagination, paginate
 
-from liaison.api.auth import actor
+from liaison.core.api import actor
 from liaison.people.selectors import person_get
 from liaison.vetting import selectors, services
 from liaison.vetting.models import VettingStatus

@@ -18,22 +18,18 @@ from liaison.core.imports import (
     import_file_store,
 )
 from liaison.core.listing import render_list
+from liaison.core.navigation import NavItem, side_nav
 from liaison.people.selectors import person_get
 from liaison.vetting import selectors, services
 from liaison.vetting.forms import DecisionForm, ResultsUploadForm
 from liaison.vetting.models import Purpose, VettingStatus
 
-
-def _side_nav(request: HttpRequest) -> list[dict[str, object]]:
-    items = [
-        ("Vetting records", reverse("vetting:record_list")),
-        ("Expiring approvals", reverse("vetting:expiring")),
-    ]
-    if request.user.has_perm("training.browse"):
-        items.append(("Blocking deliveries", reverse("training:blocked")))
-    if request.user.has_perm("vetting.exchange_files"):
-        items.append(("Import results", reverse("vetting:results_import")))
-    return [{"label": label, "url": url, "current": request.path == url} for label, url in items]
+NAV = (
+    NavItem("Vetting records", "vetting:record_list"),
+    NavItem("Expiring approvals", "vetting:expiring"),
+    NavItem("Blocking deliveries", "training:blocked", "training.browse"),
+    NavItem("Import results", "vetting:results_import", "vetting.exchange_files"),
+)
 
 
 def _crumbs(*trail: tuple[str, str]) -> list[tuple[str, str]]:
@@ -67,7 +63,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
             "purposes": Purpose.choices,
             "counts": selectors.vetting_counts(user=request.user),
             "can_export": request.user.has_perm("vetting.exchange_files"),
-            "side_nav": _side_nav(request),
+            "side_nav": side_nav(request, NAV),
             "breadcrumbs": _crumbs(("Records", "")),
         },
     )
@@ -82,7 +78,7 @@ def expiring(request: HttpRequest) -> HttpResponse:
         "vetting/_record_results.html",
         records,
         {
-            "side_nav": _side_nav(request),
+            "side_nav": side_nav(request, NAV),
             "breadcrumbs": _crumbs(("Expiring approvals", "")),
             "window": selectors.EXPIRY_WINDOW_DAYS,
         },
@@ -138,7 +134,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_decide": request.user.has_perm("vetting.decide", record),
             "can_submit": request.user.has_perm("vetting.submit", record)
             and VettingStatus.SUBMITTED in services.TRANSITIONS.get(record.status, set()),
-            "side_nav": _side_nav(request),
+            "side_nav": side_nav(request, NAV),
             "breadcrumbs": _crumbs(
                 ("Records", reverse("vetting:record_list")), (str(record.person), "")
             ),
@@ -177,7 +173,7 @@ def results_import(request: HttpRequest) -> HttpResponse:
         "vetting/results_import.html",
         {
             "form": form,
-            "side_nav": _side_nav(request),
+            "side_nav": side_nav(request, NAV),
             "breadcrumbs": _crumbs(("Import results", "")),
         },
     )
@@ -217,7 +213,7 @@ def results_preview(request: HttpRequest, upload_id: int) -> HttpResponse:
         {
             "upload": upload,
             "preview": preview,
-            "side_nav": _side_nav(request),
+            "side_nav": side_nav(request, NAV),
             "breadcrumbs": _crumbs(
                 ("Import results", reverse("vetting:results_import")), (upload.filename, "")
             ),

@@ -18,10 +18,9 @@ from ninja import Router
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
-from liaison.api.auth import actor
-from liaison.api.errors import ErrorCode, error_body
 from liaison.catalog import selectors as catalog_selectors
 from liaison.core.access import require_perm
+from liaison.core.api import ErrorCode, actor, error_body
 from liaison.partners import selectors as partner_selectors
 from liaison.people import selectors as people_selectors
 from liaison.visits import planning, selectors, services, yearplan

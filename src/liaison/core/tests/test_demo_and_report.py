@@ -12,8 +12,8 @@ from django.db import transaction
 
 from liaison.accounts.models import User
 from liaison.accounts.roles import Role
-from liaison.core.demo import build_demo
 from liaison.core.fiscal import FiscalYear, fiscal_year_of
+from liaison.demo.build import build_demo
 from liaison.partners.models import Agency
 from liaison.people.models import Person
 from liaison.training.models import Certificate, Enrollment

@@ -12,8 +12,8 @@ from faker.config import AVAILABLE_LOCALES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from liaison.bench.people import InMemoryIndex, evaluate, generate, predict
 from liaison.core.locales import COUNTRY_LOCALES, FALLBACK_LOCALE, faker_locale_for_country
-from liaison.people.benchdata import InMemoryIndex, evaluate, generate, predict
 from liaison.people.matching import (
     MATCH_THRESHOLD,
     Match,

@@ -14,9 +14,9 @@ from django.db import transaction
 
 from liaison.accounts.models import User
 from liaison.audit.models import AuditEntry
-from liaison.core.demo import DemoResult, build_demo
 from liaison.core.fiscal import FiscalYear
-from liaison.training.demo import YEARS
+from liaison.demo.build import DemoResult, build_demo
+from liaison.demo.training import YEARS
 from liaison.training.models import (
     AfterActionReport,
     Assignment,

@@ -19,6 +19,8 @@ from liaison.core.access import require_perm
 from liaison.core.export import export_format, table_response
 from liaison.core.forms import add_service_errors
 from liaison.core.listing import render_list
+from liaison.core.navigation import NavItem
+from liaison.core.navigation import side_nav as core_side_nav
 from liaison.core.views import form_page
 from liaison.people.selectors import person_get, person_list
 from liaison.training import selectors, services
@@ -54,20 +56,17 @@ TRANSITION_ACTIONS: dict[str, tuple[str, Callable[..., Delivery]]] = {
 RUN_BY_INSTRUCTORS = (DeliveryStatus.IN_PROGRESS, DeliveryStatus.DELIVERED)
 
 
+NAV = (
+    NavItem("Deliveries", "training:delivery_list"),
+    NavItem("Requests", "training:request_list", "training.browse_requests"),
+    NavItem("Blocked by vetting", "training:blocked"),
+    NavItem("Follow-ups", "training:follow_up_list"),
+    NavItem("Calendars", "training:calendar_feeds", "training.view_instructor_feed"),
+)
+
+
 def side_nav(request: HttpRequest) -> list[dict[str, object]]:
-    items = [("Deliveries", reverse("training:delivery_list"))]
-    if request.user.has_perm("training.browse_requests"):
-        items.append(("Requests", reverse("training:request_list")))
-    items += [
-        ("Blocked by vetting", reverse("training:blocked")),
-        ("Follow-ups", reverse("training:follow_up_list")),
-    ]
-    if request.user.has_perm("training.view_instructor_feed"):
-        items.append(("Calendars", reverse("training:calendar_feeds")))
-    return [
-        {"label": label, "url": url, "current": request.path.startswith(url)}
-        for label, url in items
-    ]
+    return core_side_nav(request, NAV)
 
 
 def crumbs(*trail: tuple[str, str]) -> list[tuple[str, str]]:

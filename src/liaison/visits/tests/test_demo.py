@@ -14,10 +14,10 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from liaison.core.demo import build_demo
 from liaison.core.fiscal import FiscalYear
+from liaison.demo.build import build_demo
+from liaison.demo.visits import build_visit_demo
 from liaison.vetting.models import Purpose, VettingRecord, VettingStatus
-from liaison.visits.demo import build_visit_demo
 from liaison.visits.models import (
     Delegate,
     DelegateRole,

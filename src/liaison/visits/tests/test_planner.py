@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from liaison.bench.planner import synthetic_year
 from liaison.visits.planner import (
     INFEASIBLE,
     PLANNED,
@@ -30,7 +31,6 @@ from liaison.visits.planner import (
     plan_year,
     quick_itinerary,
 )
-from liaison.visits.plannerbench import synthetic_year
 
 MON = date(2026, 3, 2)  # a Monday
 TUE, WED, THU = (MON + timedelta(days=n) for n in (1, 2, 3))

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from liaison.core.demo import reference_load
+from liaison.home.reference import reference_load
 
 
 class Command(BaseCommand):

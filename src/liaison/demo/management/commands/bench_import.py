@@ -27,11 +27,11 @@ from faker import Faker
 
 from liaison.accounts.models import User
 from liaison.accounts.roles import Role
-from liaison.core.demo import build_demo
 from liaison.core.imports import import_file_decide, import_file_preview, import_file_store
 from liaison.core.locales import faker_locale_for_country
+from liaison.demo.build import build_demo
 from liaison.partners.models import Agency
-from liaison.people.benchdata import is_native_script
+from liaison.people.matching import is_native_script
 from liaison.people.models import Person
 from liaison.training import roster
 from liaison.training.models import Delivery, DeliveryStatus

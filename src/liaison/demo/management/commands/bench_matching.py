@@ -18,9 +18,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
 
+from liaison.bench.people import LabelledSet, evaluate, generate
 from liaison.partners.models import Country
 from liaison.partners.services import reference_partners_load
-from liaison.people.benchdata import LabelledSet, evaluate, generate
 from liaison.people.indexing import find_matches, hash_key, search_name_of
 from liaison.people.matching import KEYS_VERSION, blocking_keys
 from liaison.people.models import Person, PersonMatchKey

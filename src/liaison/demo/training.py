@@ -31,8 +31,8 @@ from liaison.accounts.models import User
 from liaison.accounts.roles import Role
 from liaison.audit.models import AuditEntry
 from liaison.catalog.models import Course, FundingSource, Venue, VenueKind
-from liaison.core.demo import REGION_WEIGHTS, _audit_created, backdate_registry
 from liaison.core.fiscal import FiscalYear
+from liaison.demo.registry import REGION_WEIGHTS, audit_created, backdate_registry
 from liaison.partners.models import Agency, AgencyKind, Country
 from liaison.people.models import Person, Staff, StaffKind
 from liaison.training.models import (
@@ -1005,7 +1005,7 @@ class _TrainingDemo:
     def write(self) -> TrainingDemoResult:
         rng = self.rng
         bulk_create_with_history(self.venues_new, Venue, batch_size=500)
-        _audit_created(self.venues_new, "venue.created")
+        audit_created(self.venues_new, "venue.created")
         through = Course.qualified_instructors.through
         through.objects.bulk_create(
             [
@@ -1018,11 +1018,11 @@ class _TrainingDemo:
         self._link_advisor()
         self.requests.sort(key=lambda r: r.created_at)
         requests = bulk_create_with_history(self.requests, TrainingRequest, batch_size=500)
-        _audit_created(requests, "training_request.filed")
+        audit_created(requests, "training_request.filed")
         deliveries = bulk_create_with_history(
             [p.delivery for p in self.planned], Delivery, batch_size=500
         )
-        _audit_created(deliveries, "delivery.created")
+        audit_created(deliveries, "delivery.created")
         assignments = bulk_create_with_history(
             [
                 Assignment(
@@ -1034,11 +1034,11 @@ class _TrainingDemo:
             Assignment,
             batch_size=1000,
         )
-        _audit_created(assignments, "delivery.instructor_assigned")
+        audit_created(assignments, "delivery.instructor_assigned")
         enrollments = bulk_create_with_history(
             [e for p in self.planned for e in p.enrollments], Enrollment, batch_size=1000
         )
-        _audit_created(enrollments, "enrollment.nominated")
+        audit_created(enrollments, "enrollment.nominated")
         self._write_vetting()
 
         attendance: list[tuple[Any, ...]] = []
@@ -1094,11 +1094,11 @@ class _TrainingDemo:
             reports.append(self._report(planned, certified))
         _insert_rows(Attendance, ["enrollment_id", "day", "mark", "recorded_at"], attendance)
         certificates = bulk_create_with_history(certificates, Certificate, batch_size=1000)
-        _audit_created(certificates, "certificate.issued")
+        audit_created(certificates, "certificate.issued")
         # Cost lines are the delivery's budget sheet: its own entry covers them.
         bulk_create_with_history(costs, CostLine, batch_size=1000)
         reports = bulk_create_with_history(reports, AfterActionReport, batch_size=500)
-        _audit_created(reports, "after_action_report.written")
+        audit_created(reports, "after_action_report.written")
         self._follow_ups(certificates)
         self._backdate_registry(enrollments)
         return TrainingDemoResult(
@@ -1149,8 +1149,8 @@ class _TrainingDemo:
         ]
         records = bulk_create_with_history(records, VettingRecord, batch_size=1000)
         for status in (VettingStatus.APPROVED, VettingStatus.DENIED, VettingStatus.SUBMITTED):
-            _audit_created([r for r in records if r.status == status], f"vetting.{status}")
-        _audit_created(
+            audit_created([r for r in records if r.status == status], f"vetting.{status}")
+        audit_created(
             [r for r in records if r.status == VettingStatus.NOT_SUBMITTED], "vetting.created"
         )
 
@@ -1190,7 +1190,7 @@ class _TrainingDemo:
                 follow_ups.append(follow_up)
                 links.append((follow_up, sources))
         follow_ups = bulk_create_with_history(follow_ups, FollowUp, batch_size=500)
-        _audit_created(follow_ups, "follow_up.created")
+        audit_created(follow_ups, "follow_up.created")
         source_through = FollowUp.source_deliveries.through
         graduate_through = FollowUp.graduates.through
         source_through.objects.bulk_create(

@@ -29,14 +29,14 @@ from liaison.accounts.models import User
 from liaison.audit.models import AuditEntry
 from liaison.audit.services import create_with_history
 from liaison.catalog.models import FundingSource
-from liaison.core.demo import (
-    REGION_WEIGHTS,
-    _audit_created,
-    _Names,
-    _people,
-    backdate_registry,
-)
 from liaison.core.fiscal import FiscalYear
+from liaison.demo.registry import (
+    REGION_WEIGHTS,
+    Names,
+    audit_created,
+    backdate_registry,
+    build_people,
+)
 from liaison.partners.models import Agency, Country
 from liaison.people.models import Person, Staff, StaffKind
 from liaison.vetting.models import Purpose, VettingRecord, VettingStatus
@@ -315,9 +315,9 @@ class _VisitDemo:
     def _more_people(self, count: int) -> list[Person]:
         """Officials created (and indexed for matching) only when there are too few."""
         with_agencies = [c for c in self.countries if self.agencies.get(c.pk)]
-        return _people(
+        return build_people(
             random.Random(self.seed + 1),
-            _Names(self.seed),
+            Names(self.seed),
             count,
             with_agencies,
             self.agencies,
@@ -743,7 +743,7 @@ class _VisitDemo:
     def write(self) -> VisitDemoResult:
         self._link_host()
         visits = create_with_history(Visit, [p.visit for p in self.planned])
-        _audit_created(visits, "visit.requested")
+        audit_created(visits, "visit.requested")
         VisitFocus.objects.bulk_create(
             [
                 VisitFocus(visit=p.visit, focus_area=area, priority=priority)
@@ -757,7 +757,7 @@ class _VisitDemo:
             [through(visit_id=p.visit.pk, site_id=s.pk) for p in self.planned for s in p.must_see]
         )
         delegates = create_with_history(Delegate, [d for p in self.planned for d in p.delegates])
-        _audit_created(delegates, "visit.delegate_added")
+        audit_created(delegates, "visit.delegate_added")
         # The itinerary is the visit's plan: the visit's own entry covers its stops.
         stops = create_with_history(Stop, [s for p in self.planned for s in p.stops])
         vetting = self._write_access()
@@ -838,8 +838,8 @@ class _VisitDemo:
             )
         records = create_with_history(VettingRecord, records)
         for status in (VettingStatus.APPROVED, VettingStatus.SUBMITTED):
-            _audit_created([r for r in records if r.status == status], f"vetting.{status}")
-        _audit_created(
+            audit_created([r for r in records if r.status == status], f"vetting.{status}")
+        audit_created(
             [r for r in records if r.status == VettingStatus.NOT_SUBMITTED], "vetting.created"
         )
         return len(records) + len(updated)

@@ -33,6 +33,7 @@ from liaison.people.matching import (
     Match,
     NameRecord,
     blocking_keys,
+    is_native_script,
     near_date_keys,
     rank_candidates,
 )
@@ -166,13 +167,6 @@ def _names_from(provider: Any, attrs: Sequence[str], method: str) -> _Names:
             counts[name] = counts.get(name, 0.0) + 1.0
     names = [n for n in counts if n.strip()]
     return _Names(tuple(names), tuple(accumulate(counts[n] for n in names)))
-
-
-def is_native_script(name: str) -> bool:
-    """True when the name is not written in Latin letters (diacritics are still Latin)."""
-    letters = [ord(c) for c in name if c.isalpha()]
-    foreign = sum(c > 0x24F and not 0x1E00 <= c <= 0x1EFF for c in letters)
-    return foreign * 2 > len(letters)
 
 
 # Pools are a property of the locale, not of a data set: built once per process, from a

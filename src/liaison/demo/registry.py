@@ -6,7 +6,7 @@ invents one. An official of a country the file has no agency for is registered w
 
 Scale 1 is one fiscal year at the published FY2015 volume: 222 training sessions of about 25
 participants and 457 visits for about 2,500 officials give roughly 8,000 officials. Training for
-FY2013 to FY2017 (liaison.training.demo) is built on top of them.
+FY2013 to FY2017 (liaison.demo.training) is built on top of them.
 """
 
 from __future__ import annotations
@@ -14,12 +14,11 @@ from __future__ import annotations
 import random
 import string
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from anyascii import anyascii
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Min, Model
 from faker import Faker
 from simple_history.utils import bulk_create_with_history
@@ -27,17 +26,14 @@ from simple_history.utils import bulk_create_with_history
 from liaison.accounts.models import User
 from liaison.accounts.roles import Role
 from liaison.audit.models import AuditEntry
-from liaison.catalog.services import reference_catalog_load
+from liaison.bench.people import latin_spelling
 from liaison.core.fiscal import FiscalYear
 from liaison.core.locales import faker_locale_for_country
 from liaison.partners.models import Agency, Country, Region
-from liaison.partners.services import reference_agencies_load, reference_partners_load
-from liaison.people.benchdata import is_native_script, latin_spelling
+from liaison.partners.services import reference_agencies_load
 from liaison.people.indexing import index_new_people, search_name_of
+from liaison.people.matching import is_native_script
 from liaison.people.models import Gender, Person, Staff, StaffKind
-from liaison.training.models import Delivery
-from liaison.visits.models import Visit
-from liaison.visits.sites import reference_sites_load
 
 OFFICIALS_PER_FISCAL_YEAR = 8000
 DEMO_PASSWORD = "liaison-demo"  # noqa: S105 - printed for the local demo accounts only
@@ -77,17 +73,7 @@ DEMO_ACCOUNTS: list[tuple[str, Role, str, str]] = [
 ATTACHE_REGION = "WHA"
 
 
-@dataclass(frozen=True)
-class DemoResult:
-    created: bool
-    people: int
-    agencies: int
-    staff: int
-    deliveries: int = 0
-    visits: int = 0
-
-
-class _Names:
+class Names:
     """One seeded Faker per locale, so names come from the right language, repeatably."""
 
     def __init__(self, seed: int) -> None:
@@ -116,7 +102,7 @@ def _fy_datetime(rng: random.Random, fy: FiscalYear) -> datetime:
     return datetime(day.year, day.month, day.day, 9 + rng.randrange(8), tzinfo=UTC)
 
 
-def _agencies(countries: list[Country]) -> list[Agency]:
+def reference_agencies(countries: list[Country]) -> list[Agency]:
     """The countries' agencies from the reference data, in the registry since before the
     demo's fiscal year (the registry backdating moves them earlier, before their officials)."""
     reference_agencies_load()
@@ -131,9 +117,9 @@ def _agencies(countries: list[Country]) -> list[Agency]:
     return agencies
 
 
-def _people(
+def build_people(
     rng: random.Random,
-    names: _Names,
+    names: Names,
     count: int,
     countries: list[Country],
     agencies_by_country: dict[int, list[Agency]],
@@ -171,7 +157,7 @@ def _people(
     return people
 
 
-def _staff(rng: random.Random, names: _Names, countries: list[Country]) -> list[Staff]:
+def build_staff(rng: random.Random, names: Names, countries: list[Country]) -> list[Staff]:
     fake = names.faker("en_US")
     plan = [
         (StaffKind.INSTRUCTOR, 40),
@@ -205,7 +191,7 @@ def _staff(rng: random.Random, names: _Names, countries: list[Country]) -> list[
     return bulk_create_with_history(staff, Staff, batch_size=500)
 
 
-def _audit_created(objects: list[Any], action: str) -> None:
+def audit_created(objects: list[Any], action: str) -> None:
     if not objects:
         return
     label = f"{objects[0]._meta.app_label}.{objects[0]._meta.model_name}"
@@ -248,58 +234,6 @@ def ensure_demo_accounts() -> list[tuple[str, str]]:
             (username, f"{role.label}" + (f" ({region.code})" if role == Role.ATTACHE else ""))
         )
     return accounts
-
-
-def reference_load() -> dict[str, int]:
-    """All reference data shipped with Liaison: partners and their agencies, the catalog, then
-    the site registry."""
-    return {
-        **reference_partners_load(),
-        "agencies": reference_agencies_load(),
-        **reference_catalog_load(),
-        **reference_sites_load(),
-    }
-
-
-@transaction.atomic
-def build_demo(*, scale: float = 1.0, seed: int = 2015) -> DemoResult:
-    """Build the demo data set once; a second call leaves an existing data set as it is."""
-    reference_load()
-    if Person.objects.exists():
-        return DemoResult(
-            False,
-            Person.objects.count(),
-            Agency.objects.count(),
-            Staff.objects.count(),
-            Delivery.objects.count(),
-            Visit.objects.count(),
-        )
-    rng = random.Random(seed)
-    names = _Names(seed)
-    countries = list(
-        Country.objects.filter(region__isnull=False).select_related("region").order_by("code")
-    )
-    agencies = _agencies(countries)  # audited by the reference data load
-    by_country: dict[int, list[Agency]] = {}
-    for agency in agencies:
-        by_country.setdefault(agency.country_id, []).append(agency)
-    people = _people(rng, names, round(OFFICIALS_PER_FISCAL_YEAR * scale), countries, by_country)
-    staff = _staff(rng, names, countries)
-    for objects, action in (
-        (people, "person.created"),
-        (staff, "staff.created"),
-    ):
-        _audit_created(objects, action)
-    from liaison.training.demo import build_training_demo  # it builds on this module
-
-    ensure_demo_accounts()  # the training demo links the advisor to an instructor
-    training = build_training_demo(scale=scale, seed=seed)
-    from liaison.visits.demo import build_visit_demo  # it builds on this module too
-
-    visits = build_visit_demo(scale=scale, seed=seed)
-    return DemoResult(
-        True, len(people), len(agencies), len(staff), training.deliveries, visits.visits
-    )
 
 
 def update_created_at(model: type[Model], objects: Sequence[Any]) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from liaison.core.fiscal import FiscalYear
-from liaison.core.report import fiscal_year_figures
+from liaison.reports.figures import fiscal_year_figures
 
 
 class Command(BaseCommand):

@@ -5,7 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from liaison.core.demo import DEMO_PASSWORD, build_demo, ensure_demo_accounts
+from liaison.demo.build import build_demo
+from liaison.demo.registry import DEMO_PASSWORD, ensure_demo_accounts
 
 
 class Command(BaseCommand):

@@ -1,0 +1,75 @@
+"""Building the demo: the reference data, then the registry of officials and staff with the
+demo accounts, then training (FY2013 to FY2017) and visits on top of them."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from liaison.demo.registry import (
+    OFFICIALS_PER_FISCAL_YEAR,
+    Names,
+    audit_created,
+    build_people,
+    build_staff,
+    ensure_demo_accounts,
+    reference_agencies,
+)
+from liaison.demo.training import build_training_demo
+from liaison.demo.visits import build_visit_demo
+from liaison.home.reference import reference_load
+from liaison.partners.models import Agency, Country
+from liaison.people.models import Person, Staff
+from liaison.training.models import Delivery
+from liaison.visits.models import Visit
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    created: bool
+    people: int
+    agencies: int
+    staff: int
+    deliveries: int = 0
+    visits: int = 0
+
+
+@transaction.atomic
+def build_demo(*, scale: float = 1.0, seed: int = 2015) -> DemoResult:
+    """Build the demo data set once; a second call leaves an existing data set as it is."""
+    reference_load()
+    if Person.objects.exists():
+        return DemoResult(
+            False,
+            Person.objects.count(),
+            Agency.objects.count(),
+            Staff.objects.count(),
+            Delivery.objects.count(),
+            Visit.objects.count(),
+        )
+    rng = random.Random(seed)
+    names = Names(seed)
+    countries = list(
+        Country.objects.filter(region__isnull=False).select_related("region").order_by("code")
+    )
+    agencies = reference_agencies(countries)  # audited by the reference data load
+    by_country: dict[int, list[Agency]] = {}
+    for agency in agencies:
+        by_country.setdefault(agency.country_id, []).append(agency)
+    people = build_people(
+        rng, names, round(OFFICIALS_PER_FISCAL_YEAR * scale), countries, by_country
+    )
+    staff = build_staff(rng, names, countries)
+    for objects, action in (
+        (people, "person.created"),
+        (staff, "staff.created"),
+    ):
+        audit_created(objects, action)
+    ensure_demo_accounts()  # the training demo links the advisor to an instructor
+    training = build_training_demo(scale=scale, seed=seed)
+    visits = build_visit_demo(scale=scale, seed=seed)
+    return DemoResult(
+        True, len(people), len(agencies), len(staff), training.deliveries, visits.visits
+    )

@@ -1,0 +1,57 @@
+"""The pages where the programs meet: home (what needs doing, in figures) and a person's
+page (their record, vetting and training)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from liaison.core.navigation import side_nav
+from liaison.home.selectors import home_figures
+from liaison.people import selectors as people_selectors
+from liaison.people.views import NAV as PEOPLE_NAV
+from liaison.people.views import crumbs as people_crumbs
+from liaison.training.selectors import enrollments_of_person
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "home/home.html", {"figures": home_figures(user=request.user), "breadcrumbs": []}
+    )
+
+
+@require_GET
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = people_selectors.person_get(user=request.user, pk=pk)
+    duplicates = []
+    if not person.is_merged:
+        duplicates = people_selectors.person_possible_duplicates(user=request.user, person=person)
+    return render(
+        request,
+        "home/person_detail.html",
+        {
+            "person": person,
+            "duplicates": duplicates,
+            "history": people_selectors.person_history(person=person)[:100],
+            "record_id": str(person.pk),
+            "can_change": not person.is_merged
+            and request.user.has_perm("people.change_person", person),
+            "can_merge": request.user.has_perm("people.merge_person", person),
+            "vetting_records": list(person.vetting_records.all())
+            if request.user.has_perm("vetting.browse")
+            else None,
+            "can_submit_vetting": not person.is_merged
+            and request.user.has_perm("vetting.submit", person)
+            and not person.vetting_records.filter(status__in=["submitted", "approved"]).exists(),
+            "can_see_personal_data": request.user.has_perm("people.view_personal_data", person),
+            "enrollments": enrollments_of_person(user=request.user, person=person),
+            "can_browse_training": request.user.has_perm("training.browse"),
+            "side_nav": side_nav(request, PEOPLE_NAV),
+            "breadcrumbs": people_crumbs(
+                ("Foreign officials", reverse("people:person_list")), (str(person), "")
+            ),
+        },
+    )
