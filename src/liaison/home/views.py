@@ -14,6 +14,9 @@ from liaison.people import selectors as people_selectors
 from liaison.people.views import NAV as PEOPLE_NAV
 from liaison.people.views import crumbs as people_crumbs
 from liaison.training.selectors import enrollments_of_person
+from liaison.vetting.models import Purpose
+from liaison.vetting.selectors import vetting_record_of
+from liaison.vetting.workflows import VETTING
 
 
 @require_GET
@@ -26,6 +29,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = people_selectors.person_get(user=request.user, pk=pk)
+    leahy = vetting_record_of(person=person, purpose=Purpose.LEAHY)
+    leahy_submit = next(iter(VETTING.available(request.user, leahy, only={"submitted"})), None)
     duplicates = []
     if not person.is_merged:
         duplicates = people_selectors.person_possible_duplicates(user=request.user, person=person)
@@ -43,9 +48,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "vetting_records": list(person.vetting_records.all())
             if request.user.has_perm("vetting.browse")
             else None,
-            "can_submit_vetting": not person.is_merged
-            and request.user.has_perm("vetting.submit", person)
-            and not person.vetting_records.filter(status__in=["submitted", "approved"]).exists(),
+            "leahy_record": leahy,
+            "leahy_submit": None if person.is_merged else leahy_submit,
             "can_see_personal_data": request.user.has_perm("people.view_personal_data", person),
             "enrollments": enrollments_of_person(user=request.user, person=person),
             "can_browse_training": request.user.has_perm("training.browse"),

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router
 from ninja.pagination import PageNumberPagination, paginate
@@ -10,7 +9,6 @@ from ninja.pagination import PageNumberPagination, paginate
 from liaison.core.api import actor
 from liaison.people.selectors import person_get
 from liaison.vetting import selectors, services
-from liaison.vetting.models import VettingStatus
 from liaison.vetting.schemas import DecisionIn, SubmitIn, VettingOut
 
 router = Router(tags=["vetting"])
@@ -44,16 +42,11 @@ def submit_vetting(request: HttpRequest, payload: SubmitIn) -> Any:
 def decide_vetting(request: HttpRequest, record_id: int, payload: DecisionIn) -> Any:
     user = actor(request)
     record = selectors.vetting_get(user=user, pk=record_id, perm="vetting.decide")
-    if payload.decision == VettingStatus.APPROVED:
-        if payload.valid_until is None:
-            raise ValidationError({"valid_until": "An approval needs the last day it covers."})
-        return services.vetting_approve(
-            actor=user, record=record, valid_until=payload.valid_until, reference=payload.reference
-        )
-    if payload.decision == VettingStatus.DENIED:
-        return services.vetting_deny(
-            actor=user, record=record, reason=payload.notes, reference=payload.reference
-        )
-    if payload.decision == VettingStatus.SUSPENDED:
-        return services.vetting_suspend(actor=user, record=record, reason=payload.notes)
-    raise ValidationError({"decision": "Use approved, denied or suspended."})
+    return services.vetting_decide(
+        actor=user,
+        record=record,
+        decision=payload.decision,
+        valid_until=payload.valid_until,
+        reference=payload.reference,
+        notes=payload.notes,
+    )

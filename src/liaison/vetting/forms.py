@@ -1,18 +1,19 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 
 from liaison.core.forms import UswdsFormMixin
 from liaison.core.imports import MAX_FILE_BYTES
+from liaison.core.workflows import Move
 
 
 class DecisionForm(UswdsFormMixin, forms.Form):
-    decision = forms.ChoiceField(
-        choices=[("approved", "Approve"), ("denied", "Deny"), ("suspended", "Suspend")],
-        widget=forms.Select,
-    )
+    """Offers the decisions the record's workflow allows this user now."""
+
+    decision = forms.ChoiceField(choices=[], widget=forms.Select)
     valid_until = forms.DateField(
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -22,6 +23,12 @@ class DecisionForm(UswdsFormMixin, forms.Form):
     notes = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="Required to suspend."
     )
+
+    def __init__(self, *args: Any, moves: Sequence[Move], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        decision = self.fields["decision"]
+        assert isinstance(decision, forms.ChoiceField)
+        decision.choices = [(m.target, m.label) for m in moves]
 
 
 class ResultsUploadForm(UswdsFormMixin, forms.Form):

@@ -24,16 +24,6 @@ class VettingStatus(models.TextChoices):
     EXPIRED = "expired", "Expired"
 
 
-# The one place the vetting workflow's allowed moves are written down.
-TRANSITIONS: dict[str, set[str]] = {
-    VettingStatus.NOT_SUBMITTED: {VettingStatus.SUBMITTED},
-    VettingStatus.SUBMITTED: {VettingStatus.APPROVED, VettingStatus.DENIED},
-    VettingStatus.APPROVED: {VettingStatus.SUSPENDED, VettingStatus.SUBMITTED},
-    VettingStatus.DENIED: {VettingStatus.SUBMITTED},
-    VettingStatus.SUSPENDED: {VettingStatus.APPROVED, VettingStatus.SUBMITTED},
-}
-
-
 class VettingRecord(models.Model):
     person = models.ForeignKey(
         "people.Person", on_delete=models.CASCADE, related_name="vetting_records"

@@ -63,6 +63,12 @@ def vetting_get(*, user: Any, pk: int, perm: str = "vetting.view_record") -> Vet
     return get_for_user(_scoped(user), user, perm, pk=pk)
 
 
+def vetting_record_of(*, person: Any, purpose: str) -> VettingRecord:
+    """The person's record for ``purpose``; a new, unsaved one ("not submitted") if none."""
+    record = VettingRecord.objects.filter(person=person, purpose=purpose).first()
+    return record or VettingRecord(person=person, purpose=purpose)
+
+
 def vetting_history(*, record: VettingRecord) -> AuditEntryQuerySet:
     return audit_history(object_type="vetting.vettingrecord", object_ids=[str(record.pk)])
 

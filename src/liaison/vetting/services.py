@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -11,12 +12,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from liaison.audit.services import audit_log, audit_log_many
+from liaison.audit.transitions import transition
 from liaison.core.access import require_perm
 from liaison.core.imports import import_file_applied, import_file_data
 from liaison.core.models import ImportFile
 from liaison.core.tabular import CellError, Column, DateOrder, TableError, read_table
 from liaison.people.models import Person
-from liaison.vetting.models import TRANSITIONS, Purpose, VettingRecord, VettingStatus
+from liaison.vetting.models import Purpose, VettingRecord, VettingStatus
+from liaison.vetting.workflows import VETTING
 
 
 def vetting_record_for(person: Person, purpose: str = Purpose.LEAHY) -> VettingRecord:
@@ -58,36 +61,38 @@ def _in_sentence(label: str) -> str:
 
 
 def _move(
-    record: VettingRecord, to: str, *, actor: Any, action: str, **fields: Any
+    record: VettingRecord,
+    to: str,
+    *,
+    actor: Any,
+    why: str = "",
+    check: Callable[[], None] | None = None,
+    **fields: Any,
 ) -> VettingRecord:
-    if to not in TRANSITIONS.get(record.status, set()):
-        raise ValidationError(
-            f"A vetting record that is {record.get_status_display().lower()} cannot become "
-            f"{VettingStatus(to).label.lower()}."
-        )
-    before = record.status
-    record.status = to
-    for name, value in fields.items():
-        setattr(record, name, value)
-    record.full_clean()
-    record.save()
-    changes: dict[str, list[str | None]] = {"status": [before, to]}
-    changes.update(
-        {k: [None, str(v)] for k, v in fields.items() if k in ("valid_until", "reference")}
+    transition(
+        actor=actor,
+        obj=record,
+        workflow=VETTING,
+        to=to,
+        why=why,
+        fields=fields,
+        audited=tuple(k for k in fields if k in ("valid_until", "reference")),
+        check=check,
     )
-    audit_log(actor=actor, action=action, obj=record, changes=changes)
     return record
 
 
 @transaction.atomic
 def vetting_submit(*, actor: Any, person: Person, purpose: str = Purpose.LEAHY) -> VettingRecord:
-    record = vetting_record_for(person, purpose)
-    require_perm(actor, "vetting.submit", record)
+    def check() -> None:
+        if person.is_merged:
+            raise ValidationError(f"{person} was merged into another record; submit that one.")
+
     return _move(
-        record,
+        vetting_record_for(person, purpose),
         VettingStatus.SUBMITTED,
         actor=actor,
-        action="vetting.submitted",
+        check=check,
         submitted_at=timezone.now(),
         valid_until=None,
     )
@@ -97,14 +102,15 @@ def vetting_submit(*, actor: Any, person: Person, purpose: str = Purpose.LEAHY) 
 def vetting_approve(
     *, actor: Any, record: VettingRecord, valid_until: date, reference: str = ""
 ) -> VettingRecord:
-    require_perm(actor, "vetting.decide", record)
-    if valid_until < timezone.localdate():
-        raise ValidationError({"valid_until": "An approval must be valid until a future date."})
+    def check() -> None:
+        if valid_until < timezone.localdate():
+            raise ValidationError({"valid_until": "An approval must be valid until a future date."})
+
     return _move(
         record,
         VettingStatus.APPROVED,
         actor=actor,
-        action="vetting.approved",
+        check=check,
         valid_until=valid_until,
         reference=reference or record.reference,
         decided_at=timezone.now(),
@@ -115,12 +121,11 @@ def vetting_approve(
 def vetting_deny(
     *, actor: Any, record: VettingRecord, reason: str = "", reference: str = ""
 ) -> VettingRecord:
-    require_perm(actor, "vetting.decide", record)
     return _move(
         record,
         VettingStatus.DENIED,
         actor=actor,
-        action="vetting.denied",
+        why=reason,
         valid_until=None,
         notes=reason or record.notes,
         reference=reference or record.reference,
@@ -130,17 +135,48 @@ def vetting_deny(
 
 @transaction.atomic
 def vetting_suspend(*, actor: Any, record: VettingRecord, reason: str) -> VettingRecord:
-    require_perm(actor, "vetting.decide", record)
-    if not reason.strip():
-        raise ValidationError({"notes": "Say why the approval is suspended."})
+    def check() -> None:
+        if not reason.strip():
+            raise ValidationError({"notes": "Say why the approval is suspended."})
+
     return _move(
         record,
         VettingStatus.SUSPENDED,
         actor=actor,
-        action="vetting.suspended",
+        why=reason,
+        check=check,
         notes=reason,
         decided_at=timezone.now(),
     )
+
+
+# The decisions a vetting officer records, each with what its service takes from the form.
+DECISION_MOVES = ("approved", "denied", "suspended")
+
+
+@transaction.atomic
+def vetting_decide(
+    *,
+    actor: Any,
+    record: VettingRecord,
+    decision: str,
+    valid_until: date | None = None,
+    reference: str = "",
+    notes: str = "",
+) -> VettingRecord:
+    """A decision as the page's form and the API send it, made by its move's service."""
+    if decision not in DECISION_MOVES:
+        raise ValidationError({"decision": "Use approved, denied or suspended."})
+    if decision == VettingStatus.APPROVED and valid_until is None:
+        raise ValidationError({"valid_until": "Give the last day the approval covers."})
+    arguments: dict[str, dict[str, Any]] = {
+        "approved": {"valid_until": valid_until, "reference": reference},
+        "denied": {"reason": notes, "reference": reference},
+        "suspended": {"reason": notes},
+    }
+    service = VETTING.service(VETTING.named(decision))
+    result: VettingRecord = service(actor=actor, record=record, **arguments[decision])
+    return result
 
 
 # --- the bulk exchange with the vetting office -------------------------------------------
@@ -302,7 +338,7 @@ def vetting_results_preview(
         if decision is None:
             problem(number, "decision", "Write approved, denied or suspended.")
             continue
-        if decision not in TRANSITIONS.get(record.status, set()):
+        if decision not in VETTING.targets(record.status):
             problem(
                 number,
                 "decision",

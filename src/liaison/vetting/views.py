@@ -23,6 +23,7 @@ from liaison.people.selectors import person_get
 from liaison.vetting import selectors, services
 from liaison.vetting.forms import DecisionForm, ResultsUploadForm
 from liaison.vetting.models import Purpose, VettingStatus
+from liaison.vetting.workflows import VETTING
 
 NAV = (
     NavItem("Vetting records", "vetting:record_list"),
@@ -88,34 +89,21 @@ def expiring(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = selectors.vetting_get(user=request.user, pk=pk)
-    form = DecisionForm(request.POST or None)
+    decisions = VETTING.available(request.user, record, only=services.DECISION_MOVES)
+    form = DecisionForm(request.POST or None, moves=decisions)
     if request.method == "POST":
         require_perm(request.user, "vetting.decide", record)
         if form.is_valid():
             data = form.cleaned_data
             try:
-                if data["decision"] == VettingStatus.APPROVED:
-                    if not data["valid_until"]:
-                        raise ValidationError(
-                            {"valid_until": "Give the last day the approval covers."}
-                        )
-                    services.vetting_approve(
-                        actor=request.user,
-                        record=record,
-                        valid_until=data["valid_until"],
-                        reference=data["reference"],
-                    )
-                elif data["decision"] == VettingStatus.DENIED:
-                    services.vetting_deny(
-                        actor=request.user,
-                        record=record,
-                        reason=data["notes"],
-                        reference=data["reference"],
-                    )
-                else:
-                    services.vetting_suspend(
-                        actor=request.user, record=record, reason=data["notes"]
-                    )
+                services.vetting_decide(
+                    actor=request.user,
+                    record=record,
+                    decision=data["decision"],
+                    valid_until=data["valid_until"],
+                    reference=data["reference"],
+                    notes=data["notes"],
+                )
             except ValidationError as error:
                 add_service_errors(form, error)
                 record.refresh_from_db()
@@ -131,9 +119,8 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "record": record,
             "form": form,
             "history": selectors.vetting_history(record=record)[:50],
-            "can_decide": request.user.has_perm("vetting.decide", record),
-            "can_submit": request.user.has_perm("vetting.submit", record)
-            and VettingStatus.SUBMITTED in services.TRANSITIONS.get(record.status, set()),
+            "can_decide": bool(decisions),
+            "submit": next(iter(VETTING.available(request.user, record, only={"submitted"})), None),
             "side_nav": side_nav(request, NAV),
             "breadcrumbs": _crumbs(
                 ("Records", reverse("vetting:record_list")), (str(record.person), "")

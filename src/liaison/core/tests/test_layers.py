@@ -16,7 +16,7 @@ ROOT = SRC.parent
 def _lint_imports(source: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(source)}
     lint = Path(sys.executable).with_name("lint-imports")
-    return subprocess.run(  # noqa: S603 - our own tool, fixed arguments
+    return subprocess.run(
         [str(lint), "--config", str(ROOT / "pyproject.toml"), "--no-cache"],
         capture_output=True,
         text=True,
