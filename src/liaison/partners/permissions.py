@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import rules
+from django.db.models import QuerySet
 
 from liaison.accounts.roles import Role, has_role, is_attache, is_headquarters
+from liaison.core.access import matches, within_region
 
 # Everyone but site hosts works with partner countries and agencies.
 can_browse_partners = has_role(
@@ -22,14 +24,28 @@ can_browse_partners = has_role(
 
 @rules.predicate
 def country_in_users_region(user: Any, country: Any) -> bool:
-    if country is None:
-        return False
-    return user.region_id is not None and country.region_id == user.region_id
+    return country is not None and matches(country, within_region(user, "region_id"))
 
 
 @rules.predicate
 def agency_in_users_region(user: Any, agency: Any) -> bool:
-    return agency is not None and country_in_users_region(user, agency.country)
+    return agency is not None and matches(agency, within_region(user, "country__region_id"))
+
+
+def scope_countries(user: Any, countries: QuerySet[Any]) -> QuerySet[Any]:
+    """The countries ``partners.view_country`` lets the user see, as a filter."""
+    if not can_browse_partners(user):
+        return countries.none()
+    return countries.filter(within_region(user, "region_id")) if is_attache(user) else countries
+
+
+def scope_agencies(user: Any, agencies: QuerySet[Any]) -> QuerySet[Any]:
+    """The agencies ``partners.view_agency`` lets the user see, as a filter."""
+    if not can_browse_partners(user):
+        return agencies.none()
+    if is_attache(user):
+        return agencies.filter(within_region(user, "country__region_id"))
+    return agencies
 
 
 # Without an object these answer "may this user use the page at all"; with one, the scope.

@@ -7,18 +7,15 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from liaison.accounts.roles import Role
 from liaison.audit.models import AuditEntryQuerySet
 from liaison.audit.selectors import audit_history
 from liaison.core.access import get_for_user, require_perm
 from liaison.partners.models import Agency, Country, Region
+from liaison.partners.permissions import scope_agencies, scope_countries
 
 
 def _scoped_countries(user: Any) -> QuerySet[Country]:
-    countries = Country.objects.all()
-    if user.role == Role.ATTACHE:
-        countries = countries.filter(region_id=user.region_id)
-    return countries
+    return scope_countries(user, Country.objects.all())
 
 
 def region_list(*, user: Any) -> QuerySet[Region]:
@@ -52,9 +49,7 @@ def agency_list(
     *, user: Any, search: str = "", country: str = "", kind: str = "", region: str = ""
 ) -> QuerySet[Agency]:
     require_perm(user, "partners.browse")
-    agencies = Agency.objects.select_related("country", "country__region")
-    if user.role == Role.ATTACHE:
-        agencies = agencies.filter(country__region_id=user.region_id)
+    agencies = scope_agencies(user, Agency.objects.select_related("country", "country__region"))
     if search:
         agencies = agencies.filter(Q(name__icontains=search) | Q(acronym__iexact=search))
     if country:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import rules
+from django.db.models import Q, QuerySet
 
 from liaison.accounts.roles import Role, has_role, is_attache, is_headquarters
+from liaison.core.access import matches, within_region
 
 can_browse_people = has_role(
     Role.ADMINISTRATOR,
@@ -32,13 +34,21 @@ can_browse_staff = has_role(
 )
 
 
+def _attache_people(user: Any) -> Q:
+    """An attaché's scope: officials whose nationality lies in the attaché's region."""
+    return within_region(user, "nationality__region_id")
+
+
 @rules.predicate
 def person_in_users_region(user: Any, person: Any) -> bool:
-    """An attaché's scope: the person's nationality lies in the attaché's region."""
-    if person is None or user.region_id is None:
-        return False
-    nationality = person.nationality
-    return nationality is not None and nationality.region_id == user.region_id
+    return person is not None and matches(person, _attache_people(user))
+
+
+def scope_people(user: Any, people: QuerySet[Any]) -> QuerySet[Any]:
+    """The people ``people.view_person`` lets the user see, as a filter of ``people``."""
+    if not can_browse_people(user):
+        return people.none()
+    return people.filter(_attache_people(user)) if is_attache(user) else people
 
 
 @rules.predicate

@@ -8,13 +8,13 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from liaison.accounts.roles import Role
 from liaison.audit.models import AuditEntryQuerySet
 from liaison.audit.selectors import audit_history
 from liaison.core.access import get_for_user, require_perm
 from liaison.people.indexing import find_matches, name_record, search_key
 from liaison.people.matching import Match, is_birth_date_reason, normalize, phonetic_key
 from liaison.people.models import Person, Staff
+from liaison.people.permissions import scope_people
 
 # What a reason about birth dates becomes for a user who may not see birth dates.
 BIRTH_DATE_HIDDEN = "birth date checked"
@@ -22,12 +22,7 @@ BIRTH_DATE_HIDDEN = "birth date checked"
 
 def _scoped_people(user: Any) -> QuerySet[Person]:
     """The people the user may see: none unless they may browse people at all."""
-    if not user.has_perm("people.browse"):
-        return Person.objects.none()
-    people = Person.objects.active()
-    if user.role == Role.ATTACHE:
-        people = people.filter(nationality__region_id=user.region_id)
-    return people
+    return scope_people(user, Person.objects.active())
 
 
 def person_list(

@@ -7,10 +7,10 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from liaison.accounts.roles import Role
 from liaison.catalog.models import Course, FundingSource, Venue
 from liaison.core.forms import UswdsFormMixin
 from liaison.partners.models import Agency, Country
+from liaison.partners.permissions import scope_countries
 from liaison.people.models import Person
 from liaison.training.models import Delivery, FollowUpKind, TrainingRequest
 from liaison.training.services import REQUEST_FIELDS
@@ -20,10 +20,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 def countries_for(user: Any) -> QuerySet[Country]:
     """The countries a user may file for: an attaché's region, or every country."""
-    countries = Country.objects.all()
-    if user.role == Role.ATTACHE:
-        countries = countries.filter(region_id=user.region_id)
-    return countries
+    return scope_countries(user, Country.objects.all())
 
 
 class RequestForm(UswdsFormMixin, forms.ModelForm):

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from liaison.accounts.roles import Role
 from liaison.audit.models import AuditEntryQuerySet
 from liaison.audit.selectors import audit_history
 from liaison.core.access import get_for_user, require_perm
@@ -30,6 +29,7 @@ from liaison.training.models import (
     FollowUp,
     TrainingRequest,
 )
+from liaison.training.permissions import scope_deliveries, scope_follow_ups, scope_requests
 from liaison.training.services import NOMINATION_STATES, Completion, completion_of
 from liaison.vetting.models import Purpose, VettingRecord
 from liaison.vetting.services import gate_refusal
@@ -42,14 +42,7 @@ def _deliveries() -> QuerySet[Delivery]:
 
 
 def _scoped_deliveries(user: Any) -> QuerySet[Delivery]:
-    deliveries = _deliveries()
-    if user.role == Role.TRAINING_ADVISOR:
-        deliveries = deliveries.filter(assignments__staff__user=user).distinct()
-    elif user.role == Role.ATTACHE:
-        deliveries = deliveries.filter(
-            Q(country__region_id=user.region_id) | Q(request__country__region_id=user.region_id)
-        )
-    return deliveries
+    return scope_deliveries(user, _deliveries())
 
 
 def delivery_list(
@@ -340,9 +333,7 @@ def _scoped_requests(user: Any) -> QuerySet[TrainingRequest]:
     requests = TrainingRequest.objects.select_related(
         "country", "agency", "course", "funding_source", "requested_by"
     )
-    if user.role == Role.ATTACHE:
-        requests = requests.filter(country__region_id=user.region_id)
-    return requests
+    return scope_requests(user, requests)
 
 
 def request_list(
@@ -365,6 +356,7 @@ def request_list(
 
 
 def request_get(*, user: Any, pk: int, perm: str = "training.view_request") -> TrainingRequest:
+    require_perm(user, "training.browse_requests")  # 403 for roles without requests at all
     return get_for_user(_scoped_requests(user), user, perm, pk=pk)
 
 
@@ -403,14 +395,7 @@ def request_history(*, request: TrainingRequest) -> AuditEntryQuerySet:
 
 def _scoped_follow_ups(user: Any) -> QuerySet[FollowUp]:
     """Follow-ups of deliveries the user may see: graduates' names stay in their scope."""
-    follow_ups = FollowUp.objects.all()
-    if user.role in (Role.TRAINING_ADVISOR, Role.ATTACHE):
-        follow_ups = follow_ups.filter(
-            pk__in=FollowUp.objects.filter(source_deliveries__in=_scoped_deliveries(user)).values(
-                "pk"
-            )
-        )
-    return follow_ups
+    return scope_follow_ups(user, FollowUp.objects.all())
 
 
 def follow_up_list(*, user: Any, search: str = "", kind: str = "") -> QuerySet[FollowUp]:
@@ -428,6 +413,7 @@ def follow_up_list(*, user: Any, search: str = "", kind: str = "") -> QuerySet[F
 
 
 def follow_up_get(*, user: Any, pk: int) -> FollowUp:
+    require_perm(user, "training.browse")  # 403 for roles outside training; else 404 out of scope
     return get_for_user(_scoped_follow_ups(user), user, "training.browse", pk=pk)
 
 

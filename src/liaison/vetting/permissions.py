@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import rules
+from django.db.models import QuerySet
 
 from liaison.accounts.roles import Role, has_role
-from liaison.people.permissions import person_in_users_region
+from liaison.people.models import Person
+from liaison.people.permissions import person_in_users_region, scope_people
 
 decides = has_role(Role.ADMINISTRATOR, Role.VETTING_OFFICER)
 submits = has_role(
@@ -27,8 +31,20 @@ is_attache = has_role(Role.ATTACHE)
 
 
 @rules.predicate
-def record_in_users_region(user: object, record: object) -> bool:
-    return record is None or bool(person_in_users_region(user, getattr(record, "person", record)))
+def record_in_users_region(user: Any, record: Any) -> bool:
+    """The record's person (or a person about to be submitted) is in the attaché's region."""
+    return record is not None and bool(
+        person_in_users_region(user, getattr(record, "person", record))
+    )
+
+
+def scope_vetting_records(user: Any, records: QuerySet[Any]) -> QuerySet[Any]:
+    """The records ``vetting.view_record`` lets the user see, as a filter."""
+    if sees_all(user):
+        return records
+    if is_attache(user):
+        return records.filter(person__in=scope_people(user, Person.objects.all()))
+    return records.none()
 
 
 rules.add_perm("vetting.browse", sees_all | is_attache)

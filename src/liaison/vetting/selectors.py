@@ -8,21 +8,20 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from liaison.accounts.roles import Role
 from liaison.audit.models import AuditEntryQuerySet
 from liaison.audit.selectors import audit_history
 from liaison.core.access import get_for_user, require_perm
 from liaison.people.matching import normalize
 from liaison.vetting.models import VettingRecord, VettingStatus
+from liaison.vetting.permissions import scope_vetting_records
 
 EXPIRY_WINDOW_DAYS = 60
 
 
 def _scoped(user: Any) -> QuerySet[VettingRecord]:
-    records = VettingRecord.objects.select_related("person", "person__nationality")
-    if user.role == Role.ATTACHE:
-        records = records.filter(person__nationality__region_id=user.region_id)
-    return records
+    return scope_vetting_records(
+        user, VettingRecord.objects.select_related("person", "person__nationality")
+    )
 
 
 def vetting_list(
@@ -60,6 +59,7 @@ def vetting_expiring(*, user: Any, days: int = EXPIRY_WINDOW_DAYS) -> QuerySet[V
 
 
 def vetting_get(*, user: Any, pk: int, perm: str = "vetting.view_record") -> VettingRecord:
+    require_perm(user, "vetting.browse")  # 403 for roles without vetting; else 404 out of scope
     return get_for_user(_scoped(user), user, perm, pk=pk)
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 import rules
+from django.db.models import QuerySet
 
 from liaison.accounts.roles import Role, has_role, is_attache, is_headquarters
+from liaison.core.access import matches, within_region
 
 is_coordinator = has_role(Role.IVP_COORDINATOR)
 is_site_host = has_role(Role.SITE_HOST)
@@ -19,9 +21,23 @@ plans_visits = is_headquarters | is_coordinator
 
 @rules.predicate
 def visit_in_users_region(user: Any, visit: Any) -> bool:
-    if visit is None:
-        return True
-    return user.region_id is not None and visit.country.region_id == user.region_id
+    """Without a visit: may the user open the request form at all (it asks for the country)."""
+    return visit is None or matches(visit, within_region(user, "country__region_id"))
+
+
+def scope_visits(user: Any, visits: QuerySet[Any], *, path: str = "") -> QuerySet[Any]:
+    """The visits ``visits.view_visit`` lets the user see, as a filter; ``path`` leads from
+    another model to its visit ("visit__") to scope stops or delegates the same way."""
+    if plans_visits(user):
+        return visits
+    if is_attache(user):
+        return visits.filter(within_region(user, f"{path}country__region_id"))
+    return visits.none()
+
+
+def site_host_accounts(staff: QuerySet[Any]) -> QuerySet[Any]:
+    """The staff whose account is a site host's: only they can answer for a site."""
+    return staff.filter(user__role=Role.SITE_HOST)
 
 
 @rules.predicate

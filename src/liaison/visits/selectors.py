@@ -9,7 +9,6 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from liaison.accounts.roles import Role
 from liaison.audit.models import AuditEntryQuerySet
 from liaison.audit.selectors import audit_history
 from liaison.core.access import get_for_user, require_perm
@@ -28,6 +27,7 @@ from liaison.visits.models import (
     YearPlan,
     YearPlanStatus,
 )
+from liaison.visits.permissions import scope_visits, site_host_accounts
 
 
 def _visits() -> QuerySet[Visit]:
@@ -38,9 +38,9 @@ def visit_list(
     *, user: Any, status: str = "", country: str = "", search: str = ""
 ) -> QuerySet[Visit]:
     require_perm(user, "visits.browse")
-    visits = _visits().annotate(delegate_count=Count("delegates", distinct=True))
-    if user.role == Role.ATTACHE:
-        visits = visits.filter(country__region_id=user.region_id)
+    visits = scope_visits(user, _visits()).annotate(
+        delegate_count=Count("delegates", distinct=True)
+    )
     if status:
         visits = visits.filter(status=status)
     if country:
@@ -226,13 +226,9 @@ def site_upcoming_stops(*, user: Any, site: Site, today: date) -> QuerySet[Stop]
         .select_related("visit__country", "visit__agency")
         .order_by("day", "order")
     )
-    if user.has_perm("visits.plan"):
-        return stops
-    if user.role == Role.ATTACHE:
-        return stops.filter(visit__country__region_id=user.region_id)
     if site.hosts.filter(user=user).exists():
         return stops
-    return stops.none()
+    return scope_visits(user, stops, path="visit__")
 
 
 def site_history(*, site: Site) -> AuditEntryQuerySet:
@@ -243,7 +239,7 @@ def site_host_candidates(*, user: Any, site: Site) -> QuerySet[Staff]:
     """Who could host the site: active staff with a site host account, not hosting it yet."""
     require_perm(user, "visits.manage_sites", site)
     return (
-        Staff.objects.filter(active=True, user__role=Role.SITE_HOST)
+        site_host_accounts(Staff.objects.filter(active=True))
         .exclude(hosted_sites=site)
         .order_by("family_name", "given_name")
     )

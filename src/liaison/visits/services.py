@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from liaison.accounts.roles import Role
 from liaison.audit.services import audit_log
 from liaison.core.access import require_perm
 from liaison.people.models import Person, Staff
@@ -413,7 +412,7 @@ def site_host_add(*, actor: Any, site: Site, staff: Staff) -> Site:
     require_perm(actor, "visits.manage_sites", site)
     if not staff.active:
         raise ValidationError({"staff": f"{staff} is no longer active."})
-    if staff.user is None or staff.user.role != Role.SITE_HOST:
+    if staff.user is None or not staff.user.has_perm("visits.host_inbox"):
         raise ValidationError(
             {"staff": f"{staff} has no site host account, so could not answer the site's requests."}
         )
