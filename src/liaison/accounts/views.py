@@ -1,17 +1,14 @@
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from liaison.accounts import services
+from liaison.accounts import selectors, services
 from liaison.accounts.forms import ApiTokenForm, UserForm
-from liaison.accounts.models import ApiToken, User
 from liaison.core.access import require_perm
 from liaison.core.forms import add_service_errors
 from liaison.core.listing import render_list
@@ -36,7 +33,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "new_token": new_token,
-            "tokens": ApiToken.objects.filter(user=cast(User, request.user)),
+            "tokens": selectors.api_tokens_of(user=request.user),
             "breadcrumbs": [("Home", reverse("home")), ("Account", "")],
         },
     )
@@ -44,7 +41,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    token = get_object_or_404(ApiToken, pk=pk, user_id=request.user.pk)
+    token = selectors.api_token_get_own(user=request.user, pk=pk)
     services.api_token_revoke(actor=request.user, token=token)
     messages.success(request, f"Token “{token.name}” revoked.")
     return redirect("accounts:profile")
@@ -52,11 +49,8 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def user_list(request: HttpRequest) -> HttpResponse:
-    require_perm(request.user, "accounts.manage_users")
-    users = User.objects.select_related("region").order_by("username")
     search = request.GET.get("q", "").strip()
-    if search:
-        users = users.filter(username__icontains=search)
+    users = selectors.user_list(actor=request.user, search=search)
     return render_list(
         request,
         "accounts/user_list.html",
@@ -69,7 +63,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     require_perm(request.user, "accounts.manage_users")
-    user = get_object_or_404(User, pk=pk) if pk else None
+    user = selectors.user_get(actor=request.user, pk=pk) if pk else None
     form = UserForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
         values = {k: v for k, v in form.cleaned_data.items() if k != "password"}
@@ -80,7 +74,9 @@ def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 )
             else:
                 user = services.user_update(
-                    actor=request.user, user=User.objects.get(pk=user.pk), **values
+                    actor=request.user,
+                    user=selectors.user_get(actor=request.user, pk=user.pk),
+                    **values,
                 )
         except ValidationError as error:
             add_service_errors(form, error)

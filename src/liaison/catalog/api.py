@@ -2,13 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Router
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
 from liaison.catalog import selectors, services
-from liaison.catalog.models import ProgramArea
 from liaison.catalog.schemas import (
     CourseIn,
     CourseOut,
@@ -22,13 +21,6 @@ from liaison.core.api import actor
 from liaison.partners import selectors as partner_selectors
 
 router = Router(tags=["catalog"])
-
-
-def _area(code: str) -> ProgramArea:
-    area = ProgramArea.objects.filter(code=code).first()
-    if area is None:
-        raise Http404
-    return area
 
 
 @router.get("/courses", response=list[CourseOut])
@@ -48,9 +40,10 @@ def get_course(request: HttpRequest, course_id: int) -> Any:
 
 @router.post("/courses", response={201: CourseOut})
 def create_course(request: HttpRequest, payload: CourseIn) -> Any:
+    user = actor(request)
     values = payload.dict()
-    values["area"] = _area(values["area"])
-    return Status(201, services.course_create(actor=actor(request), **values))
+    values["area"] = selectors.program_area_get(user=user, code=values["area"])
+    return Status(201, services.course_create(actor=user, **values))
 
 
 @router.patch("/courses/{course_id}", response=CourseOut)

@@ -84,3 +84,7 @@ def catalog_history(*, obj: Any) -> AuditEntryQuerySet:
     return audit_history(
         object_type=f"{obj._meta.app_label}.{obj._meta.model_name}", object_ids=[str(obj.pk)]
     )
+
+
+def program_area_get(*, user: Any, code: str) -> ProgramArea:
+    return get_for_user(ProgramArea.objects.all(), user, "catalog.browse", code=code)

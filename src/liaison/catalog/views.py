@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from liaison.catalog import selectors, services
 from liaison.catalog.forms import CourseForm, FundingSourceForm, VenueForm
-from liaison.catalog.models import Environment, Level, ProgramArea, VenueKind
+from liaison.catalog.models import Environment, Level, VenueKind
 from liaison.core.access import require_perm
 from liaison.core.export import export_format, table_response
 from liaison.core.listing import render_list
@@ -73,7 +73,7 @@ def course_list(request: HttpRequest) -> HttpResponse:
         {
             **filters,
             "q": filters["search"],
-            "areas": ProgramArea.objects.all(),
+            "areas": selectors.program_area_list(user=request.user),
             "environments": Environment.choices,
             "levels": Level.choices,
             "can_change": request.user.has_perm("catalog.change"),

@@ -15,7 +15,7 @@ from liaison.people.views import NAV as PEOPLE_NAV
 from liaison.people.views import crumbs as people_crumbs
 from liaison.training.selectors import enrollments_of_person
 from liaison.vetting.models import Purpose
-from liaison.vetting.selectors import vetting_record_of
+from liaison.vetting.selectors import vetting_record_of, vetting_records_of_person
 from liaison.vetting.workflows import VETTING
 
 
@@ -45,9 +45,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_change": not person.is_merged
             and request.user.has_perm("people.change_person", person),
             "can_merge": request.user.has_perm("people.merge_person", person),
-            "vetting_records": list(person.vetting_records.all())
-            if request.user.has_perm("vetting.browse")
-            else None,
+            "vetting_records": vetting_records_of_person(user=request.user, person=person),
             "leahy_record": leahy,
             "leahy_submit": None if person.is_merged else leahy_submit,
             "can_see_personal_data": request.user.has_perm("people.view_personal_data", person),

@@ -67,6 +67,11 @@ def agency_get(*, user: Any, pk: int, perm: str = "partners.view_agency") -> Age
     )
 
 
+def regions_for_choice() -> QuerySet[Region]:
+    """The regions, for a filter's choices (their names are no secret)."""
+    return Region.objects.order_by("code")
+
+
 def countries_for_choice(*, user: Any) -> QuerySet[Country]:
     """Countries a user may pick when adding a record (an attaché: their region)."""
     return _scoped_countries(user).order_by("name")

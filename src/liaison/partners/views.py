@@ -14,7 +14,7 @@ from liaison.core.navigation import NavItem, side_nav
 from liaison.core.views import form_page
 from liaison.partners import selectors, services
 from liaison.partners.forms import AgencyForm
-from liaison.partners.models import AgencyKind, Region
+from liaison.partners.models import AgencyKind
 
 NAV = (
     NavItem("Regions", "partners:region_list"),
@@ -68,7 +68,7 @@ def country_list(request: HttpRequest) -> HttpResponse:
         {
             "q": search,
             "region": region,
-            "regions": Region.objects.all(),
+            "regions": selectors.regions_for_choice(),
             "side_nav": side_nav(request, NAV),
             "breadcrumbs": _crumbs(("Countries", "")),
         },
@@ -126,7 +126,7 @@ def agency_list(request: HttpRequest) -> HttpResponse:
             **filters,
             "q": filters["search"],
             "kinds": AgencyKind.choices,
-            "regions": Region.objects.all(),
+            "regions": selectors.regions_for_choice(),
             "can_add": request.user.has_perm("partners.add_agency"),
             "side_nav": side_nav(request, NAV),
             "breadcrumbs": _crumbs(("Agencies", "")),

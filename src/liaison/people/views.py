@@ -17,7 +17,7 @@ from liaison.core.forms import add_service_errors
 from liaison.core.listing import render_list
 from liaison.core.navigation import NavItem, side_nav
 from liaison.core.views import form_page
-from liaison.partners.models import Region
+from liaison.partners.selectors import regions_for_choice
 from liaison.people import selectors, services
 from liaison.people.forms import MergeForm, PersonForm, StaffForm
 from liaison.people.indexing import find_matches
@@ -85,7 +85,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
             **filters,
             "q": filters["search"],
             "agency": agency,
-            "regions": Region.objects.all(),
+            "regions": regions_for_choice(),
             "can_add": request.user.has_perm("people.add_person"),
             "side_nav": side_nav(request, NAV),
             "breadcrumbs": crumbs(("Foreign officials", "")),

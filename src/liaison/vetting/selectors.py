@@ -63,6 +63,13 @@ def vetting_get(*, user: Any, pk: int, perm: str = "vetting.view_record") -> Vet
     return get_for_user(_scoped(user), user, perm, pk=pk)
 
 
+def vetting_records_of_person(*, user: Any, person: Any) -> list[VettingRecord] | None:
+    """The person's records of every purpose, or None for a role that does not see vetting."""
+    if not user.has_perm("vetting.browse"):
+        return None
+    return list(_scoped(user).filter(person=person).order_by("purpose"))
+
+
 def vetting_record_of(*, person: Any, purpose: str) -> VettingRecord:
     """The person's record for ``purpose``; a new, unsaved one ("not submitted") if none."""
     record = VettingRecord.objects.filter(person=person, purpose=purpose).first()
