@@ -23,7 +23,8 @@ class ProgramArea(models.Model):
 
 
 class Environment(models.TextChoices):
-    """Where interdiction is taught: technique differs by border environment."""
+    """The border environments, one vocabulary for what a course teaches (technique differs
+    by environment) and what a visit site shows."""
 
     LAND = "land", "Land border"
     SEAPORT = "seaport", "Seaport"
@@ -31,6 +32,10 @@ class Environment(models.TextChoices):
     AIRPORT = "airport", "Airport"
     GREEN_BORDER = "green_border", "Green border (between ports)"
     ANY = "any", "Any environment"
+
+
+# A site is at one border environment; only a course can be for any.
+SITE_ENVIRONMENTS = [(value, label) for value, label in Environment.choices if value != "any"]
 
 
 class Level(models.TextChoices):

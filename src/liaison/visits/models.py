@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from liaison.catalog.models import SITE_ENVIRONMENTS
+
 MAX_VISIT_DAYS = 14
 # Monday is 0, as in ``date.weekday()``.
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -41,21 +43,13 @@ class SiteKind(models.TextChoices):
     AIR_AND_MARINE = "air_and_marine", "Air and Marine operations"
 
 
-class SiteEnvironment(models.TextChoices):
-    LAND = "land", "Land"
-    SEAPORT = "seaport", "Seaport"
-    AIRPORT = "airport", "Airport"
-    RAIL = "rail", "Rail"
-    GREEN_BORDER = "green_border", "Between the ports"
-
-
 class Site(models.Model):
     """A place a delegation can visit, with what it can show and how many it can host."""
 
     code = models.CharField(max_length=30, unique=True)
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=30, choices=SiteKind.choices)
-    environment = models.CharField(max_length=20, choices=SiteEnvironment.choices, blank=True)
+    environment = models.CharField(max_length=20, choices=SITE_ENVIRONMENTS, blank=True)
     city = models.CharField(max_length=100)
     state = models.CharField(max_length=2)
     address = models.CharField(

@@ -14,12 +14,13 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from liaison.catalog.models import SITE_ENVIRONMENTS
 from liaison.core.export import export_format, table_response
 from liaison.core.forms import add_service_errors
 from liaison.core.listing import render_list
 from liaison.visits import selectors, services
 from liaison.visits.forms_sites import BlackoutForm, HostForm, SiteForm
-from liaison.visits.models import Site, SiteEnvironment, SiteKind
+from liaison.visits.models import Site, SiteKind
 from liaison.visits.views.nav import crumbs, side_nav
 
 CSV_HEADER = [
@@ -83,7 +84,7 @@ def site_list(request: HttpRequest) -> HttpResponse:
             "q": filters["search"],
             "filtered": any(filters.values()),
             "kinds": SiteKind.choices,
-            "environments": SiteEnvironment.choices,
+            "environments": SITE_ENVIRONMENTS,
             "states": selectors.site_states(user=request.user),
             "focus_areas": selectors.focus_area_list(user=request.user),
             "side_nav": side_nav(request),
