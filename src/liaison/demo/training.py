@@ -694,8 +694,9 @@ class _TrainingDemo:
             if status == EnrollmentStatus.WITHDRAWN:
                 enrollment.withdrawn_reason = rng.choice(WITHDRAWN_REASONS)
             else:
+                # Within the two weeks before the start: after the approval (``_vetted``).
                 enrollment.confirmed_at = _at(
-                    delivery.starts_on - timedelta(days=rng.randint(3, 15)), 14
+                    delivery.starts_on - timedelta(days=rng.randint(3, 14)), 14
                 )
                 self._vetted(person, delivery, created)
                 self.busy_until[person.pk] = delivery.ends_on
@@ -901,8 +902,9 @@ class _TrainingDemo:
         )
 
     def _approve_now(self, person: Person, delivery: Delivery) -> None:
-        """A current approval, valid a year from a decision a few weeks ago."""
-        decided = _at(self.today - timedelta(days=self.roster_rng.randint(3, 40)), 15)
+        """A current approval, valid a year from a decision a few weeks ago: before the
+        confirmations of the upcoming rosters, two and four days ago."""
+        decided = _at(self.today - timedelta(days=self.roster_rng.randint(5, 40)), 15)
         record = self.vetting.setdefault(
             person.pk, _Vetting(VettingStatus.APPROVED, created_at=decided - timedelta(days=30))
         )

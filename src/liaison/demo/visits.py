@@ -12,7 +12,9 @@ visit, delegate and vetting record) instead of through the services, and keeps t
 the data: one head per delegation, itineraries of one to three stops a day in one city, at sites
 open that weekday and within their daily capacity, the headquarters briefing on the first day
 when asked for, every host's answer in for a held visit, and every delegate of a confirmed or
-completed visit holding a facility-access approval valid through its last day.
+completed visit holding a facility-access approval valid through its last day. Each itinerary
+passes the planner's own rule check (``planner.check_itinerary``: one stop on a day that starts
+with a long move, …) before it is kept, and its stops carry the day schedule's times.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from liaison.demo.registry import (
 from liaison.partners.models import Agency, Country
 from liaison.people.models import Person, Staff, StaffKind
 from liaison.vetting.models import Purpose, VettingRecord, VettingStatus
+from liaison.visits import planner, planning
 from liaison.visits.models import (
     MAX_VISIT_DAYS,
     Delegate,
@@ -152,6 +155,8 @@ UPCOMING: list[tuple[str, str]] = [
     (VisitStatus.SITES_REQUESTED, "PE"),
     (VisitStatus.SITES_REQUESTED, "JO"),
 ]
+# A city more than planner.LONG_MOVE_KM away is this many times less likely to be the next.
+FAR_CITY_PENALTY = 12
 # The demo's site host answers for these (names or cities, as the registry writes them).
 HOST_SITES = ("Laredo", "San Ysidro")
 
@@ -268,7 +273,7 @@ class _VisitDemo:
         for pk, strengths in self.strength.items():
             for area_pk, strength in strengths.items():
                 self.by_area.setdefault(area_pk, []).append((pk, strength))
-        self.usage: dict[tuple[int, date], int] = {}
+        self.usage: dict[tuple[planner.Key, date], int] = {}
         self.host_sites = [
             site
             for name in HOST_SITES
@@ -279,6 +284,14 @@ class _VisitDemo:
             ][:2]
         ]
         self.sites = sites
+        # The registry as the planner sees it: its cities, the distances between them, and
+        # the rule check every itinerary passes before it is kept.
+        self.catalog = planner.SiteCatalog(planning.planner_sites())
+        self.city_at = {
+            (s.city, s.state): self.catalog.city_of[s.pk]
+            for s in sites
+            if s.pk in self.catalog.sites
+        }
 
     def _delegation_pools(self) -> None:
         self.people = list(
@@ -450,14 +463,25 @@ class _VisitDemo:
             by_city.setdefault(town, []).append(site)
         return by_city
 
+    def _far(self, here: int | None, there: int) -> int:
+        """How much less likely a city is as the next one when getting there is a long move,
+        which costs the next day its morning."""
+        if here is not None and self.catalog.km[here][there] > planner.LONG_MOVE_KM:
+            return FAR_CITY_PENALTY
+        return 1
+
     def _itinerary(
         self, planned: _Planned, answer: str, towns: Sequence[tuple[str, str]] = ()
     ) -> None:
         """One to three stops a day in one city, at sites open that day with room left;
-        headquarters first when asked for; a few days in each city, then the next."""
+        headquarters first when asked for; a few days in each city, then the next, and only
+        one stop on a day that starts with a long move. ``towns`` are visited first, and the
+        first of their hosts' sites seen is a must-see. Checked with the planner's rules and
+        timed by the day schedule (``_keep``)."""
         visit, focus, rng = planned.visit, planned.focus, self.rng
         if visit.starts_on is None or visit.ends_on is None:
             return
+        km = self.catalog.km
         scores = self._scores(focus)
         weights = {
             city: 1 + sum(sorted((scores[s.id] for s in sites), reverse=True)[:3]) ** 1.5
@@ -468,9 +492,13 @@ class _VisitDemo:
         seen_sites: set[int] = set()
         seen_cities: set[tuple[str, str]] = set()
         city: tuple[str, str] | None = None
+        # Where yesterday's stops were (None after a day without stops: the move is behind).
+        yesterday: int | None = None
         stay = 0
         day = visit.starts_on
         first = True
+        stops: list[Stop] = []
+        day_sites: list[list[int]] = []
         while day <= visit.ends_on:
             chosen: list[tuple[Site, str]] = []
             if first and visit.wants_hq_briefing:
@@ -493,8 +521,14 @@ class _VisitDemo:
                     city, stay = forced.pop(0), 1
                 elif city is None or stay <= 0 or city not in available:
                     towns_open = sorted(c for c in available if c not in seen_cities)
+                    here = self.city_at[city] if city is not None else None
                     city = (
-                        rng.choices(towns_open, weights=[weights[c] for c in towns_open])[0]
+                        rng.choices(
+                            towns_open,
+                            weights=[
+                                weights[c] / self._far(here, self.city_at[c]) for c in towns_open
+                            ],
+                        )[0]
                         if towns_open
                         else None
                     )
@@ -511,12 +545,18 @@ class _VisitDemo:
                         ),
                     )
                     count = rng.choices([1, 2, 3], weights=[35, 45, 20])[0]
+                    if yesterday is not None and km[yesterday][self.city_at[city]] > (
+                        planner.LONG_MOVE_KM
+                    ):
+                        # The morning is spent travelling: one stop in the afternoon.
+                        count = min(count, planner.STOPS_AFTER_LONG_MOVE)
                     chosen += [(s, self._why(s, focus)) for s in open_sites[:count]]
             answered = answer in (HostAnswer.ACCEPTED, HostAnswer.DECLINED)
+            day_sites.append([site.id for site, _ in chosen])
+            yesterday = self.catalog.city_of[chosen[0][0].id] if chosen else None
             for order, (site, why) in enumerate(chosen, 1):
-                self.usage[(site.id, day)] = self.usage.get((site.id, day), 0) + 1
                 seen_sites.add(site.id)
-                planned.stops.append(
+                stops.append(
                     Stop(
                         visit=visit,
                         site=site,
@@ -535,6 +575,86 @@ class _VisitDemo:
             if chosen:
                 first = False
             day += timedelta(days=1)
+        if towns:
+            visited = {stop.site.pk for stop in stops}
+            planned.must_see = [
+                s for s in self.host_sites if (s.city, s.state) in towns and s.pk in visited
+            ][:1]
+        self._keep(planned, stops, day_sites, answer)
+
+    def _request(self, planned: _Planned) -> planner.VisitRequest:
+        """The visit as the planner sees it (named, as it has no id yet)."""
+        visit = planned.visit
+        return planner.VisitRequest(
+            id=f"{visit.country.code} {visit.earliest_start}",
+            focus={str(area.code): priority for area, priority in planned.focus.items()},
+            earliest_start=visit.earliest_start,
+            latest_end=visit.latest_end,
+            length_days=visit.length_days,
+            must_see=frozenset(site.pk for site in planned.must_see),
+            wants_hq_briefing=visit.wants_hq_briefing,
+        )
+
+    def _keep(
+        self, planned: _Planned, stops: list[Stop], day_sites: list[list[int]], answer: str
+    ) -> None:
+        """Keep the itinerary if it keeps every hard rule of the planner (``check_itinerary``,
+        against the capacity the visits before it hold); if not, put the planner's own
+        itinerary from the same start in its place. Either way each stop gets the day
+        schedule's time, and takes its place of capacity."""
+        visit = planned.visit
+        assert visit.starts_on is not None
+        request = self._request(planned)
+        itinerary = planner.itinerary_of(request, self.catalog, visit.starts_on, day_sites)
+        problems = planner.check_itinerary(request, self.catalog, itinerary, self.usage)
+        if problems:
+            repaired = planner.quick_itinerary(
+                request, self.catalog, self.usage, starts=[visit.starts_on]
+            )
+            if repaired is None:
+                raise RuntimeError(
+                    f"The demo's itinerary for {visit} breaks the planner's rules "
+                    f"({'; '.join(problems[:3])}) and the planner finds none from "
+                    f"{visit.starts_on}."
+                )
+            itinerary = repaired
+            stops = self._stops_of(planned, itinerary, answer)
+        by_day: dict[date, list[Stop]] = {}
+        for stop in stops:
+            by_day.setdefault(stop.day, []).append(stop)
+        for day in itinerary.days:
+            kept = by_day.get(day.date, [])
+            times = planning.stop_times(len(kept), move_km=day.move_km)
+            for stop, starts_at in zip(kept, times, strict=True):
+                stop.starts_at = starts_at
+                self.usage[(stop.site.pk, stop.day)] = (
+                    self.usage.get((stop.site.pk, stop.day), 0) + 1
+                )
+        planned.stops.extend(stops)
+
+    def _stops_of(self, planned: _Planned, itinerary: planner.Itinerary, answer: str) -> list[Stop]:
+        """The planner's itinerary as the visit's stops, with its reasons."""
+        visit = planned.visit
+        assert visit.starts_on is not None
+        sites = {s.pk: s for s in self.sites}
+        answered = answer in (HostAnswer.ACCEPTED, HostAnswer.DECLINED)
+        return [
+            Stop(
+                visit=visit,
+                site=sites[int(stop.site_id)],
+                day=day,
+                order=stop.order,
+                why=stop.why[:300],
+                answer=answer,
+                answered_at=_at(
+                    min(visit.starts_on - timedelta(days=self.rng.randint(10, 40)), self.today),
+                    14,
+                )
+                if answered
+                else None,
+            )
+            for day, stop in itinerary.stops
+        ]
 
     def _plan_year(self, year: int, plan: YearPlan) -> None:
         rng = self.rng
@@ -610,7 +730,6 @@ class _VisitDemo:
                     if stop.site.pk not in hosted and rng.random() < 0.5:
                         stop.answer = HostAnswer.ACCEPTED
                         stop.answered_at = _at(self.today - timedelta(days=rng.randint(1, 6)), 15)
-                planned.must_see = [s for s in self.host_sites if (s.city, s.state) in towns][:1]
 
     # --- delegations ----------------------------------------------------------------------
 

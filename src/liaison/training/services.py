@@ -70,7 +70,9 @@ REQUEST_FIELDS = (
 )
 
 
-def _validate_request(request: TrainingRequest) -> None:
+def request_refusals(request: TrainingRequest) -> dict[str, str]:
+    """What in the request breaks the rules, field by field (empty when nothing does): the
+    checks filing it makes besides the model's own, so existing requests can be held to them."""
     errors: dict[str, str] = {}
     if request.course_id is None and not request.need.strip():
         errors["need"] = "Choose a course or describe the need."
@@ -82,6 +84,11 @@ def _validate_request(request: TrainingRequest) -> None:
         and request.preferred_end < request.preferred_start
     ):
         errors["preferred_end"] = "The preferred end comes before the preferred start."
+    return errors
+
+
+def _validate_request(request: TrainingRequest) -> None:
+    errors = request_refusals(request)
     if errors:
         raise ValidationError(errors)
     request.full_clean()
@@ -166,7 +173,11 @@ def _seated_count(delivery: Delivery) -> int:
     return delivery.enrollments.filter(status__in=SEATED).count() if delivery.pk else 0
 
 
-def _validate_delivery(delivery: Delivery) -> None:
+def delivery_refusals(delivery: Delivery, *, seated: int) -> dict[str, str]:
+    """What in the delivery breaks the rules, field by field (empty when nothing does): an
+    active course, dates that give the course its days and at most MAX_DELIVERY_DAYS, a
+    capacity the venue seats and that holds the ``seated`` participants. The checks creating
+    or changing it make besides the model's own, so existing deliveries can be held to them."""
     errors: dict[str, str] = {}
     course: Course | None = delivery.course if delivery.course_id else None
     venue: Venue | None = delivery.venue if delivery.venue_id else None
@@ -184,12 +195,16 @@ def _validate_delivery(delivery: Delivery) -> None:
             )
     if venue is not None and delivery.capacity and delivery.capacity > venue.capacity:
         errors["capacity"] = f"{venue} seats {venue.capacity}; the capacity cannot be larger."
-    seated = _seated_count(delivery)
     if delivery.capacity and seated > delivery.capacity:
         errors["capacity"] = (
             f"{seated} participants already hold seats; withdraw some before lowering "
             f"the capacity to {delivery.capacity}."
         )
+    return errors
+
+
+def _validate_delivery(delivery: Delivery) -> None:
+    errors = delivery_refusals(delivery, seated=_seated_count(delivery))
     if errors:
         raise ValidationError(errors)
     delivery.full_clean()

@@ -4,6 +4,7 @@ no Django there), and its itinerary written back as timed stops the hosts are th
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -145,6 +146,68 @@ def write_itinerary(
         },
     )
     return written
+
+
+def stored_itinerary(visit: Visit, catalog: planner.SiteCatalog) -> planner.Itinerary:
+    """The visit's stops as the planner's itinerary, for its rule check: a day for each date
+    from the visit's start to its end (stretched to a stop outside them, which the check then
+    reports), each day's stops in their order. Reads ``visit.stops.all()``, so prefetch them
+    when there are many visits."""
+    stops = sorted(visit.stops.all(), key=lambda s: (s.day, s.order, s.pk))
+    days = [d for d in (visit.starts_on, visit.ends_on) if d] + [s.day for s in stops]
+    if not days:
+        raise ValueError(f"{visit} has neither dates nor stops: no itinerary to check.")
+    start, end = min(days), max(days)
+    day_sites: list[list[planner.Key]] = [[] for _ in range((end - start).days + 1)]
+    for stop in stops:
+        day_sites[(stop.day - start).days].append(stop.site_id)
+    return planner.itinerary_of(planner_request(visit), catalog, start, day_sites)
+
+
+def schedule_problems(visit: Visit, itinerary: planner.Itinerary) -> list[str]:
+    """Every stop of the visit not at the time the day schedule gives it (``stop_times``,
+    after the move that starts its day); ``itinerary`` is the visit's ``stored_itinerary``."""
+    stops: dict[date, list[Stop]] = {}
+    for stop in sorted(visit.stops.all(), key=lambda s: (s.day, s.order, s.pk)):
+        stops.setdefault(stop.day, []).append(stop)
+    problems = []
+    for day in itinerary.days:
+        kept = stops.get(day.date, [])
+        times = stop_times(len(kept), move_km=day.move_km)
+        for stop, planned, expected in zip(kept, day.stops, times, strict=True):
+            if stop.starts_at != expected:
+                when = f"{stop.starts_at:%H:%M}" if stop.starts_at else "no time"
+                problems.append(
+                    f"{day.date}: {planned.site_name} at {when}, "
+                    f"the day schedule says {expected:%H:%M}"
+                )
+    return problems
+
+
+def itinerary_problems(visits: Iterable[Visit]) -> dict[int, list[str]]:
+    """What is wrong with each visit's itinerary as stored, by visit id (an empty list when
+    nothing is): every hard rule of the planner it breaks (``planner.check_itinerary``,
+    against the capacity the other visits hold as ``capacity_used`` counts it) and every
+    stop not at the day schedule's time. Give it visits with dates or stops, prefetched
+    with ``REQUEST_PREFETCH``: a few queries however many visits."""
+    catalog = planner.SiteCatalog(planner_sites())
+    usage = Counter(capacity_used())
+    problems: dict[int, list[str]] = {}
+    for visit in visits:
+        own = Counter(
+            (stop.site_id, stop.day)
+            for stop in visit.stops.all()
+            if visit.status in HOLDING and stop.answer != HostAnswer.DECLINED
+        )
+        usage.subtract(own)
+        try:
+            itinerary = stored_itinerary(visit, catalog)
+            problems[visit.pk] = planner.check_itinerary(
+                planner_request(visit), catalog, itinerary, usage
+            ) + schedule_problems(visit, itinerary)
+        finally:
+            usage.update(own)
+    return problems
 
 
 @transaction.atomic

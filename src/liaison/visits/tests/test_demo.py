@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from liaison.core.fiscal import FiscalYear
 from liaison.demo.build import build_demo
-from liaison.demo.visits import build_visit_demo
+from liaison.demo.visits import _VisitDemo, build_visit_demo
 from liaison.vetting.models import Purpose, VettingRecord, VettingStatus
+from liaison.visits import planner, planning
 from liaison.visits.models import (
     Delegate,
     DelegateRole,
@@ -148,6 +149,66 @@ def test_itineraries_respect_weekdays_capacity_and_one_city_a_day(demo):
             assert stop.day == stop.visit.starts_on
     briefed = Visit.objects.filter(status__in=HELD, wants_hq_briefing=True).count()
     assert briefed > 0.6 * Visit.objects.filter(status__in=HELD).count()
+
+
+def test_every_demo_itinerary_keeps_the_planners_rules_and_the_day_schedules_times(demo):
+    """The planner's rule check (``check_itinerary``, through ``itinerary_problems``) over the
+    itinerary of every visit that has one, and each stop at the day schedule's time."""
+    planned = Visit.objects.filter(
+        status__in=(
+            VisitStatus.PLANNING,
+            VisitStatus.SITES_REQUESTED,
+            VisitStatus.CONFIRMED,
+            VisitStatus.COMPLETED,
+        )
+    )
+    problems = planning.itinerary_problems(
+        planned.prefetch_related(*planning.REQUEST_PREFETCH).order_by("pk")
+    )
+    assert len(problems) > 2000 and set(problems) >= set(
+        Stop.objects.values_list("visit", flat=True)
+    )
+    broken = {pk: found for pk, found in problems.items() if found}
+    assert not broken, (len(broken), list(broken.items())[:5])
+    assert not Stop.objects.filter(starts_at__isnull=True).exists()
+    # The rules bind: days that start with a long move hold one stop, in the afternoon.
+    times = Counter(Stop.objects.values_list("starts_at", flat=True))
+    assert times[planning.AFTER_LONG_MOVE] > 0
+    assert set(times) == {*planning.DAY_SCHEDULE, planning.AFTER_LONG_MOVE}
+
+
+def test_a_demo_itinerary_breaking_a_rule_gives_way_to_the_planners(demo):
+    """The demo's own itineraries keep the rules (above); should one not, the planner's
+    itinerary from the same start takes its place, timed by the day schedule."""
+    builder = _VisitDemo(scale=0.02, seed=SEED, today=timezone.localdate())
+    monday = date(2031, 3, 3)
+    country = builder.countries[0]
+    planned = builder._visit(
+        country=country, size=3, status=VisitStatus.COMPLETED, starts=[monday], length=3
+    )
+    four = [site for site in builder.sites if not site.is_headquarters][:4]
+    proposal = [[site.pk for site in four], [], []]
+    request = builder._request(planned)
+    broken = planner.itinerary_of(request, builder.catalog, monday, proposal)
+    assert f"{monday}: 4 stops, more than 3" in planner.check_itinerary(
+        request, builder.catalog, broken
+    )
+    stops = [
+        Stop(visit=planned.visit, site=site, day=monday, order=n) for n, site in enumerate(four)
+    ]
+
+    builder._keep(planned, stops, proposal, HostAnswer.ACCEPTED)
+
+    assert planned.stops and all(stop.answer == HostAnswer.ACCEPTED for stop in planned.stops)
+    kept: list[list[planner.Key]] = [[], [], []]
+    for stop in planned.stops:
+        kept[(stop.day - monday).days].append(stop.site.pk)
+    itinerary = planner.itinerary_of(request, builder.catalog, monday, kept)
+    assert planner.check_itinerary(request, builder.catalog, itinerary) == []
+    for day in itinerary.days:
+        times = [stop.starts_at for stop in planned.stops if stop.day == day.date]
+        assert times == planning.stop_times(len(times), move_km=day.move_km)
+    assert builder.usage == {(stop.site.pk, stop.day): 1 for stop in planned.stops}
 
 
 def test_the_coordinator_and_the_demo_site_host_have_work_waiting(demo):

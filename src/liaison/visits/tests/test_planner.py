@@ -15,6 +15,7 @@ import pytest
 from liaison.bench.planner import synthetic_year
 from liaison.visits.planner import (
     INFEASIBLE,
+    LONG_MOVE_KM,
     PLANNED,
     Itinerary,
     Key,
@@ -26,6 +27,7 @@ from liaison.visits.planner import (
     coverage_score,
     exclude_site,
     haversine_km,
+    itinerary_of,
     pin_stop,
     plan_visit,
     plan_year,
@@ -403,3 +405,35 @@ def test_the_quick_planner_keeps_every_rule():
             assert check_itinerary(req, catalog, itinerary, year.usage) == [], req.id
             planned.append(itinerary)
     assert len(planned) > 50
+
+
+# --- Itineraries made elsewhere --------------------------------------------------------------
+
+
+def test_stops_made_elsewhere_are_laid_out_and_judged_as_the_planners_own():
+    """Washington on Monday, then three stops in Miami: on Tuesday they break the long-move
+    rule; with Tuesday spent travelling (no stops) they keep it on Wednesday."""
+    sites = [site("DC", focus={"a": 1})] + [
+        site(f"MIA{n}", "Miami, FL", focus={"b": n + 1}) for n in range(3)
+    ]
+    req = request({"a": 1, "b": 1}, MON, WED, 3)
+    miami = ["MIA2", "MIA0", "MIA1"]
+
+    rushed = itinerary_of(req, sites, MON, [["DC"], miami, []])
+    assert [day.city for day in rushed.days] == ["Washington, DC", "Miami, FL", "Miami, FL"]
+    move = rushed.days[1].move_km
+    assert move > LONG_MOVE_KM and rushed.days[2].move_km == 0
+    assert [str(stop.site_id) for stop in rushed.days[1].stops] == miami  # their order kept
+    assert rushed.score == coverage_score(req, sites)
+    assert check_itinerary(req, sites, rushed) == [f"{TUE}: 3 stops after a {move} km move"]
+
+    rested = itinerary_of(req, sites, MON, [["DC"], [], miami])
+    assert rested.days[1].city == "Miami, FL" and rested.days[1].move_km == move
+    assert rested.days[2].move_km == 0 and rested.travel_km == move
+    assert check_itinerary(req, sites, rested) == []
+
+    gone = itinerary_of(req, sites, MON, [["DC", "GONE"], [], miami])
+    assert gone.days[0].city == "Washington, DC"
+    assert check_itinerary(req, sites, gone) == [f"{MON}: unknown site 'GONE'"]
+    nowhere = itinerary_of(req, sites, MON, [[], [], []])
+    assert {day.city for day in nowhere.days} == {""} and nowhere.travel_km == 0

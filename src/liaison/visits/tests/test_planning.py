@@ -3,7 +3,7 @@ and hosts' declines hold through re-planning; when nothing fits, nothing changes
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +12,8 @@ from liaison.accounts.roles import Role
 from liaison.audit.models import AuditEntry
 from liaison.people.models import Staff
 from liaison.visits import planning, services
-from liaison.visits.models import SiteFocus, Stop, VisitStatus
+from liaison.visits.models import Site, SiteFocus, Stop, Visit, VisitStatus
+from liaison.visits.tests.conftest import START
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +108,41 @@ def test_only_planners_plan(users, make_visit, shown):
         with pytest.raises(PermissionDenied):
             planning.visit_plan(actor=users[role], visit=visit)
     assert not visit.stops.exists()
+
+
+def test_the_rule_check_holds_stored_stops_to_the_planners_rules_and_the_day_schedule(
+    coordinator, make_visit, sites
+):
+    """Headquarters in Washington on Monday, Laredo (2,000 km away) on Tuesday, Sterling on
+    Wednesday: the planner's rules hold, and Tuesday's stop is at 14:00, after the move."""
+    Site.objects.filter(code="HQ").update(latitude=38.9, longitude=-77.04)
+    monday = START + timedelta(days=-START.weekday() % 7)
+    visit = make_visit(earliest_start=monday, latest_end=monday + timedelta(days=13))
+    Visit.objects.filter(pk=visit.pk).update(
+        starts_on=monday, ends_on=monday + timedelta(days=4), status=VisitStatus.PLANNING
+    )
+    for n, (site, starts_at) in enumerate(
+        [(sites["hq"], time(9)), (sites["laredo"], time(14)), (sites["ntc"], time(9))]
+    ):
+        Stop.objects.create(
+            visit=visit, site=site, day=monday + timedelta(days=n), starts_at=starts_at
+        )
+
+    def problems(visit: Visit) -> list[str]:
+        visits = Visit.objects.filter(pk=visit.pk).prefetch_related(*planning.REQUEST_PREFETCH)
+        return planning.itinerary_problems(visits)[visit.pk]
+
+    assert problems(visit) == []
+    tuesday = monday + timedelta(days=1)
+    Stop.objects.filter(site=sites["laredo"]).update(starts_at=time(9))
+    late = f"{tuesday}: POE-LRD at 09:00, the day schedule says 14:00"
+    assert problems(visit) == [late]
+    # Its own stops hold no capacity against it; another held visit's stop does.
+    Visit.objects.filter(pk=visit.pk).update(status=VisitStatus.SITES_REQUESTED)
+    assert problems(visit) == [late]
+    other = make_visit(code="MX", earliest_start=tuesday, latest_end=tuesday, length_days=1)
+    Visit.objects.filter(pk=other.pk).update(
+        starts_on=tuesday, ends_on=tuesday, status=VisitStatus.CONFIRMED
+    )
+    Stop.objects.create(visit=other, site=sites["laredo"], day=tuesday, starts_at=time(9))
+    assert problems(visit) == [f"{tuesday}: POE-LRD is full", late]
