@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Iterable
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import segno
@@ -15,21 +15,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from liaison.core.formats import date_span
 from liaison.training.models import Certificate, Delivery, DeliveryStatus
 
 ISSUER = "Office of International Affairs"
-DASH = "\N{EN DASH}"
-
-
-def date_span(first: date, last: date) -> str:
-    """Dates as a person writes them, with an en dash: 12-16 May 2025, 28 April - 2 May 2025."""
-    if first == last:
-        return f"{first.day} {first:%B %Y}"
-    if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day}{DASH}{last.day} {last:%B %Y}"
-    if first.year == last.year:
-        return f"{first.day} {first:%B} {DASH} {last.day} {last:%B %Y}"
-    return f"{first.day} {first:%B %Y} {DASH} {last.day} {last:%B %Y}"
 
 
 # --- the certificate ---------------------------------------------------------------------------

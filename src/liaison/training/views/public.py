@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from liaison.core.formats import date_span
 from liaison.training import documents, selectors
 from liaison.training.models import CalendarFeed, Certificate, Delivery
 
@@ -51,7 +52,7 @@ def _public_facts(certificate: Certificate) -> dict[str, object]:
         "code": certificate.code,
         "name": certificate.enrollment.person.full_name,
         "course": f"{delivery.course.title} ({delivery.course.code})",
-        "dates": documents.date_span(delivery.starts_on, delivery.ends_on),
+        "dates": date_span(delivery.starts_on, delivery.ends_on),
         "issued_on": certificate.issued_at,
         "valid": certificate.is_valid,
         "revoked_on": certificate.revoked_at,
