@@ -15,6 +15,7 @@ from django.utils import timezone
 from liaison.accounts.roles import Role
 from liaison.audit.models import AuditEntry
 from liaison.core.workflows import Move, Workflow
+from liaison.people.models import Person
 from liaison.vetting import services
 from liaison.vetting.models import Purpose, VettingRecord, VettingStatus
 from liaison.vetting.workflows import VETTING
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.django_db
 STORED_STATES = [s for s in VettingStatus.values if s != VettingStatus.EXPIRED]
 
 
-def _record_in(state: str, person: object) -> VettingRecord:
+def _record_in(state: str, person: Person) -> VettingRecord:
     """A record put in ``state`` directly (set-up, not a user action)."""
     return VettingRecord.objects.create(
         person=person,
