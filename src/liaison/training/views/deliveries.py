@@ -311,6 +311,7 @@ def delivery_roster(request: HttpRequest, pk: int) -> HttpResponse:
         delivery,
         "Roster",
         rows=list(zip(enrollments, offers, strict=True)),
+        row_actions=any(offers),
         refusals=refusals,
         counts=selectors.roster_counts(delivery=delivery),
         can_edit=can_edit and delivery.status in services.NOMINATION_STATES,
