@@ -25,24 +25,34 @@ def transition(
     fields: dict[str, Any] | None = None,
     audited: tuple[str, ...] = (),
     check: Callable[[], None] | None = None,
+    move: str = "",
+    refused: Callable[[], str] | None = None,
 ) -> Move:
     """Move ``obj`` to state ``to`` and save it with ``fields`` set.
 
-    In this order: the actor needs the move's permission on ``obj`` (PermissionDenied), the
-    workflow must declare the move from the current state, then ``check`` runs the caller's
-    own domain rules (both ValidationError). ``audited`` names the fields whose new values the
-    audit entry shows beside the state; ``why`` goes to the history row and the audit entry.
+    In this order: the actor needs the move's permission on ``obj`` (or on what the workflow's
+    ``perm_on`` names; PermissionDenied), the workflow must declare the move from the current
+    state, then ``check`` runs the caller's own domain rules (both ValidationError).
+    ``audited`` names the fields whose new values the audit entry shows beside the state;
+    ``why`` goes to the history row and the audit entry. ``move`` names the move when several
+    lead to ``to``; ``refused`` words the refusal of an undeclared move in the caller's terms.
     """
     before = workflow.state_of(obj)
-    move = workflow.move_to(before, to)
-    perms = {move.perm} if move else {m.perm for m in workflow.moves if m.target == to}
+    declared = workflow.move_to(before, to, name=move)
+    perms = (
+        {declared.perm}
+        if declared
+        else {m.perm for m in workflow.moves if m.target == to and (not move or m.name == move)}
+    )
     for perm in sorted(perms):
-        require_perm(actor, perm, obj)
-    if move is None:
+        require_perm(actor, perm, workflow.guarded(obj))
+    if declared is None:
         states = workflow.states
         raise ValidationError(
-            f"{_article(obj._meta.verbose_name)} that is {states(before).label.lower()} cannot "
-            f"become {states(to).label.lower()}."
+            refused()
+            if refused is not None
+            else f"{_article(obj._meta.verbose_name)} that is {states(before).label.lower()} "
+            f"cannot become {states(to).label.lower()}."
         )
     if check is not None:
         check()
@@ -58,8 +68,8 @@ def transition(
     changes.update({name: [None, str(getattr(obj, name))] for name in audited})
     if why:
         changes["reason"] = [None, why]
-    audit_log(actor=actor, action=f"{workflow.name}.{move.name}", obj=obj, changes=changes)
-    return move
+    audit_log(actor=actor, action=workflow.action(declared), obj=obj, changes=changes)
+    return declared
 
 
 def _article(noun: object) -> str:

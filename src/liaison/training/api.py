@@ -24,7 +24,7 @@ from liaison.core.api import actor
 from liaison.partners import selectors as partner_selectors
 from liaison.people import selectors as people_selectors
 from liaison.training import selectors, services
-from liaison.training.models import Delivery, DeliveryStatus, EnrollmentStatus
+from liaison.training.models import EnrollmentStatus
 from liaison.training.schemas import (
     AssignmentOut,
     AttendanceIn,
@@ -52,15 +52,6 @@ from liaison.training.schemas import (
 )
 
 router = Router(tags=["training"])
-
-# The one service behind each move of a delivery (cancelling also takes the reason).
-TRANSITIONS: dict[str, Callable[..., Delivery]] = {
-    DeliveryStatus.APPROVED: services.delivery_approve,
-    DeliveryStatus.CONFIRMED: services.delivery_confirm,
-    DeliveryStatus.IN_PROGRESS: services.delivery_start,
-    DeliveryStatus.DELIVERED: services.delivery_finish,
-    DeliveryStatus.CLOSED: services.delivery_close,
-}
 
 
 # --- turning the API's codes and ids into records, within the user's scope --------------------
@@ -229,19 +220,13 @@ def update_delivery(request: HttpRequest, delivery_id: int, payload: DeliveryPat
 
 @router.post("/deliveries/{int:delivery_id}/transition", response=DeliveryOut)
 def transition_delivery(request: HttpRequest, delivery_id: int, payload: TransitionIn) -> Any:
+    """Move the delivery to ``to`` by the delivery workflow's move there (cancelling takes
+    ``reason``)."""
     user = actor(request)
     delivery = selectors.delivery_get(user=user, pk=delivery_id)
-    if payload.to == DeliveryStatus.CANCELLED:
-        return services.delivery_cancel(actor=user, delivery=delivery, reason=payload.reason)
-    move = TRANSITIONS.get(payload.to)
-    if move is None:
-        raise ValidationError(
-            {
-                "to": f"“{payload.to}” is not a state to move to: use {', '.join(TRANSITIONS)} "
-                f"or {DeliveryStatus.CANCELLED}."
-            }
-        )
-    return move(actor=user, delivery=delivery)
+    return services.delivery_move(
+        actor=user, delivery=delivery, to=payload.to, reason=payload.reason
+    )
 
 
 @router.post("/deliveries/{int:delivery_id}/instructors", response={201: AssignmentOut})

@@ -7,7 +7,7 @@ Every write checks the permission and the rule here, so pages, imports and the A
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -19,12 +19,13 @@ from django.db.models import Max
 from django.utils import timezone
 
 from liaison.audit.services import apply_changes, audit_log, audit_log_many, create_with_history
+from liaison.audit.transitions import transition
 from liaison.catalog.models import Course, Venue
 from liaison.core.access import require_perm
+from liaison.core.workflows import Move
 from liaison.people.models import Person, Staff
 from liaison.training.models import (
     ATTENDING,
-    DELIVERY_TRANSITIONS,
     MAX_DELIVERY_DAYS,
     SEATED,
     AfterActionReport,
@@ -44,6 +45,7 @@ from liaison.training.models import (
     RequestStatus,
     TrainingRequest,
 )
+from liaison.training.workflows import DELIVERY, ENROLLMENT, TRAINING_REQUEST
 from liaison.vetting.models import Purpose, VettingStatus
 from liaison.vetting.services import vetting_gate_refusal, vetting_submit
 
@@ -104,22 +106,28 @@ def training_request_file(*, actor: Any, **values: Any) -> TrainingRequest:
     return request
 
 
-def _decide(request: TrainingRequest, to: str, *, actor: Any, note: str) -> None:
-    if request.status != RequestStatus.SUBMITTED:
-        raise ValidationError(
+def _decide(
+    request: TrainingRequest,
+    to: str,
+    *,
+    actor: Any,
+    note: str,
+    check: Callable[[], None] | None = None,
+) -> None:
+    """Move the request by the TRAINING_REQUEST workflow: only a submitted one is decided."""
+    transition(
+        actor=actor,
+        obj=request,
+        workflow=TRAINING_REQUEST,
+        to=to,
+        why=note,
+        fields={"decision_note": note, "decided_at": timezone.now()},
+        audited=("decision_note",) if note else (),
+        check=check,
+        refused=lambda: (
             f"This request is already {request.get_status_display().lower()}; "
             "only a submitted request can be decided."
-        )
-    before = request.status
-    request.status = to
-    request.decision_note = note
-    request.decided_at = timezone.now()
-    request.save()
-    audit_log(
-        actor=actor,
-        action=f"training_request.{to}",
-        obj=request,
-        changes={"status": [before, to], **({"decision_note": [None, note]} if note else {})},
+        ),
     )
 
 
@@ -127,16 +135,16 @@ def _decide(request: TrainingRequest, to: str, *, actor: Any, note: str) -> None
 def training_request_decline(
     *, actor: Any, request: TrainingRequest, reason: str
 ) -> TrainingRequest:
-    require_perm(actor, "training.decide_request", request)
-    if not reason.strip():
-        raise ValidationError({"decision_note": "Say why the request is declined."})
-    _decide(request, RequestStatus.DECLINED, actor=actor, note=reason.strip())
+    def check() -> None:
+        if not reason.strip():
+            raise ValidationError({"decision_note": "Say why the request is declined."})
+
+    _decide(request, RequestStatus.DECLINED, actor=actor, note=reason.strip(), check=check)
     return request
 
 
 @transaction.atomic
 def training_request_withdraw(*, actor: Any, request: TrainingRequest) -> TrainingRequest:
-    require_perm(actor, "training.file_request", request)
     _decide(request, RequestStatus.WITHDRAWN, actor=actor, note="")
     return request
 
@@ -145,13 +153,14 @@ def training_request_withdraw(*, actor: Any, request: TrainingRequest) -> Traini
 def training_request_approve(
     *, actor: Any, request: TrainingRequest, note: str = "", **delivery: Any
 ) -> Delivery:
-    """Approve a request into a planned delivery (course, venue, dates, funding, capacity)."""
-    require_perm(actor, "training.decide_request", request)
+    """Approve a request into a planned delivery (course, venue, dates, funding, capacity).
+
+    The request is approved first (so a decided one is refused before anything is planned),
+    then its delivery is created; a delivery that breaks a rule undoes both."""
+    _decide(request, RequestStatus.APPROVED, actor=actor, note=note)
     delivery.setdefault("course", request.course)
     delivery.setdefault("funding_source", request.funding_source)
-    created = delivery_create(actor=actor, request=request, **delivery)
-    _decide(request, RequestStatus.APPROVED, actor=actor, note=note)
-    return created
+    return delivery_create(actor=actor, request=request, **delivery)
 
 
 # --- deliveries -----------------------------------------------------------------------------
@@ -250,46 +259,77 @@ def delivery_update(*, actor: Any, delivery: Delivery, **changes: Any) -> Delive
     return delivery
 
 
-def _move(delivery: Delivery, to: str, *, actor: Any, **fields: Any) -> Delivery:
-    if to not in DELIVERY_TRANSITIONS[delivery.status]:
-        raise ValidationError(
+def delivery_blocker(delivery: Delivery, to: str) -> str | None:
+    """What in the delivery's own data still stops the move to ``to`` (not the user's input
+    nor their permission), or None. The move's service refuses with it; the delivery page
+    shows it in place of the button."""
+    if (
+        to == DeliveryStatus.CONFIRMED
+        and not delivery.assignments.filter(role=InstructorRole.LEAD).exists()
+    ):
+        return "Assign a lead instructor before confirming the delivery."
+    if (
+        to == DeliveryStatus.IN_PROGRESS
+        and not delivery.enrollments.filter(status=EnrollmentStatus.CONFIRMED).exists()
+    ):
+        return "No participant is confirmed: confirm the roster before starting."
+    if (
+        to == DeliveryStatus.CLOSED
+        and not AfterActionReport.objects.filter(delivery=delivery).exists()
+    ):
+        return "Write the after-action report before closing the delivery."
+    return None
+
+
+def _move(
+    delivery: Delivery,
+    to: str,
+    *,
+    actor: Any,
+    why: str = "",
+    check: Callable[[], None] | None = None,
+    **fields: Any,
+) -> Delivery:
+    """Move the delivery by the DELIVERY workflow, once nothing blocks the move."""
+
+    def checks() -> None:
+        blocker = delivery_blocker(delivery, to)
+        if blocker:
+            raise ValidationError(blocker)
+        if check is not None:
+            check()
+
+    transition(
+        actor=actor,
+        obj=delivery,
+        workflow=DELIVERY,
+        to=to,
+        why=why,
+        fields=fields,
+        audited=tuple(fields),
+        check=checks,
+        refused=lambda: (
             f"This delivery is {_state(delivery)}; it cannot become "
             f"{DeliveryStatus(to).label.lower()}."
-        )
-    before = delivery.status
-    delivery.status = to
-    for name, value in fields.items():
-        setattr(delivery, name, value)
-    delivery.save()
-    audit_log(
-        actor=actor,
-        action=f"delivery.{to}",
-        obj=delivery,
-        changes={"status": [before, to], **{k: [None, str(v)] for k, v in fields.items()}},
+        ),
     )
     return delivery
 
 
 @transaction.atomic
 def delivery_approve(*, actor: Any, delivery: Delivery) -> Delivery:
-    require_perm(actor, "training.manage_delivery", delivery)
     return _move(delivery, DeliveryStatus.APPROVED, actor=actor)
 
 
 @transaction.atomic
 def delivery_confirm(*, actor: Any, delivery: Delivery) -> Delivery:
     """Dates, venue and teaching team are settled: it needs a lead instructor."""
-    require_perm(actor, "training.manage_delivery", delivery)
-    if not delivery.assignments.filter(role=InstructorRole.LEAD).exists():
-        raise ValidationError("Assign a lead instructor before confirming the delivery.")
     return _move(delivery, DeliveryStatus.CONFIRMED, actor=actor)
 
 
 @transaction.atomic
 def delivery_start(*, actor: Any, delivery: Delivery) -> Delivery:
-    require_perm(actor, "training.take_attendance", delivery)
-    if not delivery.enrollments.filter(status=EnrollmentStatus.CONFIRMED).exists():
-        raise ValidationError("No participant is confirmed: confirm the roster before starting.")
+    """It needs a confirmed participant."""
     return _move(delivery, DeliveryStatus.IN_PROGRESS, actor=actor)
 
 
@@ -297,7 +337,6 @@ def delivery_start(*, actor: Any, delivery: Delivery) -> Delivery:
 def delivery_finish(*, actor: Any, delivery: Delivery) -> Delivery:
     """The course is over: confirmed participants become attended or no-shows; the
     nominated and waiting never took part, so they are withdrawn."""
-    require_perm(actor, "training.take_attendance", delivery)
     _move(delivery, DeliveryStatus.DELIVERED, actor=actor)
     attended = set(
         Attendance.objects.filter(enrollment__delivery=delivery, mark__in=ATTENDING).values_list(
@@ -311,40 +350,59 @@ def delivery_finish(*, actor: Any, delivery: Delivery) -> Delivery:
             EnrollmentStatus.WAITLISTED,
         )
     ):
-        before = enrollment.status
-        if before == EnrollmentStatus.CONFIRMED:
-            enrollment.status = (
-                EnrollmentStatus.ATTENDED if enrollment.pk in attended else EnrollmentStatus.NO_SHOW
-            )
-        else:
-            enrollment.status = EnrollmentStatus.WITHDRAWN
-            enrollment.withdrawn_reason = "Not confirmed before the delivery ended."
-            enrollment.waitlist_position = None
-        enrollment.save()
-        audit_log(
-            actor=actor,
-            action="enrollment.outcome_recorded",
-            obj=enrollment,
-            changes={"status": [before, enrollment.status]},
-        )
+        _record_outcome(enrollment, actor=actor, attended=enrollment.pk in attended)
     return delivery
 
 
 @transaction.atomic
 def delivery_close(*, actor: Any, delivery: Delivery) -> Delivery:
     """Closing files the delivery away: the after-action report must be written first."""
-    require_perm(actor, "training.manage_delivery", delivery)
-    if not AfterActionReport.objects.filter(delivery=delivery).exists():
-        raise ValidationError("Write the after-action report before closing the delivery.")
     return _move(delivery, DeliveryStatus.CLOSED, actor=actor)
 
 
 @transaction.atomic
 def delivery_cancel(*, actor: Any, delivery: Delivery, reason: str) -> Delivery:
-    require_perm(actor, "training.manage_delivery", delivery)
-    if not reason.strip():
-        raise ValidationError({"cancel_reason": "Say why the delivery is cancelled."})
-    return _move(delivery, DeliveryStatus.CANCELLED, actor=actor, cancel_reason=reason.strip())
+    def check() -> None:
+        if not reason.strip():
+            raise ValidationError({"cancel_reason": "Say why the delivery is cancelled."})
+
+    return _move(
+        delivery,
+        DeliveryStatus.CANCELLED,
+        actor=actor,
+        why=reason.strip(),
+        check=check,
+        cancel_reason=reason.strip(),
+    )
+
+
+@transaction.atomic
+def delivery_move(*, actor: Any, delivery: Delivery, to: str, reason: str = "") -> Delivery:
+    """A move as the delivery page and the API ask for it (the state to move to), made by
+    its move's service; cancelling also takes the reason."""
+    move = next((m for m in DELIVERY.moves if m.target == to), None)
+    if move is None:
+        states = ", ".join(m.target for m in DELIVERY.moves)
+        raise ValidationError({"to": f"“{to}” is not a state to move to: use {states}."})
+    arguments = {"reason": reason} if move.name == "cancelled" else {}
+    moved: Delivery = DELIVERY.service(move)(actor=actor, delivery=delivery, **arguments)
+    return moved
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A move a page offers: ``blocker`` says what still stops it (then it is not offered)."""
+
+    move: Move
+    blocker: str | None = None
+
+
+def delivery_offers(*, user: Any, delivery: Delivery) -> list[Offer]:
+    """The delivery's moves ``user`` may make now, each with what still blocks it."""
+    return [
+        Offer(move, delivery_blocker(delivery, move.target))
+        for move in DELIVERY.available(user, delivery)
+    ]
 
 
 # --- instructors ----------------------------------------------------------------------------
@@ -577,31 +635,62 @@ def enrollment_nominate_many(
     return enrollments
 
 
+def _roster_settled(delivery: Delivery) -> str | None:
+    """Why nobody on the delivery's roster moves any more (it ended or was cancelled)."""
+    if delivery.status not in NOMINATION_STATES:
+        return f"This delivery is {_state(delivery)}; its roster is settled."
+    return None
+
+
+def _enrollment_move(
+    enrollment: Enrollment,
+    to: str,
+    *,
+    actor: Any,
+    move: str = "",
+    why: str = "",
+    check: Callable[[], None] | None = None,
+    refused: Callable[[], str] | None = None,
+    **fields: Any,
+) -> Enrollment:
+    """Move the enrollment by the ENROLLMENT workflow (the permission is on its delivery)."""
+    transition(
+        actor=actor,
+        obj=enrollment,
+        workflow=ENROLLMENT,
+        to=to,
+        move=move,
+        why=why,
+        fields=fields,
+        check=check,
+        refused=refused,
+    )
+    return enrollment
+
+
 @transaction.atomic
 def enrollment_confirm(*, actor: Any, enrollment: Enrollment) -> Enrollment:
     """The vetting gate: only an approval valid through the last day confirms a seat."""
     delivery = enrollment.delivery
-    require_perm(actor, "training.manage_roster", delivery)
-    if enrollment.status != EnrollmentStatus.NOMINATED:
-        raise ValidationError(
+
+    def check() -> None:
+        refusal = _roster_settled(delivery) or vetting_gate_refusal(
+            enrollment.person, delivery.ends_on
+        )
+        if refusal:
+            raise ValidationError(refusal)
+
+    return _enrollment_move(
+        enrollment,
+        EnrollmentStatus.CONFIRMED,
+        actor=actor,
+        check=check,
+        refused=lambda: (
             f"{enrollment.person} is {_state(enrollment)}; "
             "only a nominated participant can be confirmed."
-        )
-    if delivery.status not in NOMINATION_STATES:
-        raise ValidationError(f"This delivery is {_state(delivery)}; its roster is settled.")
-    refusal = vetting_gate_refusal(enrollment.person, delivery.ends_on)
-    if refusal:
-        raise ValidationError(refusal)
-    enrollment.status = EnrollmentStatus.CONFIRMED
-    enrollment.confirmed_at = timezone.now()
-    enrollment.save()
-    audit_log(
-        actor=actor,
-        action="enrollment.confirmed",
-        obj=enrollment,
-        changes={"status": [EnrollmentStatus.NOMINATED, EnrollmentStatus.CONFIRMED]},
+        ),
+        confirmed_at=timezone.now(),
     )
-    return enrollment
 
 
 @dataclass(frozen=True)
@@ -641,26 +730,16 @@ def roster_submit_for_vetting(*, actor: Any, delivery: Delivery) -> list[Person]
     return submitted
 
 
-def _promote_waitlist(delivery: Delivery, *, actor: Any) -> Enrollment | None:
-    """Give a free seat to the first in line, then close the gaps in the waiting list (also
-    when someone left the list itself)."""
-    first = None
-    if _seated_count(delivery) < delivery.capacity:
-        first = (
-            delivery.enrollments.filter(status=EnrollmentStatus.WAITLISTED)
-            .order_by("waitlist_position", "id")
-            .first()
-        )
-    if first is not None:
-        first.status = EnrollmentStatus.NOMINATED
-        first.waitlist_position = None
-        first.save()
-        audit_log(
-            actor=actor,
-            action="enrollment.moved_up",
-            obj=first,
-            changes={"status": [EnrollmentStatus.WAITLISTED, EnrollmentStatus.NOMINATED]},
-        )
+def _first_waiting(delivery: Delivery) -> Enrollment | None:
+    return (
+        delivery.enrollments.filter(status=EnrollmentStatus.WAITLISTED)
+        .order_by("waitlist_position", "id")
+        .first()
+    )
+
+
+def _renumber_waitlist(delivery: Delivery) -> None:
+    """Close the gaps in the waiting list."""
     for position, waiting in enumerate(
         delivery.enrollments.filter(status=EnrollmentStatus.WAITLISTED).order_by(
             "waitlist_position", "id"
@@ -670,6 +749,54 @@ def _promote_waitlist(delivery: Delivery, *, actor: Any) -> Enrollment | None:
         if waiting.waitlist_position != position:
             waiting.waitlist_position = position
             waiting.save(update_fields=["waitlist_position"])
+
+
+def _move_up(enrollment: Enrollment, *, actor: Any) -> Enrollment:
+    delivery = enrollment.delivery
+
+    def check() -> None:
+        settled = _roster_settled(delivery)
+        if settled:
+            raise ValidationError(settled)
+        if _seated_count(delivery) >= delivery.capacity:
+            raise ValidationError("Every seat is taken; nobody moves up from the waiting list.")
+        first = _first_waiting(delivery)
+        if first is not None and first.pk != enrollment.pk:
+            raise ValidationError(f"{first.person} is ahead on the waiting list.")
+
+    return _enrollment_move(
+        enrollment,
+        EnrollmentStatus.NOMINATED,
+        actor=actor,
+        check=check,
+        refused=lambda: (
+            f"{enrollment.person} is {_state(enrollment)}; only someone on the waiting list "
+            "moves up."
+        ),
+        waitlist_position=None,
+    )
+
+
+@transaction.atomic
+def enrollment_move_up(*, actor: Any, enrollment: Enrollment) -> Enrollment:
+    """Give a free seat to the first on the waiting list; those behind move up a place.
+    Withdrawals and a larger capacity do this by themselves."""
+    delivery = enrollment.delivery
+    Delivery.objects.select_for_update().filter(pk=delivery.pk).first()
+    _move_up(enrollment, actor=actor)
+    _renumber_waitlist(delivery)
+    return enrollment
+
+
+def _promote_waitlist(delivery: Delivery, *, actor: Any) -> Enrollment | None:
+    """Give a free seat to the first in line, then close the gaps in the waiting list (also
+    when someone left the list itself)."""
+    first = None
+    if _seated_count(delivery) < delivery.capacity:
+        first = _first_waiting(delivery)
+    if first is not None:
+        _move_up(first, actor=actor)
+    _renumber_waitlist(delivery)
     return first
 
 
@@ -677,31 +804,100 @@ def _promote_waitlist(delivery: Delivery, *, actor: Any) -> Enrollment | None:
 def enrollment_withdraw(*, actor: Any, enrollment: Enrollment, reason: str) -> Enrollment:
     """Withdraw a participant; the first on the waiting list takes the freed seat."""
     delivery = enrollment.delivery
-    require_perm(actor, "training.manage_roster", delivery)
     Delivery.objects.select_for_update().filter(pk=delivery.pk).first()
-    if enrollment.status not in (
-        EnrollmentStatus.NOMINATED,
-        EnrollmentStatus.WAITLISTED,
-        EnrollmentStatus.CONFIRMED,
-    ):
-        raise ValidationError(
-            f"{enrollment.person} is {_state(enrollment)} and cannot be withdrawn."
-        )
-    if not reason.strip():
-        raise ValidationError({"withdrawn_reason": "Say why the participant is withdrawn."})
-    before = enrollment.status
-    enrollment.status = EnrollmentStatus.WITHDRAWN
-    enrollment.withdrawn_reason = reason.strip()
-    enrollment.waitlist_position = None
-    enrollment.save()
-    audit_log(
+
+    def check() -> None:
+        settled = _roster_settled(delivery)
+        if settled:
+            raise ValidationError(settled)
+        if not reason.strip():
+            raise ValidationError({"withdrawn_reason": "Say why the participant is withdrawn."})
+
+    _enrollment_move(
+        enrollment,
+        EnrollmentStatus.WITHDRAWN,
         actor=actor,
-        action="enrollment.withdrawn",
-        obj=enrollment,
-        changes={"status": [before, EnrollmentStatus.WITHDRAWN], "reason": [None, reason]},
+        move="withdrawn",
+        why=reason.strip(),
+        check=check,
+        refused=lambda: f"{enrollment.person} is {_state(enrollment)} and cannot be withdrawn.",
+        withdrawn_reason=reason.strip(),
+        waitlist_position=None,
     )
     _promote_waitlist(delivery, actor=actor)
     return enrollment
+
+
+# The moves a roster page offers on each participant; the others follow from other actions
+# (a freed seat moves the waiting list up; finishing the delivery records the outcomes).
+ROSTER_MOVES = ("confirmed", "withdrawn")
+
+
+def roster_offers(
+    *,
+    user: Any,
+    delivery: Delivery,
+    enrollments: Sequence[Enrollment],
+    gate_refusals: dict[int, str],
+) -> list[list[Move]]:
+    """For each of ``enrollments`` (on ``delivery``'s roster), the roster moves ``user`` may
+    make now that their services would accept: none once the roster is settled, and no
+    confirmation the vetting gate refuses (``gate_refusals``, by enrollment id, as
+    :func:`liaison.training.selectors.gate_refusals` gives them for the nominated)."""
+    if _roster_settled(delivery):
+        return [[] for _ in enrollments]
+    offered = ENROLLMENT.available_many(user, enrollments, only=ROSTER_MOVES)
+    return [
+        [m for m in moves if not (m.name == "confirmed" and e.pk in gate_refusals)]
+        for e, moves in zip(enrollments, offered, strict=True)
+    ]
+
+
+NOT_CONFIRMED_IN_TIME = "Not confirmed before the delivery ended."
+
+
+def _record_outcome(
+    enrollment: Enrollment, *, actor: Any, attended: bool | None = None
+) -> Enrollment:
+    delivery = enrollment.delivery
+
+    def check() -> None:
+        if delivery.status != DeliveryStatus.DELIVERED:
+            raise ValidationError(
+                f"Outcomes are recorded once the delivery is delivered; this one is "
+                f"{_state(delivery)}."
+            )
+
+    def refused() -> str:
+        return f"{enrollment.person} is {_state(enrollment)}; there is no outcome to record."
+
+    if enrollment.status in (EnrollmentStatus.NOMINATED, EnrollmentStatus.WAITLISTED):
+        return _enrollment_move(
+            enrollment,
+            EnrollmentStatus.WITHDRAWN,
+            actor=actor,
+            move="lapsed",
+            why=NOT_CONFIRMED_IN_TIME,
+            check=check,
+            refused=refused,
+            withdrawn_reason=NOT_CONFIRMED_IN_TIME,
+            waitlist_position=None,
+        )
+    if attended is None:
+        attended = enrollment.attendance.filter(mark__in=ATTENDING).exists()
+    outcome = EnrollmentStatus.ATTENDED if attended else EnrollmentStatus.NO_SHOW
+    if enrollment.status == outcome:
+        return enrollment
+    return _enrollment_move(enrollment, outcome, actor=actor, check=check, refused=refused)
+
+
+@transaction.atomic
+def enrollment_record_outcome(*, actor: Any, enrollment: Enrollment) -> Enrollment:
+    """Once the delivery is delivered: a confirmed participant attended (present or late on
+    a day) or was a no-show, and a corrected mark moves them between the two; a nominee or a
+    waiting participant never took part, so is withdrawn. Finishing the delivery records
+    everyone's; a mark corrected afterwards records that participant's again."""
+    return _record_outcome(enrollment, actor=actor)
 
 
 # --- attendance and scores ------------------------------------------------------------------
@@ -746,21 +942,7 @@ def attendance_record(*, actor: Any, enrollment: Enrollment, day: date, mark: st
         )
     if delivery.status == DeliveryStatus.DELIVERED:
         # A mark corrected after the end moves the participant between attended and no-show.
-        outcome = (
-            EnrollmentStatus.ATTENDED
-            if enrollment.attendance.filter(mark__in=ATTENDING).exists()
-            else EnrollmentStatus.NO_SHOW
-        )
-        if enrollment.status != outcome:
-            was = enrollment.status
-            enrollment.status = outcome
-            enrollment.save()
-            audit_log(
-                actor=actor,
-                action="enrollment.outcome_recorded",
-                obj=enrollment,
-                changes={"status": [was, outcome]},
-            )
+        _record_outcome(enrollment, actor=actor)
     return attendance
 
 

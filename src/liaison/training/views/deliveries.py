@@ -3,7 +3,6 @@ costs and after-action report. Each action posts to a service and comes back wit
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -34,27 +33,8 @@ from liaison.training.forms import (
     ReportForm,
     WithdrawForm,
 )
-from liaison.training.models import (
-    DELIVERY_TRANSITIONS,
-    AttendanceMark,
-    Delivery,
-    DeliveryStatus,
-    EnrollmentStatus,
-)
-
-# The button each transition gets on the delivery page, and the service behind it.
-TRANSITION_ACTIONS: dict[str, tuple[str, Callable[..., Delivery]]] = {
-    DeliveryStatus.APPROVED: ("Approve", services.delivery_approve),
-    DeliveryStatus.CONFIRMED: ("Confirm", services.delivery_confirm),
-    DeliveryStatus.IN_PROGRESS: ("Start", services.delivery_start),
-    DeliveryStatus.DELIVERED: ("Mark delivered", services.delivery_finish),
-    DeliveryStatus.CLOSED: ("Close", services.delivery_close),
-}
-
-
-# Instructors start and finish the deliveries they teach; headquarters does the rest.
-RUN_BY_INSTRUCTORS = (DeliveryStatus.IN_PROGRESS, DeliveryStatus.DELIVERED)
-
+from liaison.training.models import AttendanceMark, Delivery, DeliveryStatus, EnrollmentStatus
+from liaison.training.workflows import RUN
 
 NAV = (
     NavItem("Deliveries", "training:delivery_list"),
@@ -215,15 +195,8 @@ def delivery_update(request: HttpRequest, pk: int) -> HttpResponse:
 def delivery_detail(request: HttpRequest, pk: int) -> HttpResponse:
     delivery = selectors.delivery_get(user=request.user, pk=pk)
     can_manage = request.user.has_perm("training.manage_delivery", delivery)
-    can_run = request.user.has_perm("training.take_attendance", delivery)
-    transitions = [
-        {"to": to, "label": label}
-        for to, (label, _) in TRANSITION_ACTIONS.items()
-        if to in DELIVERY_TRANSITIONS[delivery.status]
-        and (
-            can_run if to in (DeliveryStatus.IN_PROGRESS, DeliveryStatus.DELIVERED) else can_manage
-        )
-    ]
+    # The moves come from the DELIVERY workflow; cancelling asks for a reason, so has a form.
+    offers = services.delivery_offers(user=request.user, delivery=delivery)
     return _page(
         request,
         "training/delivery_detail.html",
@@ -231,8 +204,8 @@ def delivery_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "Overview",
         assignments=delivery.assignments.select_related("staff"),
         counts=selectors.roster_counts(delivery=delivery),
-        transitions=transitions,
-        can_cancel=can_manage and DeliveryStatus.CANCELLED in DELIVERY_TRANSITIONS[delivery.status],
+        offers=[o for o in offers if o.move.name != "cancelled"],
+        cancel=next((o.move for o in offers if o.move.name == "cancelled"), None),
         cancel_form=CancelForm(),
         can_manage=can_manage,
         assign_form=AssignForm(delivery=delivery) if can_manage and delivery.is_open else None,
@@ -242,18 +215,16 @@ def delivery_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def delivery_transition(request: HttpRequest, pk: int) -> HttpResponse:
-    # Running a delivery is the least any move needs; each service checks its own.
-    delivery = selectors.delivery_get(user=request.user, pk=pk, perm="training.take_attendance")
-    to = request.POST.get("to", "")
+    # Running a delivery is the least any of its moves needs (see DELIVERY); the move's
+    # service checks the move's own permission.
+    delivery = selectors.delivery_get(user=request.user, pk=pk, perm=RUN)
     try:
-        if to == DeliveryStatus.CANCELLED:
-            services.delivery_cancel(
-                actor=request.user, delivery=delivery, reason=request.POST.get("reason", "")
-            )
-        elif to in TRANSITION_ACTIONS:
-            TRANSITION_ACTIONS[to][1](actor=request.user, delivery=delivery)
-        else:
-            raise ValidationError(f"“{to}” is not a delivery state.")
+        services.delivery_move(
+            actor=request.user,
+            delivery=delivery,
+            to=request.POST.get("to", ""),
+            reason=request.POST.get("reason", ""),
+        )
     except ValidationError as error:
         _refused(request, error)
     else:
@@ -329,13 +300,19 @@ def delivery_roster(request: HttpRequest, pk: int) -> HttpResponse:
         found = [
             p for p in person_list(user=request.user, search=find)[:10] if p.pk not in on_roster
         ]
+    refusals = selectors.gate_refusals(enrollments=nominated)
+    # Each participant's buttons: the ENROLLMENT workflow's roster moves their services accept.
+    offers = services.roster_offers(
+        user=request.user, delivery=delivery, enrollments=enrollments, gate_refusals=refusals
+    )
     return _page(
         request,
         "training/delivery_roster.html",
         delivery,
         "Roster",
-        enrollments=enrollments,
-        refusals=selectors.gate_refusals(enrollments=nominated),
+        rows=list(zip(enrollments, offers, strict=True)),
+        row_actions=any(offers),
+        refusals=refusals,
         counts=selectors.roster_counts(delivery=delivery),
         can_edit=can_edit and delivery.status in services.NOMINATION_STATES,
         find=find,

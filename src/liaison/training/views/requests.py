@@ -22,6 +22,7 @@ from liaison.training import selectors, services
 from liaison.training.forms_requests import ApproveForm, DeclineForm, RequestForm, countries_for
 from liaison.training.models import RequestStatus, TrainingRequest
 from liaison.training.views.deliveries import crumbs, side_nav
+from liaison.training.workflows import TRAINING_REQUEST
 
 CSV_HEADER = [
     "id",
@@ -114,9 +115,8 @@ def _detail(
     decline_form: BaseForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = request.user
-    submitted = training_request.status == RequestStatus.SUBMITTED
-    can_decide = submitted and user.has_perm("training.decide_request", training_request)
+    # The moves come from the TRAINING_REQUEST workflow: each its own form.
+    moves = {m.name: m for m in TRAINING_REQUEST.available(request.user, training_request)}
     return render(
         request,
         "training/request_detail.html",
@@ -124,10 +124,11 @@ def _detail(
             "training_request": training_request,
             "deliveries": training_request.deliveries.select_related("venue", "course"),
             "history": selectors.request_history(request=training_request)[:50],
-            "can_decide": can_decide,
+            "approve": moves.get("approved"),
+            "decline": moves.get("declined"),
+            "withdraw": moves.get("withdrawn"),
             "approve_form": approve_form or ApproveForm.for_request(training_request),
             "decline_form": decline_form or DeclineForm(),
-            "can_withdraw": submitted and user.has_perm("training.file_request", training_request),
             "side_nav": side_nav(request),
             "breadcrumbs": _request_crumbs((f"Request {training_request.pk}", "")),
         },
@@ -143,9 +144,10 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _decided_meanwhile(
     request: HttpRequest, training_request: TrainingRequest, error: ValidationError
 ) -> bool:
-    """A refusal because the request is no longer submitted: there is no form to show it on."""
+    """A refusal because the request was decided meanwhile (its workflow has no move left
+    from its state): there is no form to show it on."""
     training_request.refresh_from_db()
-    if training_request.status == RequestStatus.SUBMITTED:
+    if TRAINING_REQUEST.moves_from(training_request.status):
         return False
     messages.error(request, " ".join(error.messages))
     return True
