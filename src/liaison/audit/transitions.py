@@ -20,30 +20,40 @@ def transition(
     actor: Any,
     obj: models.Model,
     workflow: Workflow,
-    to: str,
+    to: str = "",
+    move: str = "",
     why: str = "",
     fields: dict[str, Any] | None = None,
     audited: tuple[str, ...] = (),
     check: Callable[[], None] | None = None,
+    logged_on: models.Model | None = None,
 ) -> Move:
-    """Move ``obj`` to state ``to`` and save it with ``fields`` set.
+    """Move ``obj`` to state ``to`` (or by the move named ``move``) and save it with ``fields``
+    set.
 
     In this order: the actor needs the move's permission on ``obj`` (PermissionDenied), the
     workflow must declare the move from the current state, then ``check`` runs the caller's
-    own domain rules (both ValidationError). ``audited`` names the fields whose new values the
-    audit entry shows beside the state; ``why`` goes to the history row and the audit entry.
+    own domain rules (both ValidationError). Name the ``move`` when two moves reach one state
+    and only one of them is meant. ``audited`` names the fields whose new values the audit
+    entry shows beside the state; ``why`` goes to the history row and the audit entry.
+    ``logged_on`` files the audit entry under another record (a stop's answer belongs to its
+    visit's trail), the state change then named after ``obj``.
     """
+    if not (to or move):
+        raise TypeError("Say where the record goes: to= a state, or move= a move's name.")
     before = workflow.state_of(obj)
-    move = workflow.move_to(before, to)
-    perms = {move.perm} if move else {m.perm for m in workflow.moves if m.target == to}
+    if move:
+        named = workflow.named(move)
+        to = named.target
+        declared = named if before in named.sources else None
+        perms = {named.perm}
+    else:
+        declared = workflow.move_to(before, to)
+        perms = {declared.perm} if declared else {m.perm for m in workflow.moves if m.target == to}
     for perm in sorted(perms):
         require_perm(actor, perm, obj)
-    if move is None:
-        states = workflow.states
-        raise ValidationError(
-            f"{_article(obj._meta.verbose_name)} that is {states(before).label.lower()} cannot "
-            f"become {states(to).label.lower()}."
-        )
+    if declared is None:
+        raise ValidationError(_refusal(workflow, obj, before, to))
     if check is not None:
         check()
     setattr(obj, workflow.field, to)
@@ -54,12 +64,26 @@ def transition(
     if getattr(actor, "is_authenticated", False):
         obj._history_user = actor  # type: ignore[attr-defined]  # … and "who", off a request too
     obj.save()
-    changes: dict[str, Any] = {workflow.field: [before, to]}
+    key = workflow.field if logged_on is None else str(obj)
+    changes: dict[str, Any] = {key: [before, to]}
     changes.update({name: [None, str(getattr(obj, name))] for name in audited})
     if why:
         changes["reason"] = [None, why]
-    audit_log(actor=actor, action=f"{workflow.name}.{move.name}", obj=obj, changes=changes)
-    return move
+    audit_log(
+        actor=actor,
+        action=workflow.action(declared),
+        obj=obj if logged_on is None else logged_on,
+        changes=changes,
+    )
+    return declared
+
+
+def _refusal(workflow: Workflow, obj: models.Model, before: str, to: str) -> str:
+    state = workflow.states(before).label.lower()
+    target = workflow.states(to).label.lower()
+    if workflow.refusal:
+        return workflow.refusal.format(obj=obj, state=state, target=target)
+    return f"{_article(obj._meta.verbose_name)} that is {state} cannot become {target}."
 
 
 def _article(noun: object) -> str:

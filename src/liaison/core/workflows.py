@@ -27,6 +27,9 @@ class Move:
     label: str  # the button
     service: str  # the function in the app's services that makes the move
     confirm: str = ""  # asked before a move that cannot be taken back
+    # The audit action's last part when it is not ``name``: two moves that reach one state
+    # from different ones (a visit's planning, started or resumed) keep one action.
+    action: str = ""
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,9 @@ class Workflow:
     states: type[models.TextChoices]
     moves: tuple[Move, ...]
     services_module: str  # where each move's ``service`` lives, e.g. "liaison.vetting.services"
+    # How a move the workflow does not declare is refused, when not "A <record> that is
+    # <state> cannot become <target>.": ``{obj}``, ``{state}`` and ``{target}`` are filled in.
+    refusal: str = ""
 
     def __post_init__(self) -> None:
         known = set(self.states.values)
@@ -45,6 +51,9 @@ class Workflow:
             unknown = {*move.sources, move.target} - known
             if unknown:
                 raise ValueError(f"{self.name}.{move.name} names unknown states {unknown}.")
+        names = [move.name for move in self.moves]
+        if len(set(names)) < len(names):
+            raise ValueError(f"{self.name} names a move twice.")
 
     def state_of(self, obj: Any) -> str:
         return str(getattr(obj, self.field))
@@ -61,6 +70,10 @@ class Workflow:
 
     def named(self, name: str) -> Move:
         return next(m for m in self.moves if m.name == name)
+
+    def action(self, move: Move) -> str:
+        """The audit action ``move`` records: "<workflow>.<move>"."""
+        return f"{self.name}.{move.action or move.name}"
 
     def available(self, user: Any, obj: Any, *, only: Iterable[str] | None = None) -> list[Move]:
         """The moves ``user`` may make on ``obj`` now (its state allows them and the user has
