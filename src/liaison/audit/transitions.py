@@ -20,40 +20,43 @@ def transition(
     actor: Any,
     obj: models.Model,
     workflow: Workflow,
-    to: str,
+    to: str = "",
+    move: str = "",
     why: str = "",
     fields: dict[str, Any] | None = None,
     audited: tuple[str, ...] = (),
     check: Callable[[], None] | None = None,
-    move: str = "",
     refused: Callable[[], str] | None = None,
+    logged_on: models.Model | None = None,
 ) -> Move:
-    """Move ``obj`` to state ``to`` and save it with ``fields`` set.
+    """Move ``obj`` to state ``to``, or by the move named ``move`` (when two moves reach one
+    state and only one is meant), and save it with ``fields`` set.
 
     In this order: the actor needs the move's permission on ``obj`` (or on what the workflow's
     ``perm_on`` names; PermissionDenied), the workflow must declare the move from the current
     state, then ``check`` runs the caller's own domain rules (both ValidationError).
+    ``refused`` words the refusal of an undeclared move in the caller's terms (else the
+    workflow's ``refusal``, else "A <record> that is <state> cannot become <target>.").
     ``audited`` names the fields whose new values the audit entry shows beside the state;
-    ``why`` goes to the history row and the audit entry. ``move`` names the move when several
-    lead to ``to``; ``refused`` words the refusal of an undeclared move in the caller's terms.
+    ``why`` goes to the history row and the audit entry. ``logged_on`` files the audit entry
+    under another record (a stop's answer belongs to its visit's trail), the state change then
+    named after ``obj``.
     """
+    if not (to or move):
+        raise TypeError("Say where the record goes: to= a state, or move= a move's name.")
     before = workflow.state_of(obj)
-    declared = workflow.move_to(before, to, name=move)
-    perms = (
-        {declared.perm}
-        if declared
-        else {m.perm for m in workflow.moves if m.target == to and (not move or m.name == move)}
-    )
+    if move:
+        named = workflow.named(move)
+        to = to or named.target
+        declared = named if before in named.sources and named.target == to else None
+        perms = {named.perm}
+    else:
+        declared = workflow.move_to(before, to)
+        perms = {declared.perm} if declared else {m.perm for m in workflow.moves if m.target == to}
     for perm in sorted(perms):
         require_perm(actor, perm, workflow.guarded(obj))
     if declared is None:
-        states = workflow.states
-        raise ValidationError(
-            refused()
-            if refused is not None
-            else f"{_article(obj._meta.verbose_name)} that is {states(before).label.lower()} "
-            f"cannot become {states(to).label.lower()}."
-        )
+        raise ValidationError(refused() if refused else _refusal(workflow, obj, before, to))
     if check is not None:
         check()
     setattr(obj, workflow.field, to)
@@ -64,12 +67,26 @@ def transition(
     if getattr(actor, "is_authenticated", False):
         obj._history_user = actor  # type: ignore[attr-defined]  # … and "who", off a request too
     obj.save()
-    changes: dict[str, Any] = {workflow.field: [before, to]}
+    key = workflow.field if logged_on is None else str(obj)
+    changes: dict[str, Any] = {key: [before, to]}
     changes.update({name: [None, str(getattr(obj, name))] for name in audited})
     if why:
         changes["reason"] = [None, why]
-    audit_log(actor=actor, action=workflow.action(declared), obj=obj, changes=changes)
+    audit_log(
+        actor=actor,
+        action=workflow.action(declared),
+        obj=obj if logged_on is None else logged_on,
+        changes=changes,
+    )
     return declared
+
+
+def _refusal(workflow: Workflow, obj: models.Model, before: str, to: str) -> str:
+    state = workflow.states(before).label.lower()
+    target = workflow.states(to).label.lower()
+    if workflow.refusal:
+        return workflow.refusal.format(obj=obj, state=state, target=target)
+    return f"{_article(obj._meta.verbose_name)} that is {state} cannot become {target}."
 
 
 def _article(noun: object) -> str:

@@ -27,8 +27,9 @@ class Move:
     label: str  # the button
     service: str  # the function in the app's services that makes the move
     confirm: str = ""  # asked before a move that cannot be taken back
-    # The audit action's last part when it is not the name: several moves recorded as one
-    # action ("enrollment.outcome_recorded" for attended, no-show and lapsed).
+    # The audit action's last part when it is not ``name``: several moves recorded as one
+    # action ("enrollment.outcome_recorded" for attended, no-show and lapsed; a visit's
+    # planning, started or resumed).
     action: str = ""
 
 
@@ -44,6 +45,9 @@ class Workflow:
     # The attribute holding the object each move's permission is checked on, when it is not
     # the record itself ("delivery": an enrollment's moves are the delivery's roster's).
     perm_on: str = ""
+    # How a move the workflow does not declare is refused, when not "A <record> that is
+    # <state> cannot become <target>.": ``{obj}``, ``{state}`` and ``{target}`` are filled in.
+    refusal: str = ""
 
     def __post_init__(self) -> None:
         known = set(self.states.values)

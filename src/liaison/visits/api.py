@@ -46,6 +46,7 @@ from liaison.visits.schemas import (
     YearPlanIn,
     YearPlanOut,
 )
+from liaison.visits.workflows import VISIT
 
 router = Router(tags=["visits"])
 
@@ -178,56 +179,50 @@ def file_visit_request(request: HttpRequest, payload: VisitIn) -> Any:
     return Status(201, visit)
 
 
+def _visit_move(request: HttpRequest, visit_id: int, move: str, reason: str = "") -> Visit:
+    """One move of the visit's workflow (``workflows.VISIT``): the visit is fetched for the
+    permission the move declares, and the move is made by its service."""
+    user = actor(request)
+    visit = selectors.visit_get(user=user, pk=visit_id, perm=VISIT.named(move).perm)
+    return services.visit_move(actor=user, visit=visit, move=move, reason=reason)
+
+
 @router.post("/requests/{int:visit_id}/start-planning", response=VisitOut)
 def start_visit_planning(request: HttpRequest, visit_id: int) -> Any:
-    user = actor(request)
-    visit = selectors.visit_get(user=user, pk=visit_id, perm="visits.plan")
-    return services.visit_start_planning(actor=user, visit=visit)
+    return _visit_move(request, visit_id, "planning")
 
 
 @router.post("/requests/{int:visit_id}/request-sites", response=VisitOut)
 def request_visit_sites(request: HttpRequest, visit_id: int) -> Any:
     """Send the planned stops to the sites' hosts."""
-    user = actor(request)
-    visit = selectors.visit_get(user=user, pk=visit_id, perm="visits.plan")
-    return services.visit_request_sites(actor=user, visit=visit)
+    return _visit_move(request, visit_id, "sites_requested")
 
 
 @router.post("/requests/{int:visit_id}/resume-planning", response=VisitOut)
 def resume_visit_planning(request: HttpRequest, visit_id: int) -> Any:
     """Back to planning after a host declined, to re-plan around the answer."""
-    user = actor(request)
-    visit = selectors.visit_get(user=user, pk=visit_id, perm="visits.plan")
-    return services.visit_resume_planning(actor=user, visit=visit)
+    return _visit_move(request, visit_id, "back_to_planning")
 
 
 @router.post("/requests/{int:visit_id}/confirm", response=VisitOut)
 def confirm_visit(request: HttpRequest, visit_id: int) -> Any:
     """Every host accepted and every delegate holds a valid access approval."""
-    user = actor(request)
-    visit = selectors.visit_get(user=user, pk=visit_id, perm="visits.plan")
-    return services.visit_confirm(actor=user, visit=visit)
+    return _visit_move(request, visit_id, "confirmed")
 
 
 @router.post("/requests/{int:visit_id}/complete", response=VisitOut)
 def complete_visit(request: HttpRequest, visit_id: int) -> Any:
-    user = actor(request)
-    visit = selectors.visit_get(user=user, pk=visit_id, perm="visits.plan")
-    return services.visit_complete(actor=user, visit=visit)
+    return _visit_move(request, visit_id, "completed")
 
 
 @router.post("/requests/{int:visit_id}/decline", response=VisitOut)
 def decline_visit_request(request: HttpRequest, visit_id: int, payload: ReasonIn) -> Any:
-    user = actor(request)
-    visit = selectors.visit_get(user=user, pk=visit_id, perm="visits.plan")
-    return services.visit_decline(actor=user, visit=visit, reason=payload.reason)
+    return _visit_move(request, visit_id, "declined", payload.reason)
 
 
 @router.post("/requests/{int:visit_id}/cancel", response=VisitOut)
 def cancel_visit(request: HttpRequest, visit_id: int, payload: ReasonIn) -> Any:
-    user = actor(request)
-    visit = selectors.visit_get(user=user, pk=visit_id, perm="visits.file_request")
-    return services.visit_cancel(actor=user, visit=visit, reason=payload.reason)
+    return _visit_move(request, visit_id, "cancelled", payload.reason)
 
 
 # --- delegates -------------------------------------------------------------------------------
@@ -344,7 +339,7 @@ def list_host_inbox(request: HttpRequest) -> Any:
 
 @router.post("/stops/{int:stop_id}/answer", response=HostStopOut)
 def answer_visit_stop(request: HttpRequest, stop_id: int, payload: AnswerIn) -> Any:
-    """The host accepts the stop, or declines it with a reason."""
+    """The host accepts the stop, or declines it with a reason (``workflows.HOST_ANSWER``)."""
     user = actor(request)
     stop = selectors.host_stop_get(user=user, pk=stop_id)
     return services.stop_answer(actor=user, stop=stop, accept=payload.accept, reason=payload.reason)

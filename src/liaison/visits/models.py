@@ -141,22 +141,6 @@ class VisitStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-# The one place the visit workflow's allowed moves are written down.
-VISIT_TRANSITIONS: dict[str, set[str]] = {
-    VisitStatus.REQUESTED: {VisitStatus.PLANNING, VisitStatus.DECLINED, VisitStatus.CANCELLED},
-    VisitStatus.PLANNING: {VisitStatus.SITES_REQUESTED, VisitStatus.CANCELLED},
-    VisitStatus.SITES_REQUESTED: {
-        VisitStatus.CONFIRMED,
-        VisitStatus.PLANNING,
-        VisitStatus.CANCELLED,
-    },
-    VisitStatus.CONFIRMED: {VisitStatus.COMPLETED, VisitStatus.CANCELLED},
-    VisitStatus.COMPLETED: set(),
-    VisitStatus.DECLINED: set(),
-    VisitStatus.CANCELLED: set(),
-}
-
-
 class Visit(models.Model):
     """A visit request and, once planned, the visit itself."""
 

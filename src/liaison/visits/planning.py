@@ -210,11 +210,21 @@ def itinerary_problems(visits: Iterable[Visit]) -> dict[int, list[str]]:
     return problems
 
 
+# Planning is no move of the visit's workflow: it happens while the visit is being planned.
+PLAN_PERM = "visits.plan"
+
+
+def may_plan(*, user: Any, visit: Visit) -> bool:
+    """Whether :func:`visit_plan` would plan the visit for ``user`` (the permission, and a
+    visit being planned): the page offers its button, and the stops' editing, on these terms."""
+    return visit.status == VisitStatus.PLANNING and user.has_perm(PLAN_PERM, visit)
+
+
 @transaction.atomic
 def visit_plan(*, actor: Any, visit: Visit) -> planner.PlanResult:
     """Plan (or re-plan) the itinerary. Pinned and accepted stops stay; the rest is replaced.
     When nothing fits, the visit is left as it was and the planner's reasons are raised."""
-    require_perm(actor, "visits.plan", visit)
+    require_perm(actor, PLAN_PERM, visit)
     if visit.status != VisitStatus.PLANNING:
         raise ValidationError(
             f"Only a visit being planned can be (re-)planned; this one is "

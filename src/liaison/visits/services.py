@@ -4,7 +4,7 @@ hosts' answers. Every write checks the permission and the rule here."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from liaison.audit.services import audit_log
+from liaison.audit.transitions import transition
 from liaison.core.access import require_perm
 from liaison.people.models import Person, Staff
 from liaison.vetting.models import Purpose
@@ -20,7 +21,6 @@ from liaison.vetting.services import vetting_gate_refusal
 from liaison.visits import tasks
 from liaison.visits.models import (
     MAX_VISIT_DAYS,
-    VISIT_TRANSITIONS,
     Delegate,
     DelegateRole,
     Exclusion,
@@ -34,9 +34,12 @@ from liaison.visits.models import (
     VisitFocus,
     VisitStatus,
 )
+from liaison.visits.workflows import HOST_ANSWER, VISIT
 
 # Delegates enter ports and facilities: the gate is the facility access clearance.
 VISIT_VETTING = Purpose.ACCESS
+# The states in which the filer may still change the delegation.
+DELEGATION_OPEN = (VisitStatus.REQUESTED, VisitStatus.PLANNING, VisitStatus.SITES_REQUESTED)
 
 
 def _state(visit: Visit) -> str:
@@ -107,11 +110,7 @@ def delegate_add(
     *, actor: Any, visit: Visit, person: Person, role: str = DelegateRole.MEMBER
 ) -> Delegate:
     require_perm(actor, "visits.file_request", visit)
-    if visit.status not in (
-        VisitStatus.REQUESTED,
-        VisitStatus.PLANNING,
-        VisitStatus.SITES_REQUESTED,
-    ):
+    if visit.status not in DELEGATION_OPEN:
         raise ValidationError(f"This visit is {_state(visit)}; its delegation is settled.")
     if role not in DelegateRole.values:
         raise ValidationError({"role": f"“{role}” is not a delegate role."})
@@ -150,7 +149,10 @@ def delegate_remove(*, actor: Any, delegate: Delegate) -> None:
 
 
 def delegation_refusals(visit: Visit) -> list[str]:
-    """Why each delegate may not come yet: the same gate as training, on access clearance."""
+    """Why the delegation may not come yet: nobody is named, or a delegate lacks the access
+    clearance (the same gate as training's) valid through the visit's last day."""
+    if not visit.delegates.exists():
+        return ["Name the delegates before confirming the visit."]
     if visit.ends_on is None:
         return ["The visit has no dates yet: plan it first."]
     refusals = []
@@ -162,47 +164,87 @@ def delegation_refusals(visit: Visit) -> list[str]:
 
 
 # --- the workflow ---------------------------------------------------------------------------
+# Each move is declared in ``workflows.VISIT`` (its states, permission and button) and made
+# here through ``transition``, which refuses an undeclared move and records who, when and why.
 
 
-def _move(visit: Visit, to: str, *, actor: Any, reason: str = "") -> Visit:
-    if to not in VISIT_TRANSITIONS[visit.status]:
-        raise ValidationError(
-            f"This visit is {_state(visit)}; it cannot become {VisitStatus(to).label.lower()}."
-        )
-    before = visit.status
-    visit.status = to
-    if reason:
-        visit.status_reason = reason
-    visit.save()
-    changes: dict[str, list[Any]] = {"status": [before, to]}
-    if reason:
-        changes["reason"] = [None, reason]
-    audit_log(actor=actor, action=f"visit.{to}", obj=visit, changes=changes)
+def _move(
+    visit: Visit,
+    move: str,
+    *,
+    actor: Any,
+    reason: str = "",
+    check: Callable[[], None] | None = None,
+) -> Visit:
+    transition(
+        actor=actor,
+        obj=visit,
+        workflow=VISIT,
+        move=move,
+        why=reason,
+        fields={"status_reason": reason} if reason else {},
+        check=check,
+    )
     return visit
+
+
+def _refuse(reasons: list[str]) -> None:
+    if reasons:
+        raise ValidationError(reasons)
+
+
+def request_sites_refusals(visit: Visit) -> list[str]:
+    """Why the sites cannot be asked yet: there is nothing to ask them."""
+    return [] if visit.stops.exists() else ["Plan the itinerary before asking the sites."]
+
+
+def confirm_refusals(visit: Visit) -> list[str]:
+    """Why the visit cannot be confirmed yet, the first thing missing first (none: it can):
+    every host must have accepted its stop, and every delegate hold a valid access approval."""
+    waiting = visit.stops.exclude(answer=HostAnswer.ACCEPTED).select_related("site")
+    if waiting:
+        names = ", ".join(
+            f"{stop.site.name} ({stop.get_answer_display().lower()})" for stop in waiting
+        )
+        return [f"Not every site has accepted: {names}."]
+    return delegation_refusals(visit)
+
+
+# The rules of a move's own, beyond its state and its permission, by move.
+MOVE_RULES: dict[str, Callable[[Visit], list[str]]] = {
+    "sites_requested": request_sites_refusals,
+    "confirmed": confirm_refusals,
+}
+
+
+def visit_move_refusals(*, visit: Visit, move: str) -> list[str]:
+    """Why the service would refuse ``move`` now by a rule of its own (none: it would make it,
+    given the state and the permission): the visit page shows no button for such a move."""
+    rule = MOVE_RULES.get(move)
+    return rule(visit) if rule else []
 
 
 @transaction.atomic
 def visit_start_planning(*, actor: Any, visit: Visit) -> Visit:
-    require_perm(actor, "visits.plan", visit)
-    return _move(visit, VisitStatus.PLANNING, actor=actor)
+    return _move(visit, "planning", actor=actor)
 
 
 @transaction.atomic
 def visit_request_sites(*, actor: Any, visit: Visit) -> Visit:
     """Send the planned stops to the sites' hosts; each must accept or decline, and each host
     is e-mailed once the change is committed."""
-    require_perm(actor, "visits.plan", visit)
+    # An empty itinerary is named before the state: planning it is what comes first.
+    require_perm(actor, VISIT.named("sites_requested").perm, visit)
+    _refuse(request_sites_refusals(visit))
     stops = list(
         visit.stops.exclude(answer=HostAnswer.ACCEPTED)
         .select_related("site")
         .prefetch_related("site__hosts")
     )
-    if not visit.stops.exists():
-        raise ValidationError("Plan the itinerary before asking the sites.")
-    _move(visit, VisitStatus.SITES_REQUESTED, actor=actor)
+    _move(visit, "sites_requested", actor=actor)
     for stop in stops:
-        stop.answer = HostAnswer.ASKED
-        stop.save(update_fields=["answer"])
+        if stop.answer != HostAnswer.ASKED:  # asked before and kept by the re-plan: still asked
+            transition(actor=actor, obj=stop, workflow=HOST_ANSWER, move="asked", logged_on=visit)
     _queue_host_mail(visit, stops)
     return visit
 
@@ -227,84 +269,114 @@ def _queue_host_mail(visit: Visit, stops: list[Stop]) -> None:
 @transaction.atomic
 def visit_resume_planning(*, actor: Any, visit: Visit) -> Visit:
     """A host declined: back to planning, to re-plan around the answer."""
-    require_perm(actor, "visits.plan", visit)
-    return _move(visit, VisitStatus.PLANNING, actor=actor)
+    return _move(visit, "back_to_planning", actor=actor)
 
 
 @transaction.atomic
 def visit_confirm(*, actor: Any, visit: Visit) -> Visit:
     """Every host has accepted and every delegate holds a valid access approval."""
-    require_perm(actor, "visits.plan", visit)
-    waiting = visit.stops.exclude(answer=HostAnswer.ACCEPTED).select_related("site")
-    if waiting:
-        names = ", ".join(
-            f"{stop.site.name} ({stop.get_answer_display().lower()})" for stop in waiting
-        )
-        raise ValidationError(f"Not every site has accepted: {names}.")
-    if not visit.delegates.exists():
-        raise ValidationError("Name the delegates before confirming the visit.")
-    refusals = delegation_refusals(visit)
-    if refusals:
-        raise ValidationError(refusals)
-    return _move(visit, VisitStatus.CONFIRMED, actor=actor)
+    return _move(visit, "confirmed", actor=actor, check=lambda: _refuse(confirm_refusals(visit)))
 
 
 @transaction.atomic
 def visit_complete(*, actor: Any, visit: Visit) -> Visit:
-    require_perm(actor, "visits.plan", visit)
-    return _move(visit, VisitStatus.COMPLETED, actor=actor)
+    return _move(visit, "completed", actor=actor)
 
 
 @transaction.atomic
 def visit_decline(*, actor: Any, visit: Visit, reason: str) -> Visit:
-    require_perm(actor, "visits.plan", visit)
-    if not reason.strip():
-        raise ValidationError({"status_reason": "Say why the request is declined."})
-    return _move(visit, VisitStatus.DECLINED, actor=actor, reason=reason.strip())
+    reason = reason.strip()
+
+    def check() -> None:
+        if not reason:
+            raise ValidationError({"status_reason": "Say why the request is declined."})
+
+    return _move(visit, "declined", actor=actor, reason=reason, check=check)
 
 
 @transaction.atomic
 def visit_cancel(*, actor: Any, visit: Visit, reason: str) -> Visit:
-    require_perm(actor, "visits.file_request", visit)
-    if not reason.strip():
-        raise ValidationError({"status_reason": "Say why the visit is cancelled."})
-    return _move(visit, VisitStatus.CANCELLED, actor=actor, reason=reason.strip())
+    reason = reason.strip()
+
+    def check() -> None:
+        if not reason:
+            raise ValidationError({"status_reason": "Say why the visit is cancelled."})
+
+    return _move(visit, "cancelled", actor=actor, reason=reason, check=check)
+
+
+# The moves that take the reason the page's form or the API's body gives.
+REASONED_MOVES = ("declined", "cancelled")
+
+
+@transaction.atomic
+def visit_move(*, actor: Any, visit: Visit, move: str, reason: str = "") -> Visit:
+    """A move as the visit page or the API asks for it, by name, made by its service."""
+    if move not in {m.name for m in VISIT.moves}:
+        raise ValidationError({"move": f"A visit has no move “{move}”."})
+    service = VISIT.service(VISIT.named(move))
+    arguments = {"reason": reason} if move in REASONED_MOVES else {}
+    result: Visit = service(actor=actor, visit=visit, **arguments)
+    return result
 
 
 # --- the hosts' answers ---------------------------------------------------------------------
+# Declared in ``workflows.HOST_ANSWER``; each answer joins the visit's trail ("stop.accepted").
+
+
+def _answer(
+    stop: Stop,
+    move: str,
+    *,
+    actor: Any,
+    reason: str,
+    check: Callable[[], None] | None = None,
+) -> Stop:
+    # Two hosts of one site may answer at once: the first answer stands.
+    stop = Stop.objects.select_for_update().select_related("site", "visit").get(pk=stop.pk)
+    transition(
+        actor=actor,
+        obj=stop,
+        workflow=HOST_ANSWER,
+        move=move,
+        why=reason,
+        check=check,
+        fields={"answer_reason": reason, "answered_by": actor, "answered_at": timezone.now()},
+        logged_on=stop.visit,
+    )
+    return stop
+
+
+@transaction.atomic
+def stop_accept(*, actor: Any, stop: Stop, reason: str = "") -> Stop:
+    """A host accepts a stop at their site."""
+    return _answer(stop, "accepted", actor=actor, reason=reason.strip())
+
+
+@transaction.atomic
+def stop_decline(*, actor: Any, stop: Stop, reason: str) -> Stop:
+    """A host declines a stop at their site, saying why; the re-plan keeps the site off that
+    day."""
+    reason = reason.strip()
+
+    def check() -> None:
+        if not reason:
+            raise ValidationError({"answer_reason": "Say why your site cannot host them that day."})
+
+    stop = _answer(stop, "declined", actor=actor, reason=reason, check=check)
+    Exclusion.objects.create(
+        visit=stop.visit, site=stop.site, day=stop.day, reason=f"Host declined: {reason}"
+    )
+    return stop
 
 
 @transaction.atomic
 def stop_answer(*, actor: Any, stop: Stop, accept: bool, reason: str = "") -> Stop:
-    """A host accepts or declines a stop at their site; a decline needs a reason."""
-    require_perm(actor, "visits.answer_stop", stop)
-    # Two hosts of one site may answer at once: the first answer stands.
-    stop = Stop.objects.select_for_update().select_related("site", "visit").get(pk=stop.pk)
-    if stop.answer != HostAnswer.ASKED:
-        answer = stop.get_answer_display().lower()
-        raise ValidationError(f"{stop} is not awaiting your answer: {answer}.")
-    if not accept and not reason.strip():
-        raise ValidationError({"answer_reason": "Say why your site cannot host them that day."})
-    stop.answer = HostAnswer.ACCEPTED if accept else HostAnswer.DECLINED
-    stop.answer_reason = reason.strip()
-    stop.answered_by = actor
-    stop.answered_at = timezone.now()
-    stop.save()
-    if not accept:
-        # The re-plan must not put the delegation there that day again.
-        Exclusion.objects.create(
-            visit=stop.visit, site=stop.site, day=stop.day, reason=f"Host declined: {reason}"
-        )
-    audit_log(
-        actor=actor,
-        action=f"stop.{stop.answer}",
-        obj=stop.visit,
-        changes={
-            str(stop): [HostAnswer.ASKED, stop.answer],
-            **({"reason": [None, reason]} if reason else {}),
-        },
-    )
-    return stop
+    """An answer as the host inbox and the API send it (accept, or decline with a reason),
+    made by its move's service."""
+    move = HOST_ANSWER.named(HostAnswer.ACCEPTED if accept else HostAnswer.DECLINED)
+    result: Stop = HOST_ANSWER.service(move)(actor=actor, stop=stop, reason=reason)
+    return result
 
 
 # --- the site registry ----------------------------------------------------------------------

@@ -19,6 +19,7 @@ from liaison.visits import selectors, services
 from liaison.visits.forms_sites import AnswerForm
 from liaison.visits.models import HostAnswer, Stop
 from liaison.visits.views.nav import crumbs, side_nav
+from liaison.visits.workflows import HOST_ANSWER
 
 
 def _own_staff(user: Any) -> Staff | None:
@@ -27,10 +28,16 @@ def _own_staff(user: Any) -> Staff | None:
     return staff
 
 
+def _with_moves(user: Any, stop: Stop) -> Stop:
+    """The stop with the answers its workflow offers the user now, for its row's buttons."""
+    stop.moves = {m.name: m for m in HOST_ANSWER.available(user, stop)}  # type: ignore[attr-defined]
+    return stop
+
+
 def _inbox(
     request: HttpRequest, *, refused: Stop | None = None, error: str = "", reason: str = ""
 ) -> HttpResponse:
-    stops = list(selectors.host_inbox(user=request.user))
+    stops = [_with_moves(request.user, stop) for stop in selectors.host_inbox(user=request.user)]
     for stop in stops:
         # A refused answer comes back on its own row, with what the host typed.
         if refused is not None and stop.pk == refused.pk:
@@ -78,7 +85,7 @@ def host_answer(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "visits/_host_stop_row.html",
-            {"stop": stop, "error": error, "typed_reason": reason},
+            {"stop": _with_moves(request.user, stop), "error": error, "typed_reason": reason},
         )
     if error:
         return _inbox(request, refused=stop, error=error, reason=reason)

@@ -1,10 +1,10 @@
 """Visit pages: the list, the request form, and one visit's page with its delegation, its
-itinerary and the actions its state allows. Each action posts to one service and comes back
-to the visit with its result, or with the service's (or the planner's) reasons."""
+itinerary and the moves its workflow offers the user (``workflows.VISIT``). Each action posts
+to one service and comes back to the visit with its result, or with the service's (or the
+planner's) reasons."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
@@ -25,15 +25,9 @@ from liaison.partners.selectors import countries_for_choice
 from liaison.people.selectors import person_get, person_list
 from liaison.visits import planning, selectors, services
 from liaison.visits.forms import DelegateForm, ReasonForm, StopRemoveForm, VisitForm
-from liaison.visits.models import (
-    VISIT_TRANSITIONS,
-    DelegateRole,
-    HostAnswer,
-    Stop,
-    Visit,
-    VisitStatus,
-)
+from liaison.visits.models import DelegateRole, HostAnswer, Stop, Visit, VisitStatus
 from liaison.visits.views.nav import crumbs, side_nav
+from liaison.visits.workflows import VISIT
 
 CSV_HEADER = [
     "id",
@@ -52,10 +46,29 @@ CSV_HEADER = [
     "ends",
     "reason",
 ]
-# The states in which the filer may still change the delegation (as services.delegate_add).
-DELEGATION_OPEN = (VisitStatus.REQUESTED, VisitStatus.PLANNING, VisitStatus.SITES_REQUESTED)
 DECLINE_LABEL = "Why is the request declined?"
 CANCEL_LABEL = "Why is the visit cancelled?"
+# The moves asked with a reason: their form's prefix and label.
+REASON_FORMS = {"declined": ("decline", DECLINE_LABEL), "cancelled": ("cancel", CANCEL_LABEL)}
+# What the page says when a move's service refuses it, and when it is made.
+MOVE_MESSAGES = {
+    "planning": (
+        "Planning could not start",
+        "Planning started: plan the itinerary when the delegation's wishes are clear.",
+    ),
+    "sites_requested": (
+        "The sites could not be asked",
+        "The sites' hosts are asked: each will accept or decline their stop.",
+    ),
+    "back_to_planning": (
+        "Planning could not resume",
+        "Back to planning: re-plan around the hosts' answers.",
+    ),
+    "confirmed": ("The visit cannot be confirmed yet", "Visit confirmed."),
+    "completed": ("The visit could not be completed", "Visit marked completed."),
+    "declined": ("The request could not be declined", "Request declined."),
+    "cancelled": ("The visit could not be cancelled", "Visit cancelled."),
+}
 
 
 @dataclass(frozen=True)
@@ -148,22 +161,6 @@ def _days(stops: list[Stop]) -> list[dict[str, Any]]:
     return [{"day": day, "stops": list(group)} for day, group in groupby(stops, lambda s: s.day)]
 
 
-def _actions(user: Any, visit: Visit, has_stops: bool) -> dict[str, bool]:
-    """The buttons this user may use on this visit now."""
-    moves = VISIT_TRANSITIONS[visit.status]
-    plans = user.has_perm("visits.plan", visit)
-    return {
-        "start_planning": plans and visit.status == VisitStatus.REQUESTED,
-        "plan": plans and visit.status == VisitStatus.PLANNING,
-        "request_sites": plans and visit.status == VisitStatus.PLANNING and has_stops,
-        "resume_planning": plans and visit.status == VisitStatus.SITES_REQUESTED,
-        "confirm": plans and VisitStatus.CONFIRMED in moves,
-        "complete": plans and VisitStatus.COMPLETED in moves,
-        "decline": plans and VisitStatus.DECLINED in moves,
-        "cancel": VisitStatus.CANCELLED in moves and user.has_perm("visits.file_request", visit),
-    }
-
-
 def _detail(
     request: HttpRequest,
     visit: Visit,
@@ -175,8 +172,16 @@ def _detail(
     user = request.user
     stops = list(selectors.itinerary(visit=visit))
     delegates = list(selectors.visit_delegates(visit=visit))
-    actions = _actions(user, visit, bool(stops))
-    can_edit_delegation = visit.status in DELEGATION_OPEN and user.has_perm(
+    # The moves the workflow offers this user now; a move its service would refuse for a rule
+    # of its own (no stops to ask about, a host or an approval missing) shows no button.
+    moves = {move.name: move for move in VISIT.available(user, visit)}
+    buttons = {
+        name: move
+        for name, move in moves.items()
+        if not services.visit_move_refusals(visit=visit, move=name)
+    }
+    can_plan = planning.may_plan(user=user, visit=visit)
+    can_edit_delegation = visit.status in services.DELEGATION_OPEN and user.has_perm(
         "visits.file_request", visit
     )
     find = request.GET.get("find", "").strip()
@@ -201,9 +206,11 @@ def _detail(
             "days": _days(stops),
             "declined": [s for s in stops if s.answer == HostAnswer.DECLINED],
             "waiting": [s for s in stops if s.answer != HostAnswer.ACCEPTED],
-            "refusals": services.delegation_refusals(visit) if actions["confirm"] else [],
-            "can_edit_stops": actions["plan"],
-            "actions": actions,
+            "refusals": services.delegation_refusals(visit) if "confirmed" in moves else [],
+            "can_edit_stops": can_plan,
+            "can_plan": can_plan,
+            "moves": moves,
+            "buttons": buttons,
             "refusal": refusal,
             "decline_form": decline_form or ReasonForm(prefix="decline", label=DECLINE_LABEL),
             "cancel_form": cancel_form or ReasonForm(prefix="cancel", label=CANCEL_LABEL),
@@ -227,40 +234,46 @@ def _refused(
     return _detail(request, visit, refusal=Refusal(heading, list(error.messages)))
 
 
-def _transition(
-    request: HttpRequest,
-    pk: int,
-    *,
-    perm: str,
-    service: Callable[..., Any],
-    refused: str,
-    done: str,
-) -> HttpResponse:
-    visit = selectors.visit_get(user=request.user, pk=pk, perm=perm)
+def _move(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    """Make one move of the visit's workflow, authorized by the permission it declares, through
+    :func:`services.visit_move`; a move asked with a reason reads it from its form first."""
+    visit = selectors.visit_get(user=request.user, pk=pk, perm=VISIT.named(name).perm)
+    refused, done = MOVE_MESSAGES[name]
+    form = None
+    reason = ""
+    if name in REASON_FORMS:
+        prefix, label = REASON_FORMS[name]
+        form = ReasonForm(request.POST, prefix=prefix, label=label)
+        if not form.is_valid():
+            return _with_form(request, visit, name, form)
+        reason = form.cleaned_data["reason"]
     try:
-        service(actor=request.user, visit=visit)
+        services.visit_move(actor=request.user, visit=visit, move=name, reason=reason)
     except ValidationError as error:
-        return _refused(request, visit, refused, error)
+        if form is None:
+            return _refused(request, visit, refused, error)
+        visit.refresh_from_db()
+        add_service_errors(form, error)
+        return _with_form(request, visit, name, form)
     messages.success(request, done)
     return redirect("visits:visit_detail", pk=pk)
 
 
+def _with_form(request: HttpRequest, visit: Visit, name: str, form: BaseForm) -> HttpResponse:
+    if name == "declined":
+        return _detail(request, visit, decline_form=form)
+    return _detail(request, visit, cancel_form=form)
+
+
 @require_POST
 def visit_start_planning(request: HttpRequest, pk: int) -> HttpResponse:
-    return _transition(
-        request,
-        pk,
-        perm="visits.plan",
-        service=services.visit_start_planning,
-        refused="Planning could not start",
-        done="Planning started: plan the itinerary when the delegation's wishes are clear.",
-    )
+    return _move(request, pk, "planning")
 
 
 @require_POST
 def visit_plan(request: HttpRequest, pk: int) -> HttpResponse:
     """Plan or re-plan; when no itinerary fits, the planner's reasons are the answer."""
-    visit = selectors.visit_get(user=request.user, pk=pk, perm="visits.plan")
+    visit = selectors.visit_get(user=request.user, pk=pk, perm=planning.PLAN_PERM)
     try:
         result = planning.visit_plan(actor=request.user, visit=visit)
     except ValidationError as error:
@@ -273,102 +286,32 @@ def visit_plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def visit_request_sites(request: HttpRequest, pk: int) -> HttpResponse:
-    return _transition(
-        request,
-        pk,
-        perm="visits.plan",
-        service=services.visit_request_sites,
-        refused="The sites could not be asked",
-        done="The sites' hosts are asked: each will accept or decline their stop.",
-    )
+    return _move(request, pk, "sites_requested")
 
 
 @require_POST
 def visit_resume_planning(request: HttpRequest, pk: int) -> HttpResponse:
-    return _transition(
-        request,
-        pk,
-        perm="visits.plan",
-        service=services.visit_resume_planning,
-        refused="Planning could not resume",
-        done="Back to planning: re-plan around the hosts' answers.",
-    )
+    return _move(request, pk, "back_to_planning")
 
 
 @require_POST
 def visit_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    return _transition(
-        request,
-        pk,
-        perm="visits.plan",
-        service=services.visit_confirm,
-        refused="The visit cannot be confirmed yet",
-        done="Visit confirmed.",
-    )
+    return _move(request, pk, "confirmed")
 
 
 @require_POST
 def visit_complete(request: HttpRequest, pk: int) -> HttpResponse:
-    return _transition(
-        request,
-        pk,
-        perm="visits.plan",
-        service=services.visit_complete,
-        refused="The visit could not be completed",
-        done="Visit marked completed.",
-    )
-
-
-def _with_reason(
-    request: HttpRequest,
-    pk: int,
-    *,
-    perm: str,
-    service: Callable[..., Any],
-    prefix: str,
-    label: str,
-    done: str,
-) -> HttpResponse:
-    visit = selectors.visit_get(user=request.user, pk=pk, perm=perm)
-    form = ReasonForm(request.POST, prefix=prefix, label=label)
-    if form.is_valid():
-        try:
-            service(actor=request.user, visit=visit, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            visit.refresh_from_db()
-            add_service_errors(form, error)
-        else:
-            messages.success(request, done)
-            return redirect("visits:visit_detail", pk=pk)
-    if prefix == "decline":
-        return _detail(request, visit, decline_form=form)
-    return _detail(request, visit, cancel_form=form)
+    return _move(request, pk, "completed")
 
 
 @require_POST
 def visit_decline(request: HttpRequest, pk: int) -> HttpResponse:
-    return _with_reason(
-        request,
-        pk,
-        perm="visits.plan",
-        service=services.visit_decline,
-        prefix="decline",
-        label=DECLINE_LABEL,
-        done="Request declined.",
-    )
+    return _move(request, pk, "declined")
 
 
 @require_POST
 def visit_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    return _with_reason(
-        request,
-        pk,
-        perm="visits.file_request",
-        service=services.visit_cancel,
-        prefix="cancel",
-        label=CANCEL_LABEL,
-        done="Visit cancelled.",
-    )
+    return _move(request, pk, "cancelled")
 
 
 # --- the delegation ---------------------------------------------------------------------------
