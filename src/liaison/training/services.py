@@ -22,6 +22,7 @@ from liaison.audit.services import apply_changes, audit_log, audit_log_many, cre
 from liaison.audit.transitions import transition
 from liaison.catalog.models import Course, Venue
 from liaison.core.access import require_perm
+from liaison.core.formats import date_span
 from liaison.core.workflows import Move
 from liaison.people.models import Person, Staff
 from liaison.training.models import (
@@ -408,10 +409,6 @@ def delivery_offers(*, user: Any, delivery: Delivery) -> list[Offer]:
 # --- instructors ----------------------------------------------------------------------------
 
 
-def _span(start: date, end: date) -> str:
-    return f"{start:%d %b %Y} to {end:%d %b %Y}"
-
-
 def instructor_conflict(staff: Staff, delivery: Delivery) -> str | None:
     """Why ``staff`` cannot teach ``delivery`` on its dates, naming the clash; or None."""
     clash = (
@@ -429,15 +426,15 @@ def instructor_conflict(staff: Staff, delivery: Delivery) -> str | None:
         other = clash.delivery
         return (
             f"{staff} is already teaching {other.course.code} {other.course.title} at "
-            f"{other.venue.name} from {_span(other.starts_on, other.ends_on)}."
+            f"{other.venue.name}, {date_span(other.starts_on, other.ends_on)}."
         )
     deployment = Deployment.objects.filter(
         staff=staff, starts_on__lte=delivery.ends_on, ends_on__gte=delivery.starts_on
     ).first()
     if deployment is not None:
         return (
-            f"{staff} is deployed ({deployment.description}) from "
-            f"{_span(deployment.starts_on, deployment.ends_on)}."
+            f"{staff} is deployed ({deployment.description}), "
+            f"{date_span(deployment.starts_on, deployment.ends_on)}."
         )
     return None
 

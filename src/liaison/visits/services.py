@@ -15,6 +15,7 @@ from django.utils import timezone
 from liaison.audit.services import audit_log
 from liaison.audit.transitions import transition
 from liaison.core.access import require_perm
+from liaison.core.formats import date_span
 from liaison.people.models import Person, Staff
 from liaison.vetting.models import Purpose
 from liaison.vetting.services import vetting_gate_refusal
@@ -382,13 +383,6 @@ def stop_answer(*, actor: Any, stop: Stop, accept: bool, reason: str = "") -> St
 # --- the site registry ----------------------------------------------------------------------
 
 
-def _span(first: date, last: date) -> str:
-    def day(d: date) -> str:
-        return f"{d.day} {d:%b %Y}"
-
-    return day(first) if first == last else f"{day(first)} to {day(last)}"
-
-
 @transaction.atomic
 def site_update(
     *,
@@ -451,7 +445,8 @@ def site_blackout_add(
     if clash:
         raise ValidationError(
             {
-                "starts_on": f"It overlaps the blackout of {_span(clash.starts_on, clash.ends_on)}"
+                "starts_on": "It overlaps the blackout of "
+                f"{date_span(clash.starts_on, clash.ends_on)}"
                 f" ({clash.reason or 'no reason given'}): change or remove that one instead."
             }
         )
@@ -462,7 +457,7 @@ def site_blackout_add(
         actor=actor,
         action="site.blackout_added",
         obj=site,
-        changes={"blackout": [None, f"{_span(starts_on, ends_on)}: {reason}"]},
+        changes={"blackout": [None, f"{date_span(starts_on, ends_on)}: {reason}"]},
     )
     return blackout
 
@@ -471,7 +466,7 @@ def site_blackout_add(
 def site_blackout_remove(*, actor: Any, blackout: SiteBlackout) -> None:
     site = blackout.site
     require_perm(actor, "visits.manage_sites", site)
-    label = f"{_span(blackout.starts_on, blackout.ends_on)}: {blackout.reason}"
+    label = f"{date_span(blackout.starts_on, blackout.ends_on)}: {blackout.reason}"
     blackout.delete()
     audit_log(
         actor=actor, action="site.blackout_removed", obj=site, changes={"blackout": [label, None]}

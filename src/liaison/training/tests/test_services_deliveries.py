@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from liaison.accounts.roles import Role
 from liaison.audit.models import AuditEntry
 from liaison.catalog.models import Course, FundingSource, Venue
+from liaison.core.formats import date_span
 from liaison.training import selectors, services
 from liaison.training.models import (
     Assignment,
@@ -422,11 +423,11 @@ def test_an_instructor_teaching_on_overlapping_dates_is_refused_naming_the_clash
     busy = make_delivery(DeliveryStatus.CONFIRMED, instructor=teacher)
     # Overlapping by the first day of ``busy`` only.
     clash = make_delivery(starts_on=busy.starts_on - timedelta(days=4), venue="RTC-LIM")
-    span = f"{busy.starts_on:%d %b %Y} to {busy.ends_on:%d %b %Y}"
+    span = date_span(busy.starts_on, busy.ends_on)
     with refused(
         ValidationError,
         f"{teacher} is already teaching LBI-101 Land Border Interdiction at "
-        f"International Law Enforcement Academy San Salvador from {span}.",
+        f"International Law Enforcement Academy San Salvador, {span}.",
     ):
         services.instructor_assign(actor=manager, delivery=clash, staff=teacher)
     # The day after ``busy`` ends is free; a cancelled delivery holds nobody.
@@ -460,8 +461,7 @@ def test_a_deployed_instructor_is_refused_naming_the_deployment(
     )
     with refused(
         ValidationError,
-        f"{teacher} is deployed (TDY to Nogales) from {start:%d %b %Y} to "
-        f"{start + timedelta(days=20):%d %b %Y}.",
+        f"{teacher} is deployed (TDY to Nogales), {date_span(start, start + timedelta(days=20))}.",
     ):
         services.instructor_assign(actor=manager, delivery=delivery, staff=teacher)
 

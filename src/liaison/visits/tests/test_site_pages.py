@@ -266,7 +266,7 @@ def test_blackouts_are_added_refused_with_a_reason_and_removed(client, users, re
         (
             {"starts_on": "2030-05-03", "ends_on": "2030-05-09", "reason": "Rush"},
             "starts_on",
-            "overlaps the blackout of 1 May 2030 to 3 May 2030",
+            "overlaps the blackout of 1\N{EN DASH}3 May 2030",
         ),
         (
             {"starts_on": "2030-07-01", "ends_on": "2030-07-01", "reason": " "},
