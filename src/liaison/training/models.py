@@ -87,16 +87,8 @@ class DeliveryStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-# The one place the delivery workflow's allowed moves are written down.
-DELIVERY_TRANSITIONS: dict[str, set[str]] = {
-    DeliveryStatus.PLANNED: {DeliveryStatus.APPROVED, DeliveryStatus.CANCELLED},
-    DeliveryStatus.APPROVED: {DeliveryStatus.CONFIRMED, DeliveryStatus.CANCELLED},
-    DeliveryStatus.CONFIRMED: {DeliveryStatus.IN_PROGRESS, DeliveryStatus.CANCELLED},
-    DeliveryStatus.IN_PROGRESS: {DeliveryStatus.DELIVERED},
-    DeliveryStatus.DELIVERED: {DeliveryStatus.CLOSED},
-    DeliveryStatus.CLOSED: set(),
-    DeliveryStatus.CANCELLED: set(),
-}
+# The delivery workflow's moves are declared in training.workflows (DELIVERY).
+
 # States in which the roster and instructors may still change.
 OPEN_STATES = {
     DeliveryStatus.PLANNED,

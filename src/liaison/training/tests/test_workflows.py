@@ -653,6 +653,33 @@ def test_the_audit_actions_are_the_ones_the_history_already_holds():
     }
 
 
+def test_each_state_leads_where_the_declarations_say():
+    d, e, r = DeliveryStatus, EnrollmentStatus, RequestStatus
+    assert {s: DELIVERY.targets(s) for s in d.values} == {
+        d.PLANNED: {d.APPROVED, d.CANCELLED},
+        d.APPROVED: {d.CONFIRMED, d.CANCELLED},
+        d.CONFIRMED: {d.IN_PROGRESS, d.CANCELLED},
+        d.IN_PROGRESS: {d.DELIVERED},
+        d.DELIVERED: {d.CLOSED},
+        d.CLOSED: set(),
+        d.CANCELLED: set(),
+    }
+    assert {s: ENROLLMENT.targets(s) for s in e.values} == {
+        e.NOMINATED: {e.CONFIRMED, e.WITHDRAWN},
+        e.WAITLISTED: {e.NOMINATED, e.WITHDRAWN},
+        e.CONFIRMED: {e.WITHDRAWN, e.ATTENDED, e.NO_SHOW},
+        e.ATTENDED: {e.NO_SHOW},
+        e.NO_SHOW: {e.ATTENDED},
+        e.WITHDRAWN: set(),
+    }
+    assert {s: TRAINING_REQUEST.targets(s) for s in r.values} == {
+        r.SUBMITTED: {r.APPROVED, r.DECLINED, r.WITHDRAWN},
+        r.APPROVED: set(),
+        r.DECLINED: set(),
+        r.WITHDRAWN: set(),
+    }
+
+
 @pytest.mark.parametrize("workflow", [DELIVERY, ENROLLMENT, TRAINING_REQUEST], ids=str)
 def test_each_declared_move_names_a_service_that_exists(workflow):
     for move in workflow.moves:
