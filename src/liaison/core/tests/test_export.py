@@ -259,7 +259,7 @@ def export_bypasses(source: str) -> list[str]:
 
 # Modules that write a CSV for Liaison itself to read, never for a person: each says why.
 NOT_EXPORTS = {
-    SRC / "core" / "management" / "commands" / "bench_import.py": (
+    SRC / "demo" / "management" / "commands" / "bench_import.py": (
         "writes a partner's roster, as Excel saves it, to time the roster import"
     ),
 }
