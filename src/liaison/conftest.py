@@ -1,4 +1,8 @@
-"""Fixtures shared by every app's tests: reference data, a user per role, people."""
+"""Fixtures shared by every app's tests: reference data, a user per role, people.
+
+The fixtures call plain functions (``create_user``, ``create_person``, ``create_agency``), so a
+module-scoped fixture that builds its records once for many tests can make the same rows.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,48 @@ from liaison.partners.services import reference_partners_load
 from liaison.people.indexing import index_person, search_name_of
 from liaison.people.models import Person
 
+PASSWORD = "correct horse battery staple"  # noqa: S105
+
+
+def create_user(
+    role: Role = Role.PROGRAM_MANAGER, region: str | None = None, *, username: str, **extra: Any
+) -> User:
+    """A user with ``role``; an attaché covers the Western Hemisphere (WHA) unless told."""
+    if role == Role.ATTACHE and region is None:
+        region = "WHA"
+    return User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        role=role,
+        region=Region.objects.get(code=region) if region else None,
+        **extra,
+    )
+
+
+def create_person(
+    given: str = "Ana", family: str = "Quispe", nationality: str = "PE", **extra: Any
+) -> Person:
+    """A registered person, indexed for matching (test set-up, not a user action)."""
+    person = Person(
+        given_name=given,
+        family_name=family,
+        nationality=Country.objects.get(code=nationality) if nationality else None,
+        **extra,
+    )
+    person.search_name = search_name_of(person)
+    person.save()
+    index_person(person)
+    return person
+
+
+def create_agency(code: str = "PE", name: str = "Customs Service", **extra: Any) -> Agency:
+    return Agency.objects.create(
+        name=f"{name} of {code}",
+        kind=extra.pop("kind", AgencyKind.CUSTOMS),
+        country=Country.objects.get(code=code),
+        **extra,
+    )
+
 
 @pytest.fixture
 def reference(db: Any) -> None:
@@ -25,16 +71,7 @@ def make_user(db: Any, reference: None) -> Callable[..., User]:
     counter = iter(range(10_000))
 
     def make(role: Role = Role.PROGRAM_MANAGER, region: str | None = None, **extra: Any) -> User:
-        if role == Role.ATTACHE and region is None:
-            region = "WHA"
-        user = User.objects.create_user(
-            username=f"{role.value}-{next(counter)}",
-            password="correct horse battery staple",  # noqa: S106
-            role=role,
-            region=Region.objects.get(code=region) if region else None,
-            **extra,
-        )
-        return user
+        return create_user(role, region, username=f"{role.value}-{next(counter)}", **extra)
 
     return make
 
@@ -51,34 +88,11 @@ def country(reference: None) -> Callable[[str], Country]:
 
 
 @pytest.fixture
-def make_agency(country: Callable[[str], Country]) -> Callable[..., Agency]:
-    def make(code: str = "PE", name: str = "Customs Service", **extra: Any) -> Agency:
-        return Agency.objects.create(
-            name=f"{name} of {code}",
-            kind=extra.pop("kind", AgencyKind.CUSTOMS),
-            country=country(code),
-            **extra,
-        )
-
-    return make
+def make_agency(reference: None) -> Callable[..., Agency]:
+    return create_agency
 
 
 @pytest.fixture
-def make_person(country: Callable[[str], Country]) -> Callable[..., Person]:
+def make_person(reference: None) -> Callable[..., Person]:
     """A registered person, indexed for matching (test set-up, not a user action)."""
-
-    def make(
-        given: str = "Ana", family: str = "Quispe", nationality: str = "PE", **extra: Any
-    ) -> Person:
-        person = Person(
-            given_name=given,
-            family_name=family,
-            nationality=country(nationality) if nationality else None,
-            **extra,
-        )
-        person.search_name = search_name_of(person)
-        person.save()
-        index_person(person)
-        return person
-
-    return make
+    return create_person
