@@ -6,10 +6,14 @@ module-scoped fixture that builds its records once for many tests can make the s
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from io import StringIO
+from typing import TYPE_CHECKING, Any
+from unittest import mock
 
 import pytest
+from django.db import transaction
 
 from liaison.accounts.models import User
 from liaison.accounts.roles import Role
@@ -17,6 +21,9 @@ from liaison.partners.models import Agency, AgencyKind, Country, Region
 from liaison.partners.services import reference_partners_load
 from liaison.people.indexing import index_person, search_name_of
 from liaison.people.models import Person
+
+if TYPE_CHECKING:
+    from liaison.core.demo import DemoResult
 
 PASSWORD = "correct horse battery staple"  # noqa: S105
 
@@ -96,3 +103,116 @@ def make_agency(reference: None) -> Callable[..., Agency]:
 def make_person(reference: None) -> Callable[..., Person]:
     """A registered person, indexed for matching (test set-up, not a user action)."""
     return create_person
+
+
+# --- The demo: built once per run, shared by the tests that read it ---------------------------
+
+# The smallest scale that still proves the published figures: the training and visit plans are
+# the same at every scale, and 80 officials fill them.
+DEMO_SCALE = 0.01
+DEMO_SEED = 2015
+
+
+@dataclass(frozen=True)
+class Demo:
+    result: DemoResult
+    output: str  # what `liaison demo` printed when it built the data
+    scale: float = DEMO_SCALE
+    seed: int = DEMO_SEED
+
+
+class _DemoHolder:
+    """The demo, built by `liaison demo` in a transaction held open while the tests that read
+    it run one after another (see ``pytest_collection_modifyitems``), then rolled back before
+    any other test runs, so no other test ever sees it."""
+
+    def __init__(self, blocker: Any) -> None:
+        self.blocker = blocker
+        self.atomic: Any = None
+        self.demo: Demo | None = None
+
+    def ensure(self) -> Demo:
+        if self.demo is None:
+            from django.core.management import call_command
+
+            import liaison.core.management.commands.demo as command
+
+            built: list[DemoResult] = []
+            build_demo = command.build_demo
+
+            def build(**options: Any) -> DemoResult:  # the command's build, its result kept
+                built.append(build_demo(**options))
+                return built[-1]
+
+            out = StringIO()
+            with self.blocker.unblock():
+                self.atomic = transaction.atomic()
+                self.atomic.__enter__()
+                try:
+                    with mock.patch.object(command, "build_demo", build):
+                        call_command("demo", scale=DEMO_SCALE, seed=DEMO_SEED, stdout=out)
+                except BaseException:
+                    self.release()
+                    raise
+            self.demo = Demo(built[0], out.getvalue())
+        return self.demo
+
+    def release(self) -> None:
+        if self.atomic is not None:
+            with self.blocker.unblock():
+                transaction.set_rollback(True)
+                self.atomic.__exit__(None, None, None)
+        self.atomic, self.demo = None, None
+
+
+_HOLDER_KEY = pytest.StashKey[_DemoHolder]()
+
+
+@pytest.fixture(scope="session")
+def _demo_holder(
+    request: pytest.FixtureRequest, django_db_setup: Any, django_db_blocker: Any
+) -> Iterator[_DemoHolder]:
+    holder = request.config.stash[_HOLDER_KEY] = _DemoHolder(django_db_blocker)
+    yield holder
+    holder.release()  # before the test database goes
+
+
+@pytest.fixture(scope="module")
+def _demo_built(_demo_holder: _DemoHolder) -> _DemoHolder:
+    """Module-scoped so that it is set up before a test's own transaction opens inside it."""
+    _demo_holder.ensure()
+    return _demo_holder
+
+
+@pytest.fixture
+def shared_demo(_demo_built: _DemoHolder) -> Demo:
+    """The run's demo data set (`liaison demo` at DEMO_SCALE, DEMO_SEED), read-only: a test's
+    own changes are rolled back after it, like any test's."""
+    demo = _demo_built.demo
+    assert demo is not None, "the demo was rolled back between two tests that read it"
+    return demo
+
+
+def _reads_demo(item: pytest.Item) -> bool:
+    return "shared_demo" in getattr(item, "fixturenames", ())
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The tests that read the demo run one after another (first), so it is built once. Under
+    ``--dist loadgroup`` (pytest-xdist) they form one group, sent to one worker; every other
+    test is grouped by its file, so module fixtures are built once too."""
+    items.sort(key=lambda item: not _reads_demo(item))
+    if config.pluginmanager.hasplugin("xdist"):
+        for item in items:
+            group = "demo" if _reads_demo(item) else item.nodeid.split("::", 1)[0]
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    yield
+    if nextitem is not None and _reads_demo(item) and not _reads_demo(nextitem):
+        holder = item.session.config.stash.get(_HOLDER_KEY, None)
+        if holder is not None:
+            holder.release()
