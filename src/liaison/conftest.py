@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date, datetime
 from io import StringIO
 from typing import TYPE_CHECKING, Any
 from unittest import mock
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from django.conf import settings
 from django.db import transaction
 
 from liaison.accounts.models import User
@@ -26,6 +30,12 @@ if TYPE_CHECKING:
     from liaison.core.demo import DemoResult
 
 PASSWORD = "correct horse battery staple"  # noqa: S105
+
+# The moment the rules that depend on today are tested at (a Wednesday morning in Washington),
+# so that no test's outcome depends on the day it runs: an app's tests, or a module's, take
+# the ``frozen_today`` fixture. The clock still ticks from there, so durations stay real.
+NOW = datetime(2026, 3, 4, 10, 0, tzinfo=ZoneInfo(settings.TIME_ZONE))
+TODAY: date = NOW.date()
 
 
 def create_user(
@@ -66,6 +76,14 @@ def create_agency(code: str = "PE", name: str = "Customs Service", **extra: Any)
         country=Country.objects.get(code=code),
         **extra,
     )
+
+
+@pytest.fixture
+def frozen_today() -> Iterator[date]:
+    """Today is TODAY (time-machine) for the test: what is due, expired or upcoming is the
+    same whenever the suite runs."""
+    with time_machine.travel(NOW, tick=True):
+        yield TODAY
 
 
 @pytest.fixture
@@ -145,7 +163,7 @@ class _DemoHolder:
                 return built[-1]
 
             out = StringIO()
-            with self.blocker.unblock():
+            with self.blocker.unblock(), time_machine.travel(NOW, tick=True):
                 self.atomic = transaction.atomic()
                 self.atomic.__enter__()
                 try:
@@ -185,9 +203,9 @@ def _demo_built(_demo_holder: _DemoHolder) -> _DemoHolder:
 
 
 @pytest.fixture
-def shared_demo(_demo_built: _DemoHolder) -> Demo:
-    """The run's demo data set (`liaison demo` at DEMO_SCALE, DEMO_SEED), read-only: a test's
-    own changes are rolled back after it, like any test's."""
+def shared_demo(_demo_built: _DemoHolder, frozen_today: date) -> Demo:
+    """The run's demo data set (`liaison demo` at DEMO_SCALE, DEMO_SEED, built on TODAY and
+    read on TODAY), read-only: a test's own changes are rolled back after it, like any test's."""
     demo = _demo_built.demo
     assert demo is not None, "the demo was rolled back between two tests that read it"
     return demo
@@ -198,15 +216,12 @@ def _reads_demo(item: pytest.Item) -> bool:
 
 
 @pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The tests that read the demo run one after another (first), so it is built once. Under
-    ``--dist loadgroup`` (pytest-xdist) they form one group, sent to one worker; every other
-    test is grouped by its file, so module fixtures are built once too."""
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests that read the demo run one after another (first), so it is built once. Their
+    modules are named test_demo*.py, so that under xdist they are sent to one worker (see
+    liaison.core.tests.scheduling); a test elsewhere that reads it has it built again on its
+    worker."""
     items.sort(key=lambda item: not _reads_demo(item))
-    if config.pluginmanager.hasplugin("xdist"):
-        for item in items:
-            group = "demo" if _reads_demo(item) else item.nodeid.split("::", 1)[0]
-            item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.hookimpl(hookwrapper=True)
