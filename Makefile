@@ -4,6 +4,8 @@ PORT ?= 8000
 UV_VERSION := 0.13.8
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PYTEST_ARGS ?=
+# pytest-xdist: one worker per CPU, tests sent by file (liaison.core.tests.scheduling).
+PYTEST_WORKERS ?= auto
 
 .PHONY: setup run test lint format bench bench-matching bench-planner bench-import clean
 
@@ -28,7 +30,7 @@ run: setup
 	LIAISON_DEBUG=1 $(UV) run liaison runserver 127.0.0.1:$(PORT)
 
 test: setup
-	$(UV) run pytest $(PYTEST_ARGS)
+	$(UV) run pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: setup
 	$(UV) run ruff check .

@@ -908,15 +908,26 @@ def _add_travel(built: _Model, visit: _Visit) -> tuple[cp_model.LinearExpr, int]
 
 
 def _solver(
-    time_limit: float, workers: int, *, tight_lp: bool = False, brief_presolve: bool = False
+    time_limit: float,
+    workers: int,
+    *,
+    tight_lp: bool = False,
+    brief_presolve: bool = False,
+    deterministic: bool = False,
 ) -> cp_model.CpSolver:
     """A seeded solver. ``tight_lp`` runs the full LP (linearization level 2) in both
     workers' portfolio: on the visit model it proves the coverage bound in a fraction of the
     time the default portfolio for two workers takes. ``brief_presolve`` (one pass, no
     probing, no symmetry search) is for the travel solve, which only has the grace: the full
-    presolve would spend half of it before searching."""
+    presolve would spend half of it before searching. ``deterministic``: ``time_limit`` is
+    CP-SAT's deterministic time (work counted, not the clock) and the workers' search is
+    interleaved, so the answer is the same on any machine, however busy (for tests)."""
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.01, time_limit)
+    if deterministic:
+        solver.parameters.max_deterministic_time = max(0.01, time_limit)
+        solver.parameters.interleave_search = workers > 1
+    else:
+        solver.parameters.max_time_in_seconds = max(0.01, time_limit)
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = 7
     if tight_lp:
@@ -988,6 +999,7 @@ def plan_visit(
     time_limit: float = 5.0,
     travel_grace: float = 0.5,
     workers: int = 2,
+    deterministic: bool = False,
 ) -> PlanResult:
     """Plan one visit exactly: the best covered focus score, then the least travel.
 
@@ -1006,6 +1018,10 @@ def plan_visit(
     proven within ``time_limit`` is returned as the best found, with its bound, and its
     reasons say it is not proven optimal. The whole call takes at most about ``time_limit``
     plus ``travel_grace``.
+
+    ``deterministic`` (for tests): both limits are CP-SAT deterministic seconds rather than
+    the clock's, and the local search runs to its end, so a request gives the same result on
+    any machine.
     """
     began = time.perf_counter()
     visit = _Visit(request, _catalog(sites), usage or {})
@@ -1013,10 +1029,10 @@ def plan_visit(
     if reasons:
         return PlanResult(INFEASIBLE, None, 0, tuple(reasons), solve_seconds=_since(began))
     built = _visit_model(visit)
-    status, itinerary, bound = _best_score(built, visit, time_limit, workers)
+    status, itinerary, bound = _best_score(built, visit, time_limit, workers, deterministic)
     if itinerary is None:
         if status == cp_model.INFEASIBLE:
-            reasons = _diagnose(visit, time_limit, workers)
+            reasons = _diagnose(visit, time_limit, workers, deterministic)
         elif status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             reasons = [
                 "No site that covers the delegation's focus areas is open with room in the window."
@@ -1026,7 +1042,7 @@ def plan_visit(
         return PlanResult(INFEASIBLE, None, 0, tuple(reasons), solve_seconds=_since(began))
     # Travel only breaks ties among itineraries of this score: at most travel_grace more
     # seconds, first a local search, then (once the score is proven) the second solve.
-    deadline = time.perf_counter() + max(0.0, travel_grace)
+    deadline = math.inf if deterministic else time.perf_counter() + max(0.0, travel_grace)
     start, days = _improve_travel(visit, itinerary, deadline)
     itinerary = _assemble(visit, start, days) or itinerary
     if status != cp_model.OPTIMAL:
@@ -1035,7 +1051,9 @@ def plan_visit(
             f"and no itinerary can score more than {bound:g}.",
         )
         return PlanResult(PLANNED, itinerary, itinerary.score, cut, False, _since(began), bound)
-    itinerary, shortest = _shortest_travel(built, visit, itinerary, deadline, workers)
+    itinerary, shortest = _shortest_travel(
+        built, visit, itinerary, deadline, workers, travel_grace if deterministic else None
+    )
     notes: tuple[str, ...] = ()
     if not shortest:
         notes = ("The score is proven best; the travel is the shortest found, not proven.",)
@@ -1045,7 +1063,7 @@ def plan_visit(
 
 
 def _best_score(
-    built: _Model, visit: _Visit, time_limit: float, workers: int
+    built: _Model, visit: _Visit, time_limit: float, workers: int, deterministic: bool = False
 ) -> tuple[cp_model.CpSolverStatus, Itinerary | None, float]:
     """The first solve: the solver's status, the best itinerary found and the proven bound on
     any itinerary's score. It starts from the quick planner's itinerary; and since none
@@ -1058,7 +1076,7 @@ def _best_score(
     built.model.maximize(built.coverage)
     if quick:
         _hint(built, visit, *quick)
-    solver = _solver(time_limit, workers, tight_lp=True)
+    solver = _solver(time_limit, workers, tight_lp=True, deterministic=deterministic)
     status = solver.solve(built.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return status, None, 0.0
@@ -1171,13 +1189,21 @@ def _improve_travel(
 
 
 def _shortest_travel(
-    built: _Model, visit: _Visit, found: Itinerary, deadline: float, workers: int
+    built: _Model,
+    visit: _Visit,
+    found: Itinerary,
+    deadline: float,
+    workers: int,
+    deterministic_time: float | None = None,
 ) -> tuple[Itinerary, bool]:
-    """The second solve, until the deadline: the least travel among the itineraries that
-    keep ``found``'s proven best score; and whether that travel is proven shortest."""
+    """The second solve, until the deadline (or for ``deterministic_time``): the least travel
+    among the itineraries that keep ``found``'s proven best score; and whether that travel is
+    proven shortest."""
     if found.travel_km == 0:
         return found, True
-    seconds = deadline - time.perf_counter()
+    seconds = (
+        deterministic_time if deterministic_time is not None else deadline - time.perf_counter()
+    )
     if seconds <= 0:
         return found, False
     travel, longest = _add_travel(built, visit)
@@ -1188,7 +1214,14 @@ def _shortest_travel(
     model.maximize((longest + 1) * built.coverage - travel)
     model.clear_hints()
     _hint(built, visit, found.start, [[stop.site_id for stop in day.stops] for day in found.days])
-    solver = _solver(deadline - time.perf_counter(), workers, tight_lp=True, brief_presolve=True)
+    if deterministic_time is not None:
+        solver = _solver(
+            deterministic_time, workers, tight_lp=True, brief_presolve=True, deterministic=True
+        )
+    else:
+        solver = _solver(
+            deadline - time.perf_counter(), workers, tight_lp=True, brief_presolve=True
+        )
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return found, False
@@ -1198,7 +1231,9 @@ def _shortest_travel(
     return shorter, status == cp_model.OPTIMAL
 
 
-def _diagnose(visit: _Visit, time_limit: float, workers: int) -> list[str]:
+def _diagnose(
+    visit: _Visit, time_limit: float, workers: int, deterministic: bool = False
+) -> list[str]:
     """Name the binding rule: the rules whose relaxation, one at a time, lets a plan exist."""
     binding = []
     for rule, words in RELAXABLE_RULES.items():
@@ -1209,7 +1244,7 @@ def _diagnose(visit: _Visit, time_limit: float, workers: int) -> list[str]:
         if rule == "pinned" and not visit.request.pinned:
             continue
         built = _visit_model(visit, frozenset({rule}))
-        solver = _solver(time_limit, workers)
+        solver = _solver(time_limit, workers, deterministic=deterministic)
         solver.parameters.stop_after_first_solution = True
         if solver.solve(built.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             binding.append(words)
@@ -1456,6 +1491,7 @@ def plan_year(
     workers: int = 2,
     starts_per_request: int = 8,
     gap_limit: float = 0.001,
+    deterministic: bool = False,
 ) -> YearResult:
     """Place every pending request at once against shared site capacity, maximising the
     total covered focus score; each request is placed or left out with a reason.
@@ -1474,6 +1510,10 @@ def plan_year(
     ``bound`` is the master's proven bound, so ``gap`` says how far the plan is from the
     best choice *among the candidates*; an itinerary never generated is not covered by it.
     ``candidate_bound`` (each request's best candidate, capacity ignored) bounds the same set.
+
+    ``deterministic`` (for tests): the candidates are all generated, whatever the clock says,
+    and the master gets ``time_limit`` CP-SAT deterministic seconds, so a year gives the same
+    plan on any machine.
     """
     began = time.perf_counter()
     catalog = _catalog(sites)
@@ -1530,7 +1570,7 @@ def plan_year(
 
     def out_of_time() -> bool:
         """Extra candidates stop at 60% of the time limit, to leave the master its share."""
-        return _since(began) > 0.6 * time_limit
+        return not deterministic and _since(began) > 0.6 * time_limit
 
     # 2. Alternatives around the crowded site-days.
     wanted: dict[tuple[Key, date], int] = defaultdict(int)
@@ -1597,8 +1637,8 @@ def plan_year(
     model.maximize(sum(candidate.score * pick_vars[c] for c, candidate in enumerate(candidates)))
     for c, var in enumerate(pick_vars):
         model.add_hint(var, chosen.get(candidates[c].request) == c)
-    remaining = max(1.0, time_limit - _since(began))
-    solver = _solver(remaining, workers)
+    remaining = time_limit if deterministic else max(1.0, time_limit - _since(began))
+    solver = _solver(remaining, workers, deterministic=deterministic)
     solver.parameters.relative_gap_limit = gap_limit
     status = solver.solve(model)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -405,9 +405,9 @@ def test_impossible_and_unreadable_dates_are_cell_errors():
     ]
 
 
-def test_two_digit_years_fall_in_the_past_unless_the_column_looks_ahead():
+def test_two_digit_years_fall_in_the_past_unless_the_column_looks_ahead(frozen_today):
     valid_until = Column("birth_date", "Valid until", ("DOB",), kind="date", future_dates=True)
-    soon = (date.today() + timedelta(days=400)).strftime("%d/%m/%y")
+    soon = (frozen_today + timedelta(days=400)).strftime("%d/%m/%y")
     past = dates_table(soon, order=DateOrder.DAY_FIRST)
     future = dates_table(soon, order=DateOrder.DAY_FIRST, column=valid_until)
     assert past.rows[0].cells["birth_date"][:2] == "19"

@@ -1,4 +1,6 @@
-"""Fixtures for training tests: the catalog, an instructor, deliveries in any state, vetting."""
+"""Fixtures for training tests: the catalog, an instructor, deliveries in any state, vetting;
+today is TODAY for every training test (the vetting gate, attendance days and feeds depend on
+it)."""
 
 from __future__ import annotations
 
@@ -25,6 +27,11 @@ PATH: list[str] = [
     DeliveryStatus.DELIVERED,
     DeliveryStatus.CLOSED,
 ]
+
+
+@pytest.fixture(autouse=True)
+def _today(frozen_today: date) -> None:
+    pass
 
 
 @pytest.fixture

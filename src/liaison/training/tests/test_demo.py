@@ -4,19 +4,18 @@ that keeps every rule the services enforce."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from itertools import pairwise
 from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from liaison.accounts.models import User
 from liaison.audit.models import AuditEntry
 from liaison.catalog.models import Course
+from liaison.conftest import DEMO_SCALE, DEMO_SEED, Demo
 from liaison.core.fiscal import FiscalYear
 from liaison.demo.build import DemoResult, build_demo
 from liaison.demo.training import YEARS
@@ -54,15 +53,13 @@ from liaison.vetting.models import Purpose, VettingRecord, VettingStatus
 
 pytestmark = pytest.mark.django_db
 
-SCALE = 0.01  # 80 officials: the delivery plan is the same at every scale
+SCALE, SEED = DEMO_SCALE, DEMO_SEED  # 80 officials: the delivery plan is the same at every scale
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[DemoResult]:
-    """One small demo for the whole module, rolled back at its end."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield build_demo(scale=SCALE, seed=11)
-        transaction.set_rollback(True)
+@pytest.fixture
+def demo(shared_demo: Demo) -> DemoResult:
+    """The run's demo, built once for every test that reads it."""
+    return shared_demo.result
 
 
 def _held(year: int) -> Any:
@@ -216,7 +213,7 @@ def test_every_created_record_has_its_audit_entry(demo):
 
 
 def test_building_again_keeps_the_data(demo):
-    again = build_demo(scale=SCALE, seed=11)
+    again = build_demo(scale=SCALE, seed=SEED)
     assert not again.created
     assert again.deliveries == demo.deliveries == Delivery.objects.count()
 

@@ -8,20 +8,18 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from liaison.accounts.roles import Role
 from liaison.audit.models import AuditEntry
+from liaison.conftest import TODAY
 from liaison.core.imports import import_file_decide, import_file_store
 from liaison.core.models import ImportFile
 from liaison.vetting import services
 from liaison.vetting.models import VettingRecord, VettingStatus
 from liaison.vetting.selectors import vetting_expiring, vetting_list
 
-pytestmark = pytest.mark.django_db
-
-TODAY = timezone.localdate()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Fixtures for visit tests: focus areas, three sites, and a visit request filed."""
+"""Fixtures for visit tests: focus areas, three sites, and a visit request filed; today is
+TODAY for every visit test (what is upcoming, due or past depends on it)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,16 @@ import pytest
 from liaison.accounts.roles import Role
 from liaison.catalog.models import FundingSource
 from liaison.catalog.services import reference_catalog_load
+from liaison.conftest import TODAY
 from liaison.visits import services
 from liaison.visits.models import FocusArea, Site, Visit
 
-START = date.today() + timedelta(days=60)
+START = TODAY + timedelta(days=60)
+
+
+@pytest.fixture(autouse=True)
+def _today(frozen_today: date) -> None:
+    pass
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ PDF. axe checks every page and every htmx update."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -27,11 +27,11 @@ from liaison.people.models import Staff
 from liaison.vetting.services import vetting_approve, vetting_submit
 from liaison.visits.models import FocusArea, HostAnswer, Site, SiteFocus, Stop, Visit, VisitStatus
 from liaison.visits.services import VISIT_VETTING
+from liaison.visits.tests.conftest import START
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "correct horse battery staple"
-START = date.today() + timedelta(days=60)
 DECLINE_REASON = "Port exercise that day"
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -14,8 +13,8 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
+from liaison.conftest import DEMO_SCALE, DEMO_SEED, Demo
 from liaison.core.fiscal import FiscalYear
-from liaison.demo.build import build_demo
 from liaison.demo.visits import _VisitDemo, build_visit_demo
 from liaison.vetting.models import Purpose, VettingRecord, VettingStatus
 from liaison.visits import planner, planning
@@ -32,16 +31,13 @@ from liaison.visits.models import (
 from liaison.visits.report import HELD, visit_figures
 
 pytestmark = pytest.mark.django_db
-SEED = 2015
+SCALE, SEED = DEMO_SCALE, DEMO_SEED
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
-    """A small demo built once for the tests below (the plan is the same at every scale)."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        build_demo(scale=0.02, seed=SEED)
-        yield
-        transaction.set_rollback(True)
+@pytest.fixture
+def demo(shared_demo: Demo) -> None:
+    """The run's demo, built once for every test that reads it (the plan is the same at every
+    scale)."""
 
 
 def _visits() -> list[Any]:
@@ -248,7 +244,7 @@ def test_the_visits_demo_is_deterministic(demo):
         for model in (Stop, Delegate, VisitFocus, Visit.must_see.through, Visit):
             model.objects.all()._raw_delete("default")
         VettingRecord.objects.filter(purpose=Purpose.ACCESS)._raw_delete("default")
-        build_visit_demo(scale=0.02, seed=SEED)
+        build_visit_demo(scale=SCALE, seed=SEED)
         again = _visits()
         transaction.set_rollback(True)
     assert again == first
