@@ -6,6 +6,7 @@ module-scoped fixture that builds its records once for many tests can make the s
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -76,6 +77,32 @@ def create_agency(code: str = "PE", name: str = "Customs Service", **extra: Any)
         country=Country.objects.get(code=code),
         **extra,
     )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """pytest-django's, and before it drops a PostgreSQL test database: wait for the sessions
+    other threads opened on it (the live server's, for the browser tests) to end, so that
+    DROP DATABASE does not find one still open when the run ends on a busy machine."""
+    yield
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        return
+    connections.close_all()
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        others = (
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )
+        for _ in range(100):
+            cursor.execute(others)
+            if not cursor.fetchall():
+                break
+            time.sleep(0.1)
+        else:
+            cursor.execute(f"SELECT pg_terminate_backend(pid) FROM ({others}) AS left_open")  # noqa: S608
+    connections.close_all()
 
 
 @pytest.fixture
