@@ -14,6 +14,7 @@ from __future__ import annotations
 import random
 import string
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -71,6 +72,18 @@ DEMO_ACCOUNTS: list[tuple[str, Role, str, str]] = [
     ("sponsor", Role.SPONSOR, "Irene", "Castillo"),
 ]
 ATTACHE_REGION = "WHA"
+
+
+@dataclass
+class VettingOutcome:
+    """A person's vetting of one purpose as it ends up: the latest decision (the training demo
+    builds Leahy vetting, the visit demo facility access)."""
+
+    status: str
+    created_at: datetime
+    submitted_at: datetime | None = None
+    decided_at: datetime | None = None
+    valid_until: date | None = None
 
 
 class Names:

@@ -32,7 +32,7 @@ from liaison.accounts.roles import Role
 from liaison.audit.models import AuditEntry
 from liaison.catalog.models import Course, FundingSource, Venue, VenueKind
 from liaison.core.fiscal import FiscalYear
-from liaison.demo.registry import REGION_WEIGHTS, audit_created, backdate_registry
+from liaison.demo.registry import REGION_WEIGHTS, VettingOutcome, audit_created, backdate_registry
 from liaison.partners.models import Agency, AgencyKind, Country
 from liaison.people.models import Person, Staff, StaffKind
 from liaison.training.models import (
@@ -224,17 +224,6 @@ class _Planned:
     enrollments: list[Enrollment] = field(default_factory=list)
 
 
-@dataclass
-class _Vetting:
-    """A person's Leahy vetting as it ends up: the latest decision."""
-
-    status: str
-    created_at: datetime
-    submitted_at: datetime | None = None
-    decided_at: datetime | None = None
-    valid_until: date | None = None
-
-
 def _at(day: date, hour: int = 10) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
 
@@ -322,7 +311,7 @@ class _TrainingDemo:
         self.busy: dict[int, list[tuple[date, date]]] = {s.pk: [] for s in self.instructors}
         self.planned: list[_Planned] = []
         self.requests: list[TrainingRequest] = []
-        self.vetting: dict[int, _Vetting] = {}
+        self.vetting: dict[int, VettingOutcome] = {}
         self._pools()
 
     # --- set-up ---------------------------------------------------------------------------
@@ -712,7 +701,7 @@ class _TrainingDemo:
         decided = _at(delivery.starts_on - timedelta(days=self.roster_rng.randint(15, 60)), 15)
         record = self.vetting.get(person.pk)
         if record is None:
-            record = self.vetting[person.pk] = _Vetting(
+            record = self.vetting[person.pk] = VettingOutcome(
                 VettingStatus.APPROVED, created_at=nominated
             )
         if record.decided_at is None or decided > record.decided_at:
@@ -906,7 +895,8 @@ class _TrainingDemo:
         confirmations of the upcoming rosters, two and four days ago."""
         decided = _at(self.today - timedelta(days=self.roster_rng.randint(5, 40)), 15)
         record = self.vetting.setdefault(
-            person.pk, _Vetting(VettingStatus.APPROVED, created_at=decided - timedelta(days=30))
+            person.pk,
+            VettingOutcome(VettingStatus.APPROVED, created_at=decided - timedelta(days=30)),
         )
         record.status = VettingStatus.APPROVED
         record.decided_at = decided
@@ -941,14 +931,14 @@ class _TrainingDemo:
             self._nominate(planned, person, EnrollmentStatus.NOMINATED)
         recent = _at(self.today - timedelta(days=12), 10)
         states = [
-            _Vetting(VettingStatus.SUBMITTED, created_at=recent, submitted_at=recent),
-            _Vetting(
+            VettingOutcome(VettingStatus.SUBMITTED, created_at=recent, submitted_at=recent),
+            VettingOutcome(
                 VettingStatus.DENIED,
                 created_at=recent - timedelta(days=40),
                 submitted_at=recent - timedelta(days=40),
                 decided_at=recent,
             ),
-            _Vetting(VettingStatus.NOT_SUBMITTED, created_at=recent),
+            VettingOutcome(VettingStatus.NOT_SUBMITTED, created_at=recent),
         ]
         for person, state in zip(self.fresh, [*states, None], strict=False):
             if state is not None:

@@ -35,6 +35,7 @@ from liaison.core.fiscal import FiscalYear
 from liaison.demo.registry import (
     REGION_WEIGHTS,
     Names,
+    VettingOutcome,
     audit_created,
     backdate_registry,
     build_people,
@@ -172,17 +173,6 @@ class _Planned:
     must_see: list[Site] = field(default_factory=list)
 
 
-@dataclass
-class _Access:
-    """A person's facility-access vetting as it ends up: the latest decision."""
-
-    status: str
-    created_at: datetime
-    submitted_at: datetime | None = None
-    decided_at: datetime | None = None
-    valid_until: date | None = None
-
-
 @dataclass(frozen=True)
 class VisitDemoResult:
     visits: int
@@ -241,7 +231,7 @@ class _VisitDemo:
         self.ivp, self.attache = users.get("ivp"), users.get("attache")
         self.sponsor_user, self.host_user = users.get("sponsor"), users.get("host")
         self.planned: list[_Planned] = []
-        self.access: dict[int, _Access] = {}
+        self.access: dict[int, VettingOutcome] = {}
         self.busy_until: dict[int, date] = {}
         self.people: list[Person] = []
 
@@ -795,7 +785,7 @@ class _VisitDemo:
         decided = _at(min(starts_on - timedelta(days=rng.randint(12, 45)), self.today), 15)
         record = self.access.get(person.pk)
         if record is None:
-            record = self.access[person.pk] = _Access(
+            record = self.access[person.pk] = VettingOutcome(
                 VettingStatus.APPROVED, created_at=decided - timedelta(days=60)
             )
         if record.decided_at is None or decided > record.decided_at:
@@ -819,11 +809,11 @@ class _VisitDemo:
                 self._approve(person, self.today + timedelta(days=30), ends)
             elif len(self.access) % 3:
                 submitted = _at(self.today - timedelta(days=self.people_rng.randint(3, 20)), 11)
-                self.access[person.pk] = _Access(
+                self.access[person.pk] = VettingOutcome(
                     VettingStatus.SUBMITTED, created_at=submitted, submitted_at=submitted
                 )
             else:
-                self.access[person.pk] = _Access(
+                self.access[person.pk] = VettingOutcome(
                     VettingStatus.NOT_SUBMITTED, created_at=_at(self.today - timedelta(days=2))
                 )
 
