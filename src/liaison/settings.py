@@ -156,6 +156,12 @@ NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
     ("uswds", NODE_MODULES / "@uswds" / "uswds" / "dist"),
     ("htmx", NODE_MODULES / "htmx.org" / "dist"),
+    # Charts and maps: Vega-Lite specifications (built with Altair) drawn by vega-embed, on the
+    # world-atlas TopoJSON (countries keyed on ISO 3166-1 numeric codes).
+    ("vega", NODE_MODULES / "vega" / "build"),
+    ("vega-lite", NODE_MODULES / "vega-lite" / "build"),
+    ("vega-embed", NODE_MODULES / "vega-embed" / "build"),
+    ("world-atlas", NODE_MODULES / "world-atlas"),
     BASE_DIR / "src" / "liaison" / "static",
 ]
 STORAGES = {
