@@ -13,6 +13,7 @@ from liaison.core.listing import render_list
 from liaison.core.navigation import NavItem, side_nav
 from liaison.core.views import form_page
 from liaison.partners import selectors, services
+from liaison.partners.filters import AgencyFilters, CountryFilters
 from liaison.partners.forms import AgencyForm
 from liaison.partners.models import AgencyKind
 
@@ -43,9 +44,8 @@ def region_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def country_list(request: HttpRequest) -> HttpResponse:
-    search = request.GET.get("q", "").strip()
-    region = request.GET.get("region", "")
-    countries = selectors.country_list(user=request.user, search=search, region=region)
+    country_filters = CountryFilters.from_request(request)
+    countries = selectors.country_list(user=request.user, **country_filters.selector_kwargs())
     if fmt := export_format(request):
         return table_response(
             fmt,
@@ -66,8 +66,7 @@ def country_list(request: HttpRequest) -> HttpResponse:
         "partners/_country_results.html",
         countries,
         {
-            "q": search,
-            "region": region,
+            **country_filters.page_context(),
             "regions": selectors.regions_for_choice(),
             "side_nav": side_nav(request, NAV),
             "breadcrumbs": _crumbs(("Countries", "")),
@@ -95,13 +94,8 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 def agency_list(request: HttpRequest) -> HttpResponse:
-    filters = {
-        "search": request.GET.get("q", "").strip(),
-        "country": request.GET.get("country", "").strip(),
-        "kind": request.GET.get("kind", ""),
-        "region": request.GET.get("region", ""),
-    }
-    agencies = selectors.agency_list(user=request.user, **filters)
+    filters = AgencyFilters.from_request(request)
+    agencies = selectors.agency_list(user=request.user, **filters.selector_kwargs())
     if fmt := export_format(request):
         return table_response(
             fmt,
@@ -123,8 +117,7 @@ def agency_list(request: HttpRequest) -> HttpResponse:
         "partners/_agency_results.html",
         agencies,
         {
-            **filters,
-            "q": filters["search"],
+            **filters.page_context(),
             "kinds": AgencyKind.choices,
             "regions": selectors.regions_for_choice(),
             "can_add": request.user.has_perm("partners.add_agency"),
