@@ -1,5 +1,5 @@
-"""The pages where the programs meet: home (what needs doing, in figures) and a person's
-page (their record, vetting and training)."""
+"""The pages where the programs meet: home (what needs doing, in figures), a country's page
+(every program's work with it) and a person's page (their record, vetting and training)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from liaison.core.navigation import side_nav
+from liaison.home.country import country_training, country_visits
 from liaison.home.selectors import home_figures
+from liaison.partners import selectors as partner_selectors
+from liaison.partners.views import NAV as PARTNERS_NAV
+from liaison.partners.views import crumbs as partners_crumbs
 from liaison.people import selectors as people_selectors
 from liaison.people.views import NAV as PEOPLE_NAV
 from liaison.people.views import crumbs as people_crumbs
@@ -23,6 +27,25 @@ from liaison.vetting.workflows import VETTING
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request, "home/home.html", {"figures": home_figures(user=request.user), "breadcrumbs": []}
+    )
+
+
+@require_GET
+def country_detail(request: HttpRequest, code: str) -> HttpResponse:
+    country = partner_selectors.country_get(user=request.user, code=code)
+    return render(
+        request,
+        "home/country_detail.html",
+        {
+            "country": country,
+            "profile": partner_selectors.country_profile(user=request.user, country=country),
+            "training": country_training(user=request.user, country=country),
+            "visits": country_visits(user=request.user, country=country),
+            "side_nav": side_nav(request, PARTNERS_NAV),
+            "breadcrumbs": partners_crumbs(
+                ("Countries", reverse("partners:country_list")), (country.name, "")
+            ),
+        },
     )
 
 

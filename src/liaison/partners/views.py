@@ -24,7 +24,7 @@ NAV = (
 )
 
 
-def _crumbs(*trail: tuple[str, str]) -> list[tuple[str, str]]:
+def crumbs(*trail: tuple[str, str]) -> list[tuple[str, str]]:
     return [("Home", reverse("home")), ("Partners", reverse("partners:country_list")), *trail]
 
 
@@ -37,7 +37,7 @@ def region_list(request: HttpRequest) -> HttpResponse:
         {
             "regions": regions,
             "side_nav": side_nav(request, NAV),
-            "breadcrumbs": _crumbs(("Regions", "")),
+            "breadcrumbs": crumbs(("Regions", "")),
         },
     )
 
@@ -69,25 +69,7 @@ def country_list(request: HttpRequest) -> HttpResponse:
             **country_filters.page_context(),
             "regions": selectors.regions_for_choice(),
             "side_nav": side_nav(request, NAV),
-            "breadcrumbs": _crumbs(("Countries", "")),
-        },
-    )
-
-
-@require_GET
-def country_detail(request: HttpRequest, code: str) -> HttpResponse:
-    country = selectors.country_get(user=request.user, code=code)
-    profile = selectors.country_profile(user=request.user, country=country)
-    return render(
-        request,
-        "partners/country_detail.html",
-        {
-            "country": country,
-            "profile": profile,
-            "side_nav": side_nav(request, NAV),
-            "breadcrumbs": _crumbs(
-                ("Countries", reverse("partners:country_list")), (country.name, "")
-            ),
+            "breadcrumbs": crumbs(("Countries", "")),
         },
     )
 
@@ -122,7 +104,7 @@ def agency_list(request: HttpRequest) -> HttpResponse:
             "regions": selectors.regions_for_choice(),
             "can_add": request.user.has_perm("partners.add_agency"),
             "side_nav": side_nav(request, NAV),
-            "breadcrumbs": _crumbs(("Agencies", "")),
+            "breadcrumbs": crumbs(("Agencies", "")),
         },
     )
 
@@ -139,9 +121,7 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "people_count": selectors.agency_people_count(user=request.user, agency=agency),
             "can_change": request.user.has_perm("partners.change_agency", agency),
             "side_nav": side_nav(request, NAV),
-            "breadcrumbs": _crumbs(
-                ("Agencies", reverse("partners:agency_list")), (agency.name, "")
-            ),
+            "breadcrumbs": crumbs(("Agencies", reverse("partners:agency_list")), (agency.name, "")),
         },
     )
 
@@ -157,7 +137,7 @@ def agency_create(request: HttpRequest) -> HttpResponse:
         cancel_url=reverse("partners:agency_list"),
         done=lambda agency: reverse("partners:agency_detail", args=[agency.pk]),
         side_nav=side_nav(request, NAV),
-        breadcrumbs=_crumbs(("Agencies", reverse("partners:agency_list")), ("Add", "")),
+        breadcrumbs=crumbs(("Agencies", reverse("partners:agency_list")), ("Add", "")),
     )
 
 
@@ -178,7 +158,7 @@ def agency_update(request: HttpRequest, pk: int) -> HttpResponse:
         cancel_url=reverse("partners:agency_detail", args=[pk]),
         done=lambda saved: reverse("partners:agency_detail", args=[saved.pk]),
         side_nav=side_nav(request, NAV),
-        breadcrumbs=_crumbs(
+        breadcrumbs=crumbs(
             ("Agencies", reverse("partners:agency_list")),
             (agency.name, reverse("partners:agency_detail", args=[pk])),
             ("Edit", ""),
