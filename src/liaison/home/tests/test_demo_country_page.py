@@ -68,7 +68,7 @@ def test_a_countrys_visits_to_the_united_states_are_counted_by_fiscal_year(
     html = client.get(f"/partners/countries/{country.code}/").content.decode()
 
     held = Visit.objects.filter(country=country, status__in=HELD, starts_on__isnull=False)
-    starts = dict(held.values_list("pk", "starts_on"))
+    starts = {pk: day for pk, day in held.values_list("pk", "starts_on") if day is not None}
     visits = Counter(fiscal_year_of(day).year for day in starts.values())
     officials = Counter(
         fiscal_year_of(starts[visit]).year
