@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from liaison.core.navigation import side_nav
 from liaison.home.country import country_training, country_visits
 from liaison.home.selectors import home_figures
+from liaison.home.work import work_for
 from liaison.partners import selectors as partner_selectors
 from liaison.partners.views import NAV as PARTNERS_NAV
 from liaison.partners.views import crumbs as partners_crumbs
@@ -25,8 +26,16 @@ from liaison.vetting.workflows import VETTING
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    work = work_for(user=request.user)
     return render(
-        request, "home/home.html", {"figures": home_figures(user=request.user), "breadcrumbs": []}
+        request,
+        "home/home.html",
+        {
+            "work": [w for w in work if w.total],
+            "work_checked": bool(work),
+            "figures": home_figures(user=request.user),
+            "breadcrumbs": [],
+        },
     )
 
 
