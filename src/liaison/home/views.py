@@ -22,6 +22,7 @@ from liaison.training.selectors import enrollments_of_person
 from liaison.vetting.models import Purpose
 from liaison.vetting.selectors import vetting_record_of, vetting_records_of_person
 from liaison.vetting.workflows import VETTING
+from liaison.visits import selectors as visit_selectors
 
 
 @require_GET
@@ -83,6 +84,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_see_personal_data": request.user.has_perm("people.view_personal_data", person),
             "enrollments": enrollments_of_person(user=request.user, person=person),
             "can_browse_training": request.user.has_perm("training.browse"),
+            "delegations": visit_selectors.delegations_of_person(user=request.user, person=person),
+            "can_browse_visits": request.user.has_perm("visits.browse"),
             "side_nav": side_nav(request, PEOPLE_NAV),
             "breadcrumbs": people_crumbs(
                 ("Foreign officials", reverse("people:person_list")), (str(person), "")

@@ -33,6 +33,7 @@ from liaison.visits.selectors.planning import (
 from liaison.visits.selectors.requests import (
     day_calendar,
     delegate_get,
+    delegations_of_person,
     focus_areas_by_code,
     itinerary,
     sites_by_code,
@@ -79,6 +80,7 @@ __all__ = [
     "capacity_used",
     "day_calendar",
     "delegate_get",
+    "delegations_of_person",
     "focus_area_list",
     "focus_areas_by_code",
     "host_accepted_stops",

@@ -138,3 +138,14 @@ def focus_areas_by_code(*, user: Any, codes: list[str], field: str) -> list[Focu
 
 def sites_by_code(*, user: Any, codes: list[str], field: str) -> list[Site]:
     return _by_codes(site_list(user=user), codes, field=field, noun="site")
+
+
+def delegations_of_person(*, user: Any, person: Any) -> QuerySet[Delegate]:
+    """The visit delegations a person was part of, limited to the visits the user may see."""
+    if not user.has_perm("visits.browse"):
+        return Delegate.objects.none()
+    return (
+        scope_visits(user, Delegate.objects.filter(person=person), path="visit__")
+        .select_related("visit__country", "visit__agency")
+        .order_by("-visit__earliest_start", "-visit_id")
+    )
