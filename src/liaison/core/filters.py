@@ -74,6 +74,11 @@ class ListFilters(Schema):
         """The keywords the list's selector takes (field names, not query names)."""
         return self.model_dump(by_alias=False)
 
+    @property
+    def active(self) -> bool:
+        """Whether any filter narrows the list (a page words its empty state by it)."""
+        return any(self.selector_kwargs().values())
+
     def page_context(self) -> dict[str, Any]:
         """What a list page's filter form shows: each value under its name, the search as ``q``."""
         return {**self.selector_kwargs(), "q": self.search}

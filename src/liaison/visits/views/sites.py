@@ -76,7 +76,7 @@ def site_list(request: HttpRequest) -> HttpResponse:
         sites,
         {
             **filters.page_context(),
-            "filtered": any(filters.selector_kwargs().values()),
+            "filtered": filters.active,
             "kinds": SiteKind.choices,
             "environments": SITE_ENVIRONMENTS,
             "states": selectors.site_states(user=request.user),
