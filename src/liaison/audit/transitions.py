@@ -26,7 +26,6 @@ def transition(
     fields: dict[str, Any] | None = None,
     audited: tuple[str, ...] = (),
     check: Callable[[], None] | None = None,
-    refused: Callable[[], str] | None = None,
     logged_on: models.Model | None = None,
 ) -> Move:
     """Move ``obj`` to state ``to``, or by the move named ``move`` (when two moves reach one
@@ -35,8 +34,7 @@ def transition(
     In this order: the actor needs the move's permission on ``obj`` (or on what the workflow's
     ``perm_on`` names; PermissionDenied), the workflow must declare the move from the current
     state, then ``check`` runs the caller's own domain rules (both ValidationError).
-    ``refused`` words the refusal of an undeclared move in the caller's terms (else the
-    workflow's ``refusal``, else "A <record> that is <state> cannot become <target>.").
+    An undeclared move is refused in the declaration's words (``Workflow.refusal_of``).
     ``audited`` names the fields whose new values the audit entry shows beside the state;
     ``why`` goes to the history row and the audit entry. ``logged_on`` files the audit entry
     under another record (a stop's answer belongs to its visit's trail), the state change then
@@ -56,7 +54,7 @@ def transition(
     for perm in sorted(perms):
         require_perm(actor, perm, workflow.guarded(obj))
     if declared is None:
-        raise ValidationError(refused() if refused else _refusal(workflow, obj, before, to))
+        raise ValidationError(workflow.refusal_of(obj, to, move=move))
     if check is not None:
         check()
     setattr(obj, workflow.field, to)
@@ -79,16 +77,3 @@ def transition(
         changes=changes,
     )
     return declared
-
-
-def _refusal(workflow: Workflow, obj: models.Model, before: str, to: str) -> str:
-    state = workflow.states(before).label.lower()
-    target = workflow.states(to).label.lower()
-    if workflow.refusal:
-        return workflow.refusal.format(obj=obj, state=state, target=target)
-    return f"{_article(obj._meta.verbose_name)} that is {state} cannot become {target}."
-
-
-def _article(noun: object) -> str:
-    noun = str(noun)
-    return f"{'An' if noun[:1].lower() in 'aeiou' else 'A'} {noun}"

@@ -31,6 +31,9 @@ class Move:
     # action ("enrollment.outcome_recorded" for attended, no-show and lapsed; a visit's
     # planning, started or resumed).
     action: str = ""
+    # How this move is refused from a state it does not leave, when not the workflow's
+    # ``refusal``: ``{obj}`` (attributes too: ``{obj.person}``), ``{state}``, ``{target}``.
+    refusal: str = ""
 
 
 @dataclass(frozen=True)
@@ -45,9 +48,12 @@ class Workflow:
     # The attribute holding the object each move's permission is checked on, when it is not
     # the record itself ("delivery": an enrollment's moves are the delivery's roster's).
     perm_on: str = ""
-    # How a move the workflow does not declare is refused, when not "A <record> that is
-    # <state> cannot become <target>.": ``{obj}``, ``{state}`` and ``{target}`` are filled in.
+    # How a move the workflow does not declare is refused, when the move has no ``refusal``
+    # of its own and not "A <record> that is <state> cannot become <target>.": ``{obj}``,
+    # ``{state}`` and ``{target}`` are filled in.
     refusal: str = ""
+    # How a state reads inside a refusal when its label does not ("on the waiting list").
+    phrases: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         known = set(self.states.values)
@@ -91,6 +97,22 @@ class Workflow:
 
     def named(self, name: str) -> Move:
         return next(m for m in self.moves if m.name == name)
+
+    def phrase(self, state: str) -> str:
+        """A state as it reads inside a sentence."""
+        return dict(self.phrases).get(state) or str(self.states(state).label).lower()
+
+    def refusal_of(self, obj: Any, target: str, *, move: str = "") -> str:
+        """Why ``obj`` cannot take the move (called ``move``, or any that leads to ``target``)
+        from its current state, in the declaration's words."""
+        intended = [self.named(move)] if move else [m for m in self.moves if m.target == target]
+        template = next((m.refusal for m in intended if m.refusal), "") or self.refusal
+        state, goal = self.phrase(self.state_of(obj)), self.phrase(target)
+        if template:
+            return template.format(obj=obj, state=state, target=goal)
+        noun = str(obj._meta.verbose_name)
+        article = "An" if noun[:1].lower() in "aeiou" else "A"
+        return f"{article} {noun} that is {state} cannot become {goal}."
 
     def available(self, user: Any, obj: Any, *, only: Iterable[str] | None = None) -> list[Move]:
         """The moves ``user`` may make on ``obj`` now (its state allows them and the user has

@@ -19,11 +19,15 @@ MANAGE = "training.manage_delivery"
 RUN = "training.take_attendance"
 ROSTER = "training.manage_roster"
 
+NO_OUTCOME = "{obj.person} is {state}; there is no outcome to record."
+DECIDED = "This request is already {state}; only a submitted request can be decided."
+
 DELIVERY = Workflow(
     name="delivery",
     field="status",
     states=D,
     services_module=SERVICES,
+    refusal="This delivery is {state}; it cannot become {target}.",
     moves=(
         Move("approved", (D.PLANNED,), D.APPROVED, MANAGE, "Approve", "delivery_approve"),
         Move("confirmed", (D.APPROVED,), D.CONFIRMED, MANAGE, "Confirm", "delivery_confirm"),
@@ -49,9 +53,18 @@ ENROLLMENT = Workflow(
     services_module=SERVICES,
     # Who may move a participant is a question about the delivery: its roster, its running.
     perm_on="delivery",
+    phrases=((E.WAITLISTED, "on the waiting list"),),
     # A nomination creates the enrollment, nominated or (when the delivery is full) waitlisted.
     moves=(
-        Move("confirmed", (E.NOMINATED,), E.CONFIRMED, ROSTER, "Confirm", "enrollment_confirm"),
+        Move(
+            "confirmed",
+            (E.NOMINATED,),
+            E.CONFIRMED,
+            ROSTER,
+            "Confirm",
+            "enrollment_confirm",
+            refusal="{obj.person} is {state}; only a nominated participant can be confirmed.",
+        ),
         Move(
             "withdrawn",
             (E.NOMINATED, E.WAITLISTED, E.CONFIRMED),
@@ -59,6 +72,7 @@ ENROLLMENT = Workflow(
             ROSTER,
             "Withdraw",
             "enrollment_withdraw",
+            refusal="{obj.person} is {state} and cannot be withdrawn.",
         ),
         # A freed seat goes to the first in line: after a withdrawal, or more capacity.
         Move(
@@ -68,6 +82,7 @@ ENROLLMENT = Workflow(
             ROSTER,
             "Move up from the waiting list",
             "enrollment_move_up",
+            refusal="{obj.person} is {state}; only someone on the waiting list moves up.",
         ),
         # The outcome, once the delivery is delivered (and again when a mark is corrected).
         Move(
@@ -78,6 +93,7 @@ ENROLLMENT = Workflow(
             "Attended",
             "enrollment_record_outcome",
             action="outcome_recorded",
+            refusal=NO_OUTCOME,
         ),
         Move(
             "no_show",
@@ -87,6 +103,7 @@ ENROLLMENT = Workflow(
             "No-show",
             "enrollment_record_outcome",
             action="outcome_recorded",
+            refusal=NO_OUTCOME,
         ),
         Move(
             "lapsed",
@@ -96,6 +113,7 @@ ENROLLMENT = Workflow(
             "Not confirmed in time",
             "enrollment_record_outcome",
             action="outcome_recorded",
+            refusal=NO_OUTCOME,
         ),
     ),
 )
@@ -105,6 +123,7 @@ TRAINING_REQUEST = Workflow(
     field="status",
     states=R,
     services_module=SERVICES,
+    refusal=DECIDED,
     # Filing creates the request, submitted.
     moves=(
         Move(

@@ -150,10 +150,6 @@ def _move(
         fields=fields,
         audited=tuple(fields),
         check=checks,
-        refused=lambda: (
-            f"This delivery is {status_phrase(delivery)}; it cannot become "
-            f"{DeliveryStatus(to).label.lower()}."
-        ),
     )
     return delivery
 

@@ -44,9 +44,6 @@ def _record_outcome(
                 f"{status_phrase(delivery)}."
             )
 
-    def refused() -> str:
-        return f"{enrollment.person} is {status_phrase(enrollment)}; there is no outcome to record."
-
     if enrollment.status in (EnrollmentStatus.NOMINATED, EnrollmentStatus.WAITLISTED):
         return _enrollment_move(
             enrollment,
@@ -55,7 +52,6 @@ def _record_outcome(
             move="lapsed",
             why=NOT_CONFIRMED_IN_TIME,
             check=check,
-            refused=refused,
             withdrawn_reason=NOT_CONFIRMED_IN_TIME,
             waitlist_position=None,
         )
@@ -64,7 +60,7 @@ def _record_outcome(
     outcome = EnrollmentStatus.ATTENDED if attended else EnrollmentStatus.NO_SHOW
     if enrollment.status == outcome:
         return enrollment
-    return _enrollment_move(enrollment, outcome, actor=actor, check=check, refused=refused)
+    return _enrollment_move(enrollment, outcome, actor=actor, check=check)
 
 
 @transaction.atomic

@@ -82,10 +82,6 @@ def _decide(
         fields={"decision_note": note, "decided_at": timezone.now()},
         audited=("decision_note",) if note else (),
         check=check,
-        refused=lambda: (
-            f"This request is already {request.get_status_display().lower()}; "
-            "only a submitted request can be decided."
-        ),
     )
 
 

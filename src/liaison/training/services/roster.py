@@ -152,7 +152,6 @@ def _enrollment_move(
     move: str = "",
     why: str = "",
     check: Callable[[], None] | None = None,
-    refused: Callable[[], str] | None = None,
     **fields: Any,
 ) -> Enrollment:
     """Move the enrollment by the ENROLLMENT workflow (the permission is on its delivery)."""
@@ -165,7 +164,6 @@ def _enrollment_move(
         why=why,
         fields=fields,
         check=check,
-        refused=refused,
     )
     return enrollment
 
@@ -187,10 +185,6 @@ def enrollment_confirm(*, actor: Any, enrollment: Enrollment) -> Enrollment:
         EnrollmentStatus.CONFIRMED,
         actor=actor,
         check=check,
-        refused=lambda: (
-            f"{enrollment.person} is {status_phrase(enrollment)}; "
-            "only a nominated participant can be confirmed."
-        ),
         confirmed_at=timezone.now(),
     )
 
@@ -271,10 +265,6 @@ def _move_up(enrollment: Enrollment, *, actor: Any) -> Enrollment:
         EnrollmentStatus.NOMINATED,
         actor=actor,
         check=check,
-        refused=lambda: (
-            f"{enrollment.person} is {status_phrase(enrollment)}; only someone on the waiting list "
-            "moves up."
-        ),
         waitlist_position=None,
     )
 
@@ -322,9 +312,6 @@ def enrollment_withdraw(*, actor: Any, enrollment: Enrollment, reason: str) -> E
         move="withdrawn",
         why=reason.strip(),
         check=check,
-        refused=lambda: (
-            f"{enrollment.person} is {status_phrase(enrollment)} and cannot be withdrawn."
-        ),
         withdrawn_reason=reason.strip(),
         waitlist_position=None,
     )
