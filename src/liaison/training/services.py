@@ -25,6 +25,7 @@ from liaison.core.access import require_perm
 from liaison.core.formats import date_span
 from liaison.core.workflows import Move
 from liaison.people.models import Person, Staff
+from liaison.postings.selectors import staff_away
 from liaison.training.models import (
     ATTENDING,
     MAX_DELIVERY_DAYS,
@@ -38,7 +39,6 @@ from liaison.training.models import (
     CostLine,
     Delivery,
     DeliveryStatus,
-    Deployment,
     Enrollment,
     EnrollmentStatus,
     FollowUp,
@@ -428,15 +428,13 @@ def instructor_conflict(staff: Staff, delivery: Delivery) -> str | None:
             f"{staff} is already teaching {other.course.code} {other.course.title} at "
             f"{other.venue.name}, {date_span(other.starts_on, other.ends_on)}."
         )
-    deployment = Deployment.objects.filter(
-        staff=staff, starts_on__lte=delivery.ends_on, ends_on__gte=delivery.starts_on
-    ).first()
-    if deployment is not None:
-        return (
-            f"{staff} is deployed ({deployment.description}), "
-            f"{date_span(deployment.starts_on, deployment.ends_on)}."
-        )
-    return None
+    # Deployed, or posted away from the delivery's country: postings says (and words it).
+    return staff_away(
+        staff=staff,
+        starts_on=delivery.starts_on,
+        ends_on=delivery.ends_on,
+        country_id=delivery.country_id,
+    )
 
 
 @transaction.atomic
@@ -490,22 +488,6 @@ def instructor_remove(*, actor: Any, assignment: Assignment) -> None:
         obj=delivery,
         changes={"instructor": [label, None]},
     )
-
-
-@transaction.atomic
-def deployment_create(
-    *, actor: Any, staff: Staff, starts_on: date, ends_on: date, description: str
-) -> Deployment:
-    require_perm(actor, "training.manage_delivery")
-    deployment = Deployment(
-        staff=staff, starts_on=starts_on, ends_on=ends_on, description=description
-    )
-    if ends_on < starts_on:
-        raise ValidationError({"ends_on": "The deployment ends before it starts."})
-    deployment.full_clean()
-    deployment.save()
-    audit_log(actor=actor, action="deployment.created", obj=deployment)
-    return deployment
 
 
 def calendar_feed_for(*, actor: Any, staff: Staff | None) -> CalendarFeed:
