@@ -64,6 +64,14 @@ HOLDING = (PostingStatus.APPROVED, PostingStatus.ACTIVE, PostingStatus.ENDED)
 OPEN = (PostingStatus.APPROVED, PostingStatus.ACTIVE)
 
 
+def lasting_until(day: date, path: str = "") -> Q:
+    """Tours whose last day (the real end once recorded, else the planned one) is ``day`` or
+    later; ``path`` leads to the posting from another model ("posting__")."""
+    return Q(**{f"{path}ended_on__gte": day}) | Q(
+        **{f"{path}ended_on__isnull": True, f"{path}ends_on__gte": day}
+    )
+
+
 class Posting(models.Model):
     """One tour of one staff member at a post, in a role, covering countries."""
 

@@ -13,7 +13,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -34,6 +33,7 @@ from liaison.postings.models import (
     Post,
     Posting,
     PostingStatus,
+    lasting_until,
 )
 from liaison.postings.permissions import (
     scope_coverage,
@@ -56,10 +56,6 @@ def months_after(day: date, months: int) -> date:
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def _with_last_day(postings: QuerySet[Posting]) -> QuerySet[Posting]:
-    return postings.annotate(last=Coalesce("ended_on", "ends_on"))
 
 
 def _coverage_prefetch() -> Prefetch[Any]:
@@ -94,9 +90,9 @@ def staff_away(
             f"{staff} is deployed ({deployment.description}), "
             f"{date_span(deployment.starts_on, deployment.ends_on)}."
         )
-    postings = _with_last_day(
-        Posting.objects.filter(staff=staff, status__in=HOLDING, starts_on__lte=ends_on)
-    ).filter(last__gte=starts_on)
+    postings = Posting.objects.filter(
+        lasting_until(starts_on), staff=staff, status__in=HOLDING, starts_on__lte=ends_on
+    )
     if country_id is not None:
         postings = postings.exclude(post__country_id=country_id).exclude(
             coverage__country_id=country_id
@@ -191,8 +187,11 @@ def _covering(user: Any, on: date) -> QuerySet[Coverage]:
     """Coverage rows of the tours that hold on ``on`` (approved, on post, or over by then)."""
     return (
         scope_coverage(user, Coverage.objects.all())
-        .annotate(last=Coalesce("posting__ended_on", "posting__ends_on"))
-        .filter(posting__status__in=HOLDING, posting__starts_on__lte=on, last__gte=on)
+        .filter(
+            lasting_until(on, "posting__"),
+            posting__status__in=HOLDING,
+            posting__starts_on__lte=on,
+        )
         .select_related(
             "country",
             "posting",
@@ -301,9 +300,7 @@ def coverage_map(*, user: Any, on: date | None = None) -> list[CountryCoverage]:
 
     for post in scope_posts(user, Post.objects.select_related("country")):
         entry(post.country).posts.append(post)
-    held = _with_last_day(_postings(user).filter(status__in=HOLDING, starts_on__lte=day)).filter(
-        last__gte=day
-    )
+    held = _postings(user).filter(lasting_until(day), status__in=HOLDING, starts_on__lte=day)
     for posting in held.order_by("post__name", "starts_on", "pk"):
         entry(posting.post.country).on_post.append(posting)
     for row in _covering(user, day):
@@ -322,14 +319,8 @@ def post_list(*, user: Any) -> QuerySet[Post]:
         .annotate(
             on_post=Count(
                 "postings",
-                filter=Q(
-                    postings__status__in=HOLDING,
-                    postings__starts_on__lte=day,
-                )
-                & (
-                    Q(postings__ended_on__gte=day)
-                    | Q(postings__ended_on__isnull=True, postings__ends_on__gte=day)
-                ),
+                filter=Q(postings__status__in=HOLDING, postings__starts_on__lte=day)
+                & lasting_until(day, "postings__"),
             )
         )
         .order_by("country__name", "city", "name")

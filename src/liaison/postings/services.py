@@ -11,7 +11,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from liaison.audit.services import apply_changes, audit_log
@@ -34,6 +33,7 @@ from liaison.postings.models import (
     PostingRole,
     PostingStatus,
     PostKind,
+    lasting_until,
 )
 from liaison.postings.workflows import DEPLOYMENT, POSTING
 
@@ -100,63 +100,106 @@ def post_update(*, actor: Any, post: Post, **changes: Any) -> Post:
 def _holding_overlap(posting: Posting, starts_on: date, last_day: date) -> Posting | None:
     """Another tour of the same staff member that holds them on some of these dates."""
     return (
-        Posting.objects.filter(staff_id=posting.staff_id, status__in=HOLDING)
+        Posting.objects.filter(
+            lasting_until(starts_on),
+            staff_id=posting.staff_id,
+            status__in=HOLDING,
+            starts_on__lte=last_day,
+        )
         .exclude(pk=posting.pk)
-        .annotate(last=Coalesce("ended_on", "ends_on"))
-        .filter(starts_on__lte=last_day, last__gte=starts_on)
         .select_related("post")
+        .order_by("starts_on", "pk")
         .first()
     )
 
 
-def _refuse_overlap(posting: Posting, starts_on: date, last_day: date, field: str) -> None:
+def _overlap_refusal(posting: Posting, starts_on: date, last_day: date) -> str | None:
     other = _holding_overlap(posting, starts_on, last_day)
-    if other is not None:
-        raise ValidationError(
-            {
-                field: f"{posting.staff} already holds a posting on these dates: "
-                f"{other.get_role_display().lower()} at {other.post}, "
-                f"{date_span(other.starts_on, other.last_day)}."
-            }
-        )
+    if other is None:
+        return None
+    return (
+        f"{posting.staff} already holds a posting on these dates: "
+        f"{other.get_role_display().lower()} at {other.post}, "
+        f"{date_span(other.starts_on, other.last_day)}."
+    )
 
 
-def _validate_posting(posting: Posting) -> None:
-    """The rules of a tour's own fields (its coverage is checked apart)."""
+def _refuse_overlap(posting: Posting, starts_on: date, last_day: date, field: str) -> None:
+    refusal = _overlap_refusal(posting, starts_on, last_day)
+    if refusal:
+        raise ValidationError({field: refusal})
+
+
+def coverage_refusals(primary: Sequence[Country], secondary: Sequence[Country]) -> dict[str, str]:
+    """What is wrong with the countries a tour is to cover: one at least covered first, and
+    none both first and also."""
+    if not primary:
+        return {"primary": "Name at least one country the posting covers first."}
+    both = {c.pk for c in primary} & {c.pk for c in secondary}
+    if both:
+        twice = next(c for c in secondary if c.pk in both)
+        return {"secondary": f"{twice} is already covered first (primary)."}
+    return {}
+
+
+def posting_refusals(posting: Posting, *, coverage: bool = True) -> dict[str, str]:
+    """What in the tour breaks the rules, field by field (empty when nothing does): a role its
+    staff member may hold, the post its role needs (an academy for an ILEA instructor, and
+    only then), an end after its start, its countries (read from the database, unless
+    ``coverage`` is False), and, once it holds its officer (approved, on post or over), no other
+    such tour of theirs on its dates. The checks proposing, approving and recording it make
+    besides the model's own, so existing tours can be held to them."""
+    errors: dict[str, str] = {}
     staff, role = posting.staff, posting.role
     if role not in PostingRole.values:
-        raise ValidationError({"role": f"“{role}” is not a posting role."})
-    if not staff.active:
-        raise ValidationError({"staff": f"{staff} is no longer active."})
+        return {"role": f"“{role}” is not a posting role."}
     if staff.kind not in ROLE_KINDS[role]:
-        raise ValidationError(
-            {
-                "staff": f"{staff} is {_article(staff.get_kind_display().lower())}, who is not "
-                f"posted as {_article(PostingRole(role).label.lower())}."
-            }
+        errors["staff"] = (
+            f"{staff} is {_article(staff.get_kind_display().lower())}, who is not "
+            f"posted as {_article(PostingRole(role).label.lower())}."
         )
     academy = posting.post.kind == PostKind.ACADEMY
     if academy != (role == PostingRole.ILEA_INSTRUCTOR):
-        raise ValidationError(
-            {"post": "An ILEA instructor is posted to an academy, and only an ILEA instructor is."}
+        errors["post"] = (
+            "An ILEA instructor is posted to an academy, and only an ILEA instructor is."
         )
     if posting.ends_on <= posting.starts_on:
-        raise ValidationError({"ends_on": "The tour must end after it starts."})
-    posting.full_clean(exclude=["staff", "post"])
-    if posting.status in HOLDING:
-        _refuse_overlap(posting, posting.starts_on, posting.last_day, "starts_on")
+        errors["ends_on"] = "The tour must end after it starts."
+    elif posting.status in HOLDING:
+        overlap = _overlap_refusal(posting, posting.starts_on, posting.last_day)
+        if overlap:
+            errors["starts_on"] = overlap
+    if coverage and posting.pk is not None:
+        rows = list(posting.coverage.select_related("country"))
+        errors.update(
+            coverage_refusals(
+                [c.country for c in rows if c.kind == CoverageKind.PRIMARY],
+                [c.country for c in rows if c.kind == CoverageKind.SECONDARY],
+            )
+        )
+    return errors
+
+
+def _validate_posting(posting: Posting) -> None:
+    """The rules of a tour's own fields, for a proposal or a move (its coverage is checked
+    apart, when it is given): its staff member still with us, and :func:`posting_refusals`."""
+    if posting.role in PostingRole.values and not posting.staff.active:
+        raise ValidationError({"staff": f"{posting.staff} is no longer active."})
+    errors = posting_refusals(posting, coverage=False)
+    if errors:
+        raise ValidationError(errors)
+    # The fields' own checks; the relations were just read, the constraints are checked above
+    # (and by the database).
+    posting.full_clean(exclude=["staff", "post", "proposed_by"], validate_constraints=False)
 
 
 def _coverage_rows(
     primary: Sequence[Country], secondary: Sequence[Country]
 ) -> list[tuple[Country, str]]:
-    if not primary:
-        raise ValidationError({"primary": "Name at least one country the posting covers first."})
-    both = {c.pk for c in primary} & {c.pk for c in secondary}
-    if both:
-        twice = next(c for c in secondary if c.pk in both)
-        raise ValidationError({"secondary": f"{twice} is already covered first (primary)."})
-    rows = [(c, CoverageKind.PRIMARY) for c in primary]
+    errors = coverage_refusals(primary, secondary)
+    if errors:
+        raise ValidationError(errors)
+    rows: list[tuple[Country, str]] = [(c, CoverageKind.PRIMARY) for c in primary]
     rows += [(c, CoverageKind.SECONDARY) for c in secondary]
     return rows
 
@@ -491,7 +534,8 @@ def _post_country_set(actor: Any, staff: Staff, country: Country | None) -> None
 def _validate_program(program: DeploymentProgram) -> None:
     if program.ends_on < program.starts_on:
         raise ValidationError({"ends_on": "The program ends before it starts."})
-    if program.agency_id and program.agency.country_id != program.country_id:
+    agency = program.agency if program.agency_id else None
+    if agency is not None and agency.country_id != program.country_id:
         raise ValidationError(
             {"agency": f"{program.agency} is not an agency of {program.country}."}
         )

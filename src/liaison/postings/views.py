@@ -113,7 +113,7 @@ def _csv_row(p: Posting) -> list[Any]:
 
 @require_GET
 def posting_list(request: HttpRequest) -> HttpResponse:
-    filters = {
+    filters: dict[str, Any] = {
         "search": request.GET.get("q", "").strip(),
         "status": request.GET.get("status", ""),
         "role": request.GET.get("role", ""),
@@ -426,7 +426,7 @@ def program_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def deployment_list(request: HttpRequest) -> HttpResponse:
-    filters = {
+    filters: dict[str, Any] = {
         "when": request.GET.get("when", ""),
         "status": request.GET.get("status", ""),
         "search": request.GET.get("q", "").strip(),
