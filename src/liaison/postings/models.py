@@ -66,10 +66,14 @@ OPEN = (PostingStatus.APPROVED, PostingStatus.ACTIVE)
 
 def lasting_until(day: date, path: str = "") -> Q:
     """Tours whose last day (the real end once recorded, else the planned one) is ``day`` or
-    later; ``path`` leads to the posting from another model ("posting__")."""
-    return Q(**{f"{path}ended_on__gte": day}) | Q(
+    later; ``path`` leads to the posting from another model ("posting__"). An officer still on
+    post past their planned end (the end not recorded yet) is there until today."""
+    condition = Q(**{f"{path}ended_on__gte": day}) | Q(
         **{f"{path}ended_on__isnull": True, f"{path}ends_on__gte": day}
     )
+    if day <= timezone.localdate():
+        condition |= Q(**{f"{path}status": PostingStatus.ACTIVE})
+    return condition
 
 
 class Posting(models.Model):
