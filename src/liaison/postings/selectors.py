@@ -496,14 +496,15 @@ def _posting_url(posting: Posting) -> str:
 
 def work_for(*, user: Any) -> list[WorkItem]:
     """What postings ask of ``user`` now, the most pressing first: proposals to decide
-    (headquarters); arrivals and ends of tours to record (headquarters, the region's attaché);
-    tours ending within 90 days (whoever sees them). Four queries at most."""
+    (headquarters); arrivals and ends of tours to record, and tours ending within 90 days to
+    hand over (headquarters, and the attaché of the post's region). Four queries at most."""
     if not user.has_perm("postings.browse"):
         return []
     today = timezone.localdate()
     postings = _postings(user)
     items: list[WorkItem] = []
-    if user.has_perm("postings.approve"):
+    hq = user.has_perm("postings.approve")
+    if hq:
         for posting in postings.filter(status=PostingStatus.PROPOSED).order_by("starts_on")[
             :WORK_LIMIT
         ]:
@@ -544,6 +545,8 @@ def work_for(*, user: Any) -> list[WorkItem]:
         ends_on__lte=today + timedelta(days=HANDOVER_DAYS),
     )
     for posting in ending.order_by("ends_on")[:WORK_LIMIT]:
+        if not (hq or user.has_perm("postings.record_presence", posting)):
+            continue  # seen, but not theirs to hand over
         items.append(
             WorkItem(
                 f"{posting.staff}'s tour as {posting.get_role_display().lower()} at "
