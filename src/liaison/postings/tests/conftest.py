@@ -23,9 +23,9 @@ from liaison.postings.models import (
     Deployment,
     DeploymentProgram,
     Post,
-    PostKind,
     Posting,
     PostingStatus,
+    PostKind,
 )
 
 # The order in which a tour reaches each state.

@@ -44,7 +44,7 @@ def _countries(*codes: str) -> list[Country]:
     return [Country.objects.get(code=code) for code in codes]
 
 
-# --- posts ------------------------------------------------------------------------------------
+# --- posts ---------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("role", NOT_HQ)
@@ -68,7 +68,7 @@ def test_a_post_where_tours_were_served_cannot_move_country(manager, make_postin
     assert _actions(post) == ["post.created", "post.updated"]
 
 
-# --- proposing a tour ---------------------------------------------------------------------------
+# --- proposing a tour ----------------------------------------------------------------------------
 
 
 def test_headquarters_proposes_a_tour_with_its_coverage(manager, make_staff, make_post, today):
@@ -252,7 +252,7 @@ def test_only_headquarters_changes_a_proposal(users, make_posting, role):
         services.posting_update(actor=users[role], posting=posting, notes="Mine.")
 
 
-# --- the moves --------------------------------------------------------------------------------------
+# --- the moves -----------------------------------------------------------------------------------
 
 
 def test_approval_needs_its_reference(manager, make_posting):
@@ -395,7 +395,7 @@ def test_an_unknown_move_is_refused(manager, make_posting):
         services.posting_move(actor=manager, posting=posting, move="promoted")
 
 
-# --- changing a tour's planned end ---------------------------------------------------------------------
+# --- changing a tour's planned end ---------------------------------------------------------------
 
 
 def test_headquarters_extends_a_tour_with_a_reason(manager, make_posting, today):
@@ -456,7 +456,7 @@ def test_the_end_of_an_ended_tour_is_settled(manager, make_posting):
         )
 
 
-# --- deployment programs and deployments ------------------------------------------------------------
+# --- deployment programs and deployments ---------------------------------------------------------
 
 
 @pytest.fixture
@@ -590,7 +590,7 @@ def test_an_inactive_officer_is_not_deployed(manager, make_staff, today):
         )
 
 
-# --- staff_away: what training reads ---------------------------------------------------------------------
+# --- staff_away: what training reads -------------------------------------------------------------
 
 
 def test_a_posted_officer_is_away_except_in_the_countries_the_tour_covers(
