@@ -3,14 +3,14 @@ post, and how many cover each country, each beside its table.
 
 world-atlas keys its countries by ISO 3166-1 numeric code as a three-digit string ("032");
 django-countries gives it. A country without one (Kosovo) is left off the drawing, never off
-the table."""
+the table. The TopoJSON's address is relative to the static files: vega-embed's loader starts
+there (``liaison/charts.js``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
 
-from django.templatetags.static import static
 from django_countries import countries
 
 from liaison.core.charts import WORLD_TOPOJSON, Chart, world_map
@@ -22,10 +22,6 @@ def atlas_id(code: str) -> str | None:
     """The world-atlas id of an ISO 3166-1 alpha-2 code: "AR" → "032"."""
     numeric = countries.numeric(code, padded=True)
     return str(numeric) if numeric else None
-
-
-def _names(postings: Sequence[object]) -> str:
-    return "; ".join(str(p) for p in postings)
 
 
 def posts_map(entries: Sequence[CountryCoverage], day: date) -> Chart:
@@ -51,7 +47,7 @@ def posts_map(entries: Sequence[CountryCoverage], day: date) -> Chart:
     return world_map(
         key="posts-map",
         caption=f"Posts and the staff on post there, {day:%d %B %Y}",
-        topojson_url=static(WORLD_TOPOJSON),
+        topojson_url=WORLD_TOPOJSON,  # vega-embed loads it from the static files
         values=values,
         field_name="on_post",
         title="Staff on post",
@@ -82,7 +78,7 @@ def coverage_map_chart(entries: Sequence[CountryCoverage], day: date) -> Chart:
     return world_map(
         key="coverage-map",
         caption=f"Countries covered by our staff abroad, {day:%d %B %Y}",
-        topojson_url=static(WORLD_TOPOJSON),
+        topojson_url=WORLD_TOPOJSON,  # vega-embed loads it from the static files
         values=values,
         field_name="covering",
         title="Postings covering",
