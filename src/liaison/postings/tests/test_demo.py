@@ -88,7 +88,7 @@ def test_some_tours_end_within_six_months_and_need_someone_now(demo, today):
     ending = list(postings_ending(user=_manager()))
     assert len(ending) >= 3
     assert all(today <= p.ends_on <= months_after(today, 6) for p in ending)
-    successors = Counter()
+    successors: Counter[str] = Counter()
     for posting in ending:
         after = Posting.objects.filter(
             post=posting.post,

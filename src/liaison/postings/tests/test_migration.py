@@ -3,6 +3,7 @@ the same ids, and go back if the migrations are undone: no row is lost either wa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -12,17 +13,17 @@ from django.db.migrations.executor import MigrationExecutor
 
 from liaison.audit.models import AuditEntry
 
-BEFORE = [("training", "0001_initial"), ("postings", "0001_initial")]
+BEFORE: list[tuple[str, str]] = [("training", "0001_initial"), ("postings", "0001_initial")]
 
 
-def _migrate(targets: list[tuple[str, str | None]]) -> Any:
+def _migrate(targets: Sequence[tuple[str, str]]) -> Any:
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(targets)
     return executor.loader.project_state(targets).apps
 
 
-def _latest() -> list[tuple[str, str | None]]:
+def _latest() -> list[tuple[str, str]]:
     executor = MigrationExecutor(connection)
     return executor.loader.graph.leaf_nodes()
 
