@@ -3,6 +3,7 @@ from django.urls import include, path
 from liaison.api.api import api
 from liaison.core import views as core_views
 from liaison.home import views as home_views
+from liaison.partners.urls import urlpatterns as partners_urls
 from liaison.people.urls import urlpatterns as people_urls
 
 urlpatterns = [
@@ -10,8 +11,19 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("account/", include("liaison.accounts.urls")),
-    path("partners/", include("liaison.partners.urls")),
-    # A person's page combines the programs, so its view is the home app's.
+    # A country's page and a person's page combine the programs, so their views are home's.
+    path(
+        "partners/",
+        include(
+            (
+                [
+                    *partners_urls,
+                    path("countries/<str:code>/", home_views.country_detail, name="country_detail"),
+                ],
+                "partners",
+            )
+        ),
+    ),
     path(
         "",
         include(

@@ -1,13 +1,15 @@
-from __future__ import annotations
+# No `from __future__ import annotations`: django-ninja reads the list endpoints' filter
+# schemas from the annotations, through @paginate's wrapper, which cannot resolve a string.
 
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Query, Router
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
 from liaison.catalog import selectors, services
+from liaison.catalog.filters import CourseFilters, VenueFilters
 from liaison.catalog.schemas import (
     CourseIn,
     CourseOut,
@@ -25,12 +27,8 @@ router = Router(tags=["catalog"])
 
 @router.get("/courses", response=list[CourseOut])
 @paginate(PageNumberPagination, page_size=50)
-def list_courses(
-    request: HttpRequest, q: str = "", area: str = "", environment: str = "", level: str = ""
-) -> Any:
-    return selectors.course_list(
-        user=actor(request), search=q, area=area, environment=environment, level=level
-    )
+def list_courses(request: HttpRequest, filters: Query[CourseFilters]) -> Any:
+    return selectors.course_list(user=actor(request), **filters.selector_kwargs())
 
 
 @router.get("/courses/{course_id}", response=CourseOut)
@@ -55,8 +53,8 @@ def update_course(request: HttpRequest, course_id: int, payload: CoursePatch) ->
 
 @router.get("/venues", response=list[VenueOut])
 @paginate(PageNumberPagination, page_size=50)
-def list_venues(request: HttpRequest, q: str = "", kind: str = "", country: str = "") -> Any:
-    return selectors.venue_list(user=actor(request), search=q, kind=kind, country=country)
+def list_venues(request: HttpRequest, filters: Query[VenueFilters]) -> Any:
+    return selectors.venue_list(user=actor(request), **filters.selector_kwargs())
 
 
 @router.get("/venues/{venue_id}", response=VenueOut)

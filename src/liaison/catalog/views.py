@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from liaison.catalog import selectors, services
+from liaison.catalog.filters import CourseFilters, VenueFilters
 from liaison.catalog.forms import CourseForm, FundingSourceForm, VenueForm
 from liaison.catalog.models import Environment, Level, VenueKind
 from liaison.core.access import require_perm
@@ -30,13 +31,8 @@ def _crumbs(*trail: tuple[str, str]) -> list[tuple[str, str]]:
 
 @require_GET
 def course_list(request: HttpRequest) -> HttpResponse:
-    filters = {
-        "search": request.GET.get("q", "").strip(),
-        "area": request.GET.get("area", ""),
-        "environment": request.GET.get("environment", ""),
-        "level": request.GET.get("level", ""),
-    }
-    courses = selectors.course_list(user=request.user, **filters)
+    filters = CourseFilters.from_request(request)
+    courses = selectors.course_list(user=request.user, **filters.selector_kwargs())
     if fmt := export_format(request):
         return table_response(
             fmt,
@@ -71,8 +67,7 @@ def course_list(request: HttpRequest) -> HttpResponse:
         "catalog/_course_results.html",
         courses,
         {
-            **filters,
-            "q": filters["search"],
+            **filters.page_context(),
             "areas": selectors.program_area_list(user=request.user),
             "environments": Environment.choices,
             "levels": Level.choices,
@@ -132,12 +127,8 @@ def course_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @require_GET
 def venue_list(request: HttpRequest) -> HttpResponse:
-    filters = {
-        "search": request.GET.get("q", "").strip(),
-        "kind": request.GET.get("kind", ""),
-        "country": request.GET.get("country", "").strip(),
-    }
-    venues = selectors.venue_list(user=request.user, **filters)
+    filters = VenueFilters.from_request(request)
+    venues = selectors.venue_list(user=request.user, **filters.selector_kwargs())
     if fmt := export_format(request):
         return table_response(
             fmt,
@@ -152,8 +143,7 @@ def venue_list(request: HttpRequest) -> HttpResponse:
         "catalog/_venue_results.html",
         venues,
         {
-            **filters,
-            "q": filters["search"],
+            **filters.page_context(),
             "kinds": VenueKind.choices,
             "can_change": request.user.has_perm("catalog.change"),
             "side_nav": side_nav(request, NAV),

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import Case, IntegerField, Value, When
+from django.db.models.functions import ExtractYear
 
 
 @dataclass(frozen=True)
@@ -38,3 +41,13 @@ class FiscalYear:
 
 def fiscal_year_of(day: date) -> FiscalYear:
     return FiscalYear(day.year + 1 if day.month >= 10 else day.year)
+
+
+def fiscal_year_of_field(field: str) -> Any:
+    """The fiscal year of a date column, as a database expression: its calendar year, plus
+    one from October (so figures group by fiscal year in one query, on SQLite and PostgreSQL)."""
+    return ExtractYear(field) + Case(
+        When(**{f"{field}__month__gte": 10}, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )

@@ -43,7 +43,7 @@ from liaison.demo.registry import (
 from liaison.partners.models import Agency, Country
 from liaison.people.models import Person, Staff, StaffKind
 from liaison.vetting.models import Purpose, VettingRecord, VettingStatus
-from liaison.visits import planner, planning
+from liaison.visits import planner, selectors
 from liaison.visits.models import (
     MAX_VISIT_DAYS,
     Delegate,
@@ -276,7 +276,7 @@ class _VisitDemo:
         self.sites = sites
         # The registry as the planner sees it: its cities, the distances between them, and
         # the rule check every itinerary passes before it is kept.
-        self.catalog = planner.SiteCatalog(planning.planner_sites())
+        self.catalog = planner.SiteCatalog(selectors.planner_sites())
         self.city_at = {
             (s.city, s.state): self.catalog.city_of[s.pk]
             for s in sites
@@ -614,7 +614,7 @@ class _VisitDemo:
             by_day.setdefault(stop.day, []).append(stop)
         for day in itinerary.days:
             kept = by_day.get(day.date, [])
-            times = planning.stop_times(len(kept), move_km=day.move_km)
+            times = selectors.stop_times(len(kept), move_km=day.move_km)
             for stop, starts_at in zip(kept, times, strict=True):
                 stop.starts_at = starts_at
                 self.usage[(stop.site.pk, stop.day)] = (

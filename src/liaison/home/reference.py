@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from liaison.catalog.services import reference_catalog_load
 from liaison.partners.services import reference_agencies_load, reference_partners_load
-from liaison.visits.sites import reference_sites_load
+from liaison.visits.services import reference_sites_load
 
 
 def reference_load() -> dict[str, int]:

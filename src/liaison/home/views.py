@@ -1,5 +1,5 @@
-"""The pages where the programs meet: home (what needs doing, in figures) and a person's
-page (their record, vetting and training)."""
+"""The pages where the programs meet: home (what needs doing, in figures), a country's page
+(every program's work with it) and a person's page (their record, vetting and training)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from liaison.core.navigation import side_nav
+from liaison.home.country import country_training, country_visits
 from liaison.home.selectors import home_figures
+from liaison.home.work import work_for
+from liaison.partners import selectors as partner_selectors
+from liaison.partners.views import NAV as PARTNERS_NAV
+from liaison.partners.views import crumbs as partners_crumbs
 from liaison.people import selectors as people_selectors
 from liaison.people.views import NAV as PEOPLE_NAV
 from liaison.people.views import crumbs as people_crumbs
@@ -17,12 +22,40 @@ from liaison.training.selectors import enrollments_of_person
 from liaison.vetting.models import Purpose
 from liaison.vetting.selectors import vetting_record_of, vetting_records_of_person
 from liaison.vetting.workflows import VETTING
+from liaison.visits import selectors as visit_selectors
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    work = work_for(user=request.user)
     return render(
-        request, "home/home.html", {"figures": home_figures(user=request.user), "breadcrumbs": []}
+        request,
+        "home/home.html",
+        {
+            "work": [w for w in work if w.total],
+            "work_checked": bool(work),
+            "figures": home_figures(user=request.user),
+            "breadcrumbs": [],
+        },
+    )
+
+
+@require_GET
+def country_detail(request: HttpRequest, code: str) -> HttpResponse:
+    country = partner_selectors.country_get(user=request.user, code=code)
+    return render(
+        request,
+        "home/country_detail.html",
+        {
+            "country": country,
+            "profile": partner_selectors.country_profile(user=request.user, country=country),
+            "training": country_training(user=request.user, country=country),
+            "visits": country_visits(user=request.user, country=country),
+            "side_nav": side_nav(request, PARTNERS_NAV),
+            "breadcrumbs": partners_crumbs(
+                ("Countries", reverse("partners:country_list")), (country.name, "")
+            ),
+        },
     )
 
 
@@ -51,6 +84,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_see_personal_data": request.user.has_perm("people.view_personal_data", person),
             "enrollments": enrollments_of_person(user=request.user, person=person),
             "can_browse_training": request.user.has_perm("training.browse"),
+            "delegations": visit_selectors.delegations_of_person(user=request.user, person=person),
+            "can_browse_visits": request.user.has_perm("visits.browse"),
             "side_nav": side_nav(request, PEOPLE_NAV),
             "breadcrumbs": people_crumbs(
                 ("Foreign officials", reverse("people:person_list")), (str(person), "")

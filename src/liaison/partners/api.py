@@ -1,14 +1,16 @@
-from __future__ import annotations
+# No `from __future__ import annotations`: django-ninja reads the list endpoints' filter
+# schemas from the annotations, through @paginate's wrapper, which cannot resolve a string.
 
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Query, Router
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
 from liaison.core.api import actor
 from liaison.partners import selectors, services
+from liaison.partners.filters import AgencyFilters, CountryFilters
 from liaison.partners.schemas import AgencyIn, AgencyOut, AgencyPatch, CountryOut, RegionOut
 
 router = Router(tags=["partners"])
@@ -21,8 +23,8 @@ def list_regions(request: HttpRequest) -> Any:
 
 @router.get("/countries", response=list[CountryOut])
 @paginate(PageNumberPagination, page_size=50)
-def list_countries(request: HttpRequest, q: str = "", region: str = "") -> Any:
-    return selectors.country_list(user=actor(request), search=q, region=region)
+def list_countries(request: HttpRequest, filters: Query[CountryFilters]) -> Any:
+    return selectors.country_list(user=actor(request), **filters.selector_kwargs())
 
 
 @router.get("/countries/{code}", response=CountryOut)
@@ -32,12 +34,8 @@ def get_country(request: HttpRequest, code: str) -> Any:
 
 @router.get("/agencies", response=list[AgencyOut])
 @paginate(PageNumberPagination, page_size=50)
-def list_agencies(
-    request: HttpRequest, q: str = "", country: str = "", kind: str = "", region: str = ""
-) -> Any:
-    return selectors.agency_list(
-        user=actor(request), search=q, country=country, kind=kind, region=region
-    )
+def list_agencies(request: HttpRequest, filters: Query[AgencyFilters]) -> Any:
+    return selectors.agency_list(user=actor(request), **filters.selector_kwargs())
 
 
 @router.get("/agencies/{agency_id}", response=AgencyOut)

@@ -90,17 +90,12 @@ def agency_people_count(*, user: Any, agency: Agency) -> int | None:
 
 @dataclass(frozen=True)
 class CountryProfile:
-    """What we know of a partner country. Sections for later modules stay empty until then."""
+    """What the registry holds of a partner country: its agencies, its officials, our staff
+    there (the programs' sections are added by the country page, in ``liaison.home``)."""
 
     agencies: list[Agency]
     people_count: int | None
     staff_posted: list[Any]
-    sections_to_come: tuple[str, ...] = (
-        "Training deliveries",
-        "International Visitors Program visits",
-        "SAFE Framework capacity building",
-        "Customs Mutual Assistance Agreement",
-    )
 
 
 def country_profile(*, user: Any, country: Country) -> CountryProfile:

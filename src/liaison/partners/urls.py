@@ -6,7 +6,6 @@ app_name = "partners"
 urlpatterns = [
     path("regions/", views.region_list, name="region_list"),
     path("countries/", views.country_list, name="country_list"),
-    path("countries/<str:code>/", views.country_detail, name="country_detail"),
     path("agencies/", views.agency_list, name="agency_list"),
     path("agencies/new/", views.agency_create, name="agency_create"),
     path("agencies/<int:pk>/", views.agency_detail, name="agency_detail"),

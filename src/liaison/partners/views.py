@@ -13,6 +13,7 @@ from liaison.core.listing import render_list
 from liaison.core.navigation import NavItem, side_nav
 from liaison.core.views import form_page
 from liaison.partners import selectors, services
+from liaison.partners.filters import AgencyFilters, CountryFilters
 from liaison.partners.forms import AgencyForm
 from liaison.partners.models import AgencyKind
 
@@ -23,7 +24,7 @@ NAV = (
 )
 
 
-def _crumbs(*trail: tuple[str, str]) -> list[tuple[str, str]]:
+def crumbs(*trail: tuple[str, str]) -> list[tuple[str, str]]:
     return [("Home", reverse("home")), ("Partners", reverse("partners:country_list")), *trail]
 
 
@@ -36,16 +37,15 @@ def region_list(request: HttpRequest) -> HttpResponse:
         {
             "regions": regions,
             "side_nav": side_nav(request, NAV),
-            "breadcrumbs": _crumbs(("Regions", "")),
+            "breadcrumbs": crumbs(("Regions", "")),
         },
     )
 
 
 @require_GET
 def country_list(request: HttpRequest) -> HttpResponse:
-    search = request.GET.get("q", "").strip()
-    region = request.GET.get("region", "")
-    countries = selectors.country_list(user=request.user, search=search, region=region)
+    country_filters = CountryFilters.from_request(request)
+    countries = selectors.country_list(user=request.user, **country_filters.selector_kwargs())
     if fmt := export_format(request):
         return table_response(
             fmt,
@@ -66,42 +66,18 @@ def country_list(request: HttpRequest) -> HttpResponse:
         "partners/_country_results.html",
         countries,
         {
-            "q": search,
-            "region": region,
+            **country_filters.page_context(),
             "regions": selectors.regions_for_choice(),
             "side_nav": side_nav(request, NAV),
-            "breadcrumbs": _crumbs(("Countries", "")),
-        },
-    )
-
-
-@require_GET
-def country_detail(request: HttpRequest, code: str) -> HttpResponse:
-    country = selectors.country_get(user=request.user, code=code)
-    profile = selectors.country_profile(user=request.user, country=country)
-    return render(
-        request,
-        "partners/country_detail.html",
-        {
-            "country": country,
-            "profile": profile,
-            "side_nav": side_nav(request, NAV),
-            "breadcrumbs": _crumbs(
-                ("Countries", reverse("partners:country_list")), (country.name, "")
-            ),
+            "breadcrumbs": crumbs(("Countries", "")),
         },
     )
 
 
 @require_GET
 def agency_list(request: HttpRequest) -> HttpResponse:
-    filters = {
-        "search": request.GET.get("q", "").strip(),
-        "country": request.GET.get("country", "").strip(),
-        "kind": request.GET.get("kind", ""),
-        "region": request.GET.get("region", ""),
-    }
-    agencies = selectors.agency_list(user=request.user, **filters)
+    filters = AgencyFilters.from_request(request)
+    agencies = selectors.agency_list(user=request.user, **filters.selector_kwargs())
     if fmt := export_format(request):
         return table_response(
             fmt,
@@ -123,13 +99,12 @@ def agency_list(request: HttpRequest) -> HttpResponse:
         "partners/_agency_results.html",
         agencies,
         {
-            **filters,
-            "q": filters["search"],
+            **filters.page_context(),
             "kinds": AgencyKind.choices,
             "regions": selectors.regions_for_choice(),
             "can_add": request.user.has_perm("partners.add_agency"),
             "side_nav": side_nav(request, NAV),
-            "breadcrumbs": _crumbs(("Agencies", "")),
+            "breadcrumbs": crumbs(("Agencies", "")),
         },
     )
 
@@ -146,9 +121,7 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "people_count": selectors.agency_people_count(user=request.user, agency=agency),
             "can_change": request.user.has_perm("partners.change_agency", agency),
             "side_nav": side_nav(request, NAV),
-            "breadcrumbs": _crumbs(
-                ("Agencies", reverse("partners:agency_list")), (agency.name, "")
-            ),
+            "breadcrumbs": crumbs(("Agencies", reverse("partners:agency_list")), (agency.name, "")),
         },
     )
 
@@ -164,7 +137,7 @@ def agency_create(request: HttpRequest) -> HttpResponse:
         cancel_url=reverse("partners:agency_list"),
         done=lambda agency: reverse("partners:agency_detail", args=[agency.pk]),
         side_nav=side_nav(request, NAV),
-        breadcrumbs=_crumbs(("Agencies", reverse("partners:agency_list")), ("Add", "")),
+        breadcrumbs=crumbs(("Agencies", reverse("partners:agency_list")), ("Add", "")),
     )
 
 
@@ -185,7 +158,7 @@ def agency_update(request: HttpRequest, pk: int) -> HttpResponse:
         cancel_url=reverse("partners:agency_detail", args=[pk]),
         done=lambda saved: reverse("partners:agency_detail", args=[saved.pk]),
         side_nav=side_nav(request, NAV),
-        breadcrumbs=_crumbs(
+        breadcrumbs=crumbs(
             ("Agencies", reverse("partners:agency_list")),
             (agency.name, reverse("partners:agency_detail", args=[pk])),
             ("Edit", ""),

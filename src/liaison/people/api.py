@@ -1,15 +1,17 @@
-from __future__ import annotations
+# No `from __future__ import annotations`: django-ninja reads the list endpoints' filter
+# schemas from the annotations, through @paginate's wrapper, which cannot resolve a string.
 
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Query, Router
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
 from liaison.core.api import actor
 from liaison.partners import selectors as partner_selectors
 from liaison.people import selectors, services
+from liaison.people.filters import PersonFilters
 from liaison.people.schemas import (
     MatchOut,
     MergeIn,
@@ -39,16 +41,8 @@ def _resolve_links(user: Any, values: dict[str, Any]) -> dict[str, Any]:
 
 @router.get("", response=list[PersonOut])
 @paginate(PageNumberPagination, page_size=50)
-def list_people(
-    request: HttpRequest,
-    q: str = "",
-    nationality: str = "",
-    agency_id: int | None = None,
-    region: str = "",
-) -> Any:
-    return selectors.person_list(
-        user=actor(request), search=q, nationality=nationality, agency=agency_id, region=region
-    )
+def list_people(request: HttpRequest, filters: Query[PersonFilters]) -> Any:
+    return selectors.person_list(user=actor(request), **filters.selector_kwargs())
 
 
 @router.get("/{person_id}", response=PersonOut)

@@ -19,6 +19,7 @@ from liaison.core.navigation import NavItem, side_nav
 from liaison.core.views import form_page
 from liaison.partners.selectors import regions_for_choice
 from liaison.people import selectors, services
+from liaison.people.filters import PersonFilters
 from liaison.people.forms import MergeForm, PersonForm, StaffForm
 from liaison.people.indexing import find_matches
 from liaison.people.matching import NameRecord
@@ -37,15 +38,8 @@ def crumbs(*trail: tuple[str, str]) -> list[tuple[str, str]]:
 
 @require_GET
 def person_list(request: HttpRequest) -> HttpResponse:
-    agency = request.GET.get("agency", "")
-    filters = {
-        "search": request.GET.get("q", "").strip(),
-        "nationality": request.GET.get("nationality", "").strip(),
-        "region": request.GET.get("region", ""),
-    }
-    people = selectors.person_list(
-        user=request.user, agency=int(agency) if agency.isdigit() else None, **filters
-    )
+    filters = PersonFilters.from_request(request)
+    people = selectors.person_list(user=request.user, **filters.selector_kwargs())
     if fmt := export_format(request):
         # Exports never carry the encrypted personal data; each person's history records it.
         return table_response(
@@ -82,9 +76,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
         "people/_person_results.html",
         people,
         {
-            **filters,
-            "q": filters["search"],
-            "agency": agency,
+            **filters.page_context(),
+            "agency": str(filters.agency or ""),
             "regions": regions_for_choice(),
             "can_add": request.user.has_perm("people.add_person"),
             "side_nav": side_nav(request, NAV),

@@ -1,14 +1,16 @@
-from __future__ import annotations
+# No `from __future__ import annotations`: django-ninja reads the list endpoints' filter
+# schemas from the annotations, through @paginate's wrapper, which cannot resolve a string.
 
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Query, Router
 from ninja.pagination import PageNumberPagination, paginate
 
 from liaison.core.api import actor
 from liaison.people.selectors import person_get
 from liaison.vetting import selectors, services
+from liaison.vetting.filters import VettingFilters
 from liaison.vetting.schemas import DecisionIn, SubmitIn, VettingOut
 
 router = Router(tags=["vetting"])
@@ -16,8 +18,8 @@ router = Router(tags=["vetting"])
 
 @router.get("", response=list[VettingOut])
 @paginate(PageNumberPagination, page_size=50)
-def list_vetting(request: HttpRequest, status: str = "", q: str = "", purpose: str = "") -> Any:
-    return selectors.vetting_list(user=actor(request), status=status, search=q, purpose=purpose)
+def list_vetting(request: HttpRequest, filters: Query[VettingFilters]) -> Any:
+    return selectors.vetting_list(user=actor(request), **filters.selector_kwargs())
 
 
 @router.get("/expiring", response=list[VettingOut])

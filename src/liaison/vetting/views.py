@@ -21,6 +21,7 @@ from liaison.core.listing import render_list
 from liaison.core.navigation import NavItem, side_nav
 from liaison.people.selectors import person_get
 from liaison.vetting import selectors, services
+from liaison.vetting.filters import VettingFilters
 from liaison.vetting.forms import DecisionForm, ResultsUploadForm
 from liaison.vetting.models import Purpose, VettingStatus
 from liaison.vetting.workflows import VETTING
@@ -39,14 +40,10 @@ def _crumbs(*trail: tuple[str, str]) -> list[tuple[str, str]]:
 
 @require_GET
 def record_list(request: HttpRequest) -> HttpResponse:
-    filters = {
-        "status": request.GET.get("status", ""),
-        "search": request.GET.get("q", "").strip(),
-        "purpose": request.GET.get("purpose", ""),
-    }
-    records = selectors.vetting_list(user=request.user, **filters)
+    filters = VettingFilters.from_request(request)
+    records = selectors.vetting_list(user=request.user, **filters.selector_kwargs())
     fmt = export_format(request)
-    if fmt and filters["status"] == VettingStatus.SUBMITTED:
+    if fmt and filters.status == VettingStatus.SUBMITTED:
         # The bulk submission file for the vetting office (personal data; logged per person).
         rows = services.vetting_pending_export(actor=request.user, file=f"vetting-pending.{fmt}")
         return table_response(
@@ -58,8 +55,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
         "vetting/_record_results.html",
         records,
         {
-            **filters,
-            "q": filters["search"],
+            **filters.page_context(),
             "statuses": VettingStatus.choices,
             "purposes": Purpose.choices,
             "counts": selectors.vetting_counts(user=request.user),

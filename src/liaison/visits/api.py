@@ -12,18 +12,16 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Router
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
-from liaison.catalog import selectors as catalog_selectors
 from liaison.core.access import require_perm
 from liaison.core.api import ErrorCode, actor, error_body
 from liaison.partners import selectors as partner_selectors
 from liaison.people import selectors as people_selectors
-from liaison.visits import planning, selectors, services, yearplan
+from liaison.visits import selectors, services
 from liaison.visits.models import Visit
 from liaison.visits.schemas import (
     AnswerIn,
@@ -51,17 +49,7 @@ from liaison.visits.workflows import VISIT
 router = Router(tags=["visits"])
 
 
-# --- turning the API's codes and ids into records, within the user's scope --------------------
-
-
-def _by_codes(queryset: QuerySet[Any], field: str, codes: list[str], noun: str) -> list[Any]:
-    """The records with these codes, in the order given; an unknown code is a field error."""
-    wanted = [code.strip() for code in codes]
-    found = {record.code: record for record in queryset.filter(code__in=wanted)}
-    unknown = [f"No {noun} has the code “{code}”." for code in wanted if code not in found]
-    if unknown:
-        raise ValidationError({field: unknown})
-    return [found[code] for code in wanted]
+# --- turning the API's ids into records, within the user's scope -----------------------------
 
 
 def _or_invalid(field: str, message: str, fetch: Callable[[], Any]) -> Any:
@@ -161,20 +149,17 @@ def file_visit_request(request: HttpRequest, payload: VisitIn) -> Any:
         if agency_id
         else None
     )
-    [values["sponsor"]] = _by_codes(
-        catalog_selectors.funding_source_list(user=user),
-        "sponsor",
-        [values["sponsor"]],
-        "sponsor",
+    [values["sponsor"]] = selectors.sponsors_by_code(
+        user=user, codes=[values["sponsor"]], field="sponsor"
     )
     priorities = values.pop("focus")
     codes = [item["focus"] for item in priorities]
     if len(set(codes)) < len(codes):
         raise ValidationError({"focus": "Give each focus area once."})
-    areas = _by_codes(selectors.focus_area_list(user=user), "focus", codes, "focus area")
+    areas = selectors.focus_areas_by_code(user=user, codes=codes, field="focus")
     focus = {area: item["priority"] for area, item in zip(areas, priorities, strict=True)}
     for field in ("must_see", "must_avoid"):
-        values[field] = _by_codes(selectors.site_list(user=user), field, values[field], "site")
+        values[field] = selectors.sites_by_code(user=user, codes=values[field], field=field)
     visit = services.visit_request_file(actor=user, focus=focus, **values)
     return Status(201, visit)
 
@@ -274,7 +259,7 @@ def plan_visit(request: HttpRequest, visit_id: int) -> Any:
     user = actor(request)
     visit = selectors.visit_get(user=user, pk=visit_id, perm="visits.plan")
     try:
-        result = planning.visit_plan(actor=user, visit=visit)
+        result = services.visit_plan(actor=user, visit=visit)
     except ValidationError as refusal:
         reasons = list(refusal.messages)
         body = error_body(ErrorCode.INVALID, " ".join(reasons), fields={}, reasons=reasons)
@@ -303,14 +288,14 @@ def _planned_stop(request: HttpRequest, visit_id: int, stop_id: int) -> Any:
 def pin_visit_stop(request: HttpRequest, visit_id: int, stop_id: int) -> Any:
     """Keep the stop through re-planning."""
     stop = _planned_stop(request, visit_id, stop_id)
-    return planning.stop_pin(actor=actor(request), stop=stop)
+    return services.stop_pin(actor=actor(request), stop=stop)
 
 
 @router.post("/requests/{int:visit_id}/stops/{int:stop_id}/unpin", response=StopOut)
 def unpin_visit_stop(request: HttpRequest, visit_id: int, stop_id: int) -> Any:
     """Let the planner move the stop again."""
     stop = _planned_stop(request, visit_id, stop_id)
-    return planning.stop_pin(actor=actor(request), stop=stop, pinned=False)
+    return services.stop_pin(actor=actor(request), stop=stop, pinned=False)
 
 
 @router.post("/requests/{int:visit_id}/stops/{int:stop_id}/remove", response={204: None})
@@ -318,7 +303,7 @@ def remove_visit_stop(
     request: HttpRequest, visit_id: int, stop_id: int, payload: StopRemoveIn
 ) -> Any:
     """Take the stop out: that day only, or (``whole_visit``) the site for the whole visit."""
-    planning.stop_remove(
+    services.stop_remove(
         actor=actor(request),
         stop=_planned_stop(request, visit_id, stop_id),
         whole_visit=payload.whole_visit,
@@ -351,7 +336,7 @@ def answer_visit_stop(request: HttpRequest, stop_id: int, payload: AnswerIn) -> 
 @router.post("/year-plans", response={202: YearPlanOut})
 def start_year_plan(request: HttpRequest, payload: YearPlanIn) -> Any:
     """Queue a run over every pending request; poll it until its status is done or failed."""
-    plan = yearplan.year_plan_start(actor=actor(request), time_limit=payload.time_limit)
+    plan = services.year_plan_start(actor=actor(request), time_limit=payload.time_limit)
     return Status(202, plan)
 
 
@@ -364,5 +349,5 @@ def get_year_plan(request: HttpRequest, plan_id: int) -> Any:
 def apply_year_plan(request: HttpRequest, plan_id: int) -> Any:
     user = actor(request)
     plan = selectors.year_plan_get(user=user, pk=plan_id)
-    report = yearplan.year_plan_apply(actor=user, plan=plan)
+    report = services.year_plan_apply(actor=user, plan=plan)
     return {"applied": report.applied, "skipped": report.skipped}

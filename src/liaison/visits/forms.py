@@ -36,6 +36,11 @@ PRIORITIES = [
 SITES_HELP = "Hold Ctrl (⌘ on a Mac) to choose several."
 
 
+def error_messages(form: forms.BaseForm) -> list[str]:
+    """Every error of an invalid form, field by field, for a page that lists them as reasons."""
+    return [str(message) for errors in form.errors.values() for message in errors]
+
+
 class VisitForm(UswdsFormMixin, forms.ModelForm):
     """The request: one priority select per focus area, besides the model's fields."""
 

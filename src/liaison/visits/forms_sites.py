@@ -47,7 +47,7 @@ class SiteForm(UswdsFormMixin, forms.Form):
         }
         return cls(data, initial=initial)
 
-    def values(self) -> dict[str, Any]:
+    def service_values(self) -> dict[str, Any]:
         """The cleaned data as ``services.site_update`` takes it."""
         data = dict(self.cleaned_data)
         data["open_weekdays"] = "".join(data["open_weekdays"])

@@ -8,13 +8,14 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models import DateField, Value
 
 from liaison.accounts.models import User
 from liaison.accounts.roles import Role
 from liaison.conftest import Demo
-from liaison.core.fiscal import FiscalYear, fiscal_year_of
+from liaison.core.fiscal import FiscalYear, fiscal_year_of, fiscal_year_of_field
 from liaison.demo.build import build_demo
-from liaison.partners.models import Agency
+from liaison.partners.models import Agency, Region
 from liaison.people.models import Person
 from liaison.postings.models import Coverage, Posting
 from liaison.training.models import Certificate, Enrollment
@@ -135,3 +136,19 @@ def test_report_prints_the_fiscal_years_figures_as_json(demo_output, capsys):
 def test_fiscal_year_runs_october_to_september(day, year):
     assert fiscal_year_of(day) == FiscalYear(year)
     assert day in FiscalYear(year)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("day", "year"),
+    [(date(2014, 9, 30), 2014), (date(2014, 10, 1), 2015), (date(2015, 12, 31), 2016)],
+)
+def test_the_database_groups_a_date_into_the_same_fiscal_year(day, year):
+    Region.objects.create(code="T", name="Test")
+    found = (
+        Region.objects.filter(code="T")
+        .annotate(day=Value(day, output_field=DateField()))
+        .annotate(fy=fiscal_year_of_field("day"))
+        .values_list("fy", flat=True)
+    )
+    assert list(found) == [year]

@@ -29,7 +29,8 @@ def _lint_imports(source: Path) -> subprocess.CompletedProcess[str]:
 def test_the_layers_contract_holds() -> None:
     result = _lint_imports(SRC)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "1 kept, 0 broken" in result.stdout
+    contracts = ROOT.joinpath("pyproject.toml").read_text().count("[[tool.importlinter.contracts]]")
+    assert f"{contracts} kept, 0 broken" in result.stdout
 
 
 def test_an_upward_import_breaks_the_layers_contract(tmp_path: Path) -> None:
@@ -41,3 +42,19 @@ def test_an_upward_import_breaks_the_layers_contract(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "liaison.core is not allowed to import liaison.training" in result.stdout
     assert "liaison.core.fiscal -> liaison.training.models" in result.stdout
+
+
+def test_a_visit_selector_importing_a_service_breaks_its_contract(tmp_path: Path) -> None:
+    copy = tmp_path / "src"
+    shutil.copytree(SRC / "liaison", copy / "liaison", ignore=shutil.ignore_patterns("tests"))
+    selectors = copy / "liaison" / "visits" / "selectors" / "hosts.py"
+    selectors.write_text(
+        selectors.read_text() + "\nfrom liaison.visits.services import hosts  # noqa\n"
+    )
+    result = _lint_imports(copy)
+    assert result.returncode == 1
+    assert "Visit selectors import no services BROKEN" in result.stdout
+    assert "liaison.visits.selectors is not allowed to import liaison.visits.services" in (
+        result.stdout
+    )
+    assert "liaison.visits.selectors.hosts -> liaison.visits.services.hosts" in result.stdout

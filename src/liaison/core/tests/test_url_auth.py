@@ -188,6 +188,7 @@ PAGES: dict[str, tuple[str, set[Role]]] = {
     "visits:host_inbox": ("get", SITE_HOSTS),
     "visits:host_answer": ("post", SITE_HOSTS),
     "visits:host_calendar": ("get", SITE_HOSTS),
+    "visits:host_calendar_create": ("post", SITE_HOSTS),
     "visits:host_calendar_reset": ("post", SITE_HOSTS),
     "postings:posting_list": ("get", POSTING_READERS),
     "postings:posting_create": ("get", HQ),

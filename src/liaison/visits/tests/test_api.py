@@ -20,7 +20,7 @@ from liaison.audit.models import AuditEntry
 from liaison.people.models import Staff
 from liaison.vetting.models import Purpose
 from liaison.vetting.services import vetting_approve, vetting_submit
-from liaison.visits import yearplan
+from liaison.visits import services
 from liaison.visits.models import (
     Delegate,
     Exclusion,
@@ -646,7 +646,7 @@ def test_the_year_is_planned_polled_and_applied_over_the_api(
         _refused(api("get", f"/year-plans/{plan['id']}", users[role]), 403, "forbidden")
 
     # What the worker does with the queued run (the worker itself: test_year_plan.py).
-    yearplan.year_plan_run(plan_id=plan["id"])
+    services.year_plan_run(plan_id=plan["id"])
     done = api("get", f"/year-plans/{plan['id']}", coordinator).json()
     assert done["status"] == "done"
     assert (done["requests"], done["placed"]) == (1, 1)

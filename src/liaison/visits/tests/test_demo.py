@@ -17,7 +17,7 @@ from liaison.conftest import DEMO_SCALE, DEMO_SEED, Demo
 from liaison.core.fiscal import FiscalYear
 from liaison.demo.visits import _VisitDemo, build_visit_demo
 from liaison.vetting.models import Purpose, VettingRecord, VettingStatus
-from liaison.visits import planner, planning
+from liaison.visits import planner, selectors
 from liaison.visits.models import (
     Delegate,
     DelegateRole,
@@ -158,8 +158,8 @@ def test_every_demo_itinerary_keeps_the_planners_rules_and_the_day_schedules_tim
             VisitStatus.COMPLETED,
         )
     )
-    problems = planning.itinerary_problems(
-        planned.prefetch_related(*planning.REQUEST_PREFETCH).order_by("pk")
+    problems = selectors.itinerary_problems(
+        planned.prefetch_related(*selectors.REQUEST_PREFETCH).order_by("pk")
     )
     assert len(problems) > 2000 and set(problems) >= set(
         Stop.objects.values_list("visit", flat=True)
@@ -169,8 +169,8 @@ def test_every_demo_itinerary_keeps_the_planners_rules_and_the_day_schedules_tim
     assert not Stop.objects.filter(starts_at__isnull=True).exists()
     # The rules bind: days that start with a long move hold one stop, in the afternoon.
     times = Counter(Stop.objects.values_list("starts_at", flat=True))
-    assert times[planning.AFTER_LONG_MOVE] > 0
-    assert set(times) == {*planning.DAY_SCHEDULE, planning.AFTER_LONG_MOVE}
+    assert times[selectors.AFTER_LONG_MOVE] > 0
+    assert set(times) == {*selectors.DAY_SCHEDULE, selectors.AFTER_LONG_MOVE}
 
 
 def test_a_demo_itinerary_breaking_a_rule_gives_way_to_the_planners(demo):
@@ -203,7 +203,7 @@ def test_a_demo_itinerary_breaking_a_rule_gives_way_to_the_planners(demo):
     assert planner.check_itinerary(request, builder.catalog, itinerary) == []
     for day in itinerary.days:
         times = [stop.starts_at for stop in planned.stops if stop.day == day.date]
-        assert times == planning.stop_times(len(times), move_km=day.move_km)
+        assert times == selectors.stop_times(len(times), move_km=day.move_km)
     assert builder.usage == {(stop.site.pk, stop.day): 1 for stop in planned.stops}
 
 

@@ -1,5 +1,6 @@
 """A host's iCal feed: one event per accepted stop of a live visit, timed or all-day, behind a
-secret address that only its host sees and can reset; an unknown address is 404."""
+secret address that only its host makes (by a POST: showing the page writes nothing), sees and
+can reset; an unknown address is 404."""
 
 from __future__ import annotations
 
@@ -69,6 +70,7 @@ def _feed(token: str):
 def test_the_feed_carries_each_accepted_stop_of_a_live_visit(client, users, accepted):
     host = users[Role.SITE_HOST]
     client.force_login(host)
+    client.post(reverse("visits:host_calendar_create"))
     page = client.get(reverse("visits:host_calendar"))
     feed = HostFeed.objects.get(staff__user=host)
     assert page.context["url"].endswith(f"/visits/calendar/{feed.token}.ics")
@@ -100,7 +102,7 @@ def test_an_unknown_address_is_404(accepted):
 def test_resetting_changes_the_address_and_the_old_one_stops_working(client, users, accepted):
     host = users[Role.SITE_HOST]
     client.force_login(host)
-    client.get(reverse("visits:host_calendar"))
+    client.post(reverse("visits:host_calendar_create"))
     old = HostFeed.objects.get().token
     page = client.get(reverse("visits:host_calendar"))
     assert HostFeed.objects.get().token == old
@@ -120,11 +122,11 @@ def test_resetting_changes_the_address_and_the_old_one_stops_working(client, use
 
 
 def test_a_feed_is_its_hosts_alone(users, make_user, host_staff):
-    services.host_feed_for(actor=users[Role.SITE_HOST], staff=host_staff)
+    services.host_feed_create(actor=users[Role.SITE_HOST], staff=host_staff)
     other = make_user(Role.SITE_HOST)
     for actor in (other, users[Role.IVP_COORDINATOR], users[Role.ADMINISTRATOR]):
         with pytest.raises(PermissionDenied):
-            services.host_feed_for(actor=actor, staff=host_staff)
+            services.host_feed_create(actor=actor, staff=host_staff)
         with pytest.raises(PermissionDenied):
             services.host_feed_reset(actor=actor, feed=host_staff.visit_feed)
     assert HostFeed.objects.count() == 1
@@ -135,4 +137,58 @@ def test_a_host_without_a_staff_record_is_told_so(client, make_user):
     page = client.get(reverse("visits:host_calendar"))
     assert page.context["feed"] is None
     assert "not linked to a staff record" in page.content.decode("utf-8-sig")
+    assert not HostFeed.objects.exists()
+
+
+def _feed_audit() -> list[str]:
+    return list(
+        AuditEntry.objects.filter(action__startswith="host_feed.")
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )
+
+
+def test_showing_the_calendar_page_makes_no_address(client, users, host_staff):
+    client.force_login(users[Role.SITE_HOST])
+    for _ in range(2):
+        page = client.get(reverse("visits:host_calendar"))
+        assert page.status_code == 200
+        assert page.context["feed"] is None
+    html = page.content.decode("utf-8-sig")
+    assert "Make your calendar address" in html
+    assert reverse("visits:host_calendar_create") in html
+    assert not HostFeed.objects.exists()
+    assert _feed_audit() == []
+
+
+def test_the_host_makes_their_address_by_posting_once(client, users, host_staff):
+    client.force_login(users[Role.SITE_HOST])
+    response = client.post(reverse("visits:host_calendar_create"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("visits:host_calendar")
+    feed = HostFeed.objects.get()
+    assert feed.staff == host_staff
+    # Posted again (a double click), the host keeps the address they have.
+    client.post(reverse("visits:host_calendar_create"))
+    assert list(HostFeed.objects.values_list("token", flat=True)) == [feed.token]
+    assert _feed_audit() == ["host_feed.created"]
+    page = client.get(reverse("visits:host_calendar"))
+    assert page.context["feed"] == feed
+    assert feed.token in page.content.decode("utf-8-sig")
+
+
+@pytest.mark.parametrize(
+    "role", [Role.IVP_COORDINATOR, Role.ADMINISTRATOR, Role.ATTACHE, Role.TRAINING_ADVISOR]
+)
+def test_only_a_site_host_may_make_a_calendar_address(client, users, host_staff, role):
+    client.force_login(users[role])
+    assert client.post(reverse("visits:host_calendar_create")).status_code == 403
+    assert client.get(reverse("visits:host_calendar")).status_code == 403
+    assert not HostFeed.objects.exists()
+
+
+def test_a_host_without_a_staff_record_cannot_make_an_address(client, make_user):
+    client.force_login(make_user(Role.SITE_HOST))
+    response = client.post(reverse("visits:host_calendar_create"), follow=True)
+    assert "not linked to a staff record" in response.content.decode("utf-8-sig")
     assert not HostFeed.objects.exists()

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from liaison.accounts.roles import Role
 from liaison.people.models import Staff
-from liaison.visits import planning, services
+from liaison.visits import selectors, services
 from liaison.visits.models import DelegateRole, SiteFocus
 from liaison.visits.tests.conftest import START
 
@@ -63,7 +63,7 @@ def planned(users, coordinator, make_visit, make_person, shown):
     )
     services.delegate_add(actor=coordinator, visit=visit, person=make_person("Luis", "Mamani"))
     services.visit_start_planning(actor=coordinator, visit=visit)
-    planning.visit_plan(actor=coordinator, visit=visit)
+    services.visit_plan(actor=coordinator, visit=visit)
     return visit
 
 
@@ -71,29 +71,29 @@ def planned(users, coordinator, make_visit, make_person, shown):
 
 
 def test_the_day_schedule_puts_stops_at_nine_one_and_half_past_three():
-    assert planning.stop_times(3) == [time(9, 0), time(13, 0), time(15, 30)]
-    assert planning.stop_times(1) == [time(9, 0)]
-    assert planning.stop_times(0) == []
+    assert selectors.stop_times(3) == [time(9, 0), time(13, 0), time(15, 30)]
+    assert selectors.stop_times(1) == [time(9, 0)]
+    assert selectors.stop_times(0) == []
 
 
 def test_a_day_that_starts_with_a_long_move_has_its_stop_in_the_afternoon():
-    assert planning.stop_times(1, move_km=501) == [time(14, 0)]
-    assert planning.stop_times(1, move_km=500) == [time(9, 0)]
+    assert selectors.stop_times(1, move_km=501) == [time(14, 0)]
+    assert selectors.stop_times(1, move_km=500) == [time(9, 0)]
 
 
 def test_past_the_schedule_each_stop_comes_two_and_a_half_hours_later():
-    assert planning.stop_times(4)[-1] == time(18, 0)
+    assert selectors.stop_times(4)[-1] == time(18, 0)
 
 
 def test_planning_times_every_stop_by_the_schedule(coordinator, make_visit, shown):
     monday = START + timedelta(days=7 - START.weekday())
     visit = make_visit(earliest_start=monday, latest_end=monday + timedelta(days=4))
     services.visit_start_planning(actor=coordinator, visit=visit)
-    itinerary = planning.visit_plan(actor=coordinator, visit=visit).itinerary
+    itinerary = services.visit_plan(actor=coordinator, visit=visit).itinerary
     assert itinerary is not None
     times = {(s.site_id, s.day): s.starts_at for s in visit.stops.all()}
     for day in itinerary.days:
-        expected = planning.stop_times(len(day.stops), move_km=day.move_km)
+        expected = selectors.stop_times(len(day.stops), move_km=day.move_km)
         assert [times[(stop.site_id, day.date)] for stop in day.stops] == expected
     assert times[(shown["hq"].pk, monday)] == time(9, 0)
 
@@ -104,7 +104,7 @@ def test_a_stop_reached_by_a_long_move_that_morning_is_at_two(coordinator, make_
     visit = make_visit(earliest_start=monday, latest_end=monday + timedelta(days=1), length_days=2)
     visit.must_see.add(shown["laredo"])
     services.visit_start_planning(actor=coordinator, visit=visit)
-    planning.visit_plan(actor=coordinator, visit=visit)
+    services.visit_plan(actor=coordinator, visit=visit)
     times = {(s.site.code, s.day): s.starts_at for s in visit.stops.select_related("site")}
     assert times == {
         ("HQ", monday): time(9, 0),

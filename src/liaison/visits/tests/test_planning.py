@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from liaison.accounts.roles import Role
 from liaison.audit.models import AuditEntry
 from liaison.people.models import Staff
-from liaison.visits import planning, services
+from liaison.visits import selectors, services
 from liaison.visits.models import Site, SiteFocus, Stop, Visit, VisitStatus
 from liaison.visits.tests.conftest import START
 
@@ -41,7 +41,7 @@ def _itinerary(visit):
 def test_a_plan_writes_stops_with_reasons_and_the_briefing_first(coordinator, make_visit, shown):
     visit = make_visit()
     services.visit_start_planning(actor=coordinator, visit=visit)
-    result = planning.visit_plan(actor=coordinator, visit=visit)
+    result = services.visit_plan(actor=coordinator, visit=visit)
     assert result.planned
     stops = list(visit.stops.select_related("site"))
     assert {stop.site.code for stop in stops} == {"HQ", "POE-LRD", "NTC"}
@@ -55,12 +55,12 @@ def test_a_plan_writes_stops_with_reasons_and_the_briefing_first(coordinator, ma
 def test_a_pinned_stop_stays_and_a_removed_site_stays_out(coordinator, make_visit, shown):
     visit = make_visit()
     services.visit_start_planning(actor=coordinator, visit=visit)
-    planning.visit_plan(actor=coordinator, visit=visit)
+    services.visit_plan(actor=coordinator, visit=visit)
     ntc = visit.stops.get(site__code="NTC")
-    planning.stop_pin(actor=coordinator, stop=ntc)
+    services.stop_pin(actor=coordinator, stop=ntc)
     laredo = visit.stops.get(site__code="POE-LRD")
-    planning.stop_remove(actor=coordinator, stop=laredo, whole_visit=True, reason="Not this trip")
-    planning.visit_plan(actor=coordinator, visit=visit)
+    services.stop_remove(actor=coordinator, stop=laredo, whole_visit=True, reason="Not this trip")
+    services.visit_plan(actor=coordinator, visit=visit)
     assert (ntc.site.code, ntc.day) in _itinerary(visit)
     assert "POE-LRD" not in {code for code, _ in _itinerary(visit)}
 
@@ -72,12 +72,12 @@ def test_a_hosts_decline_is_planned_around(users, coordinator, make_visit, shown
     )
     visit = make_visit()
     services.visit_start_planning(actor=coordinator, visit=visit)
-    planning.visit_plan(actor=coordinator, visit=visit)
+    services.visit_plan(actor=coordinator, visit=visit)
     services.visit_request_sites(actor=coordinator, visit=visit)
     declined = Stop.objects.get(visit=visit, site__code="POE-LRD")
     services.stop_answer(actor=host, stop=declined, accept=False, reason="Port exercise")
     services.visit_resume_planning(actor=coordinator, visit=visit)
-    planning.visit_plan(actor=coordinator, visit=visit)
+    services.visit_plan(actor=coordinator, visit=visit)
     assert ("POE-LRD", declined.day) not in _itinerary(visit)
 
 
@@ -88,7 +88,7 @@ def test_when_nothing_fits_the_reason_is_given_and_nothing_changes(coordinator, 
     visit.must_see.add(shown["ntc"])
     services.visit_start_planning(actor=coordinator, visit=visit)
     with pytest.raises(ValidationError) as refusal:
-        planning.visit_plan(actor=coordinator, visit=visit)
+        services.visit_plan(actor=coordinator, visit=visit)
     assert "NTC" in " ".join(refusal.value.messages)
     visit.refresh_from_db()
     assert not visit.stops.exists() and visit.starts_on is None
@@ -98,7 +98,7 @@ def test_when_nothing_fits_the_reason_is_given_and_nothing_changes(coordinator, 
 def test_only_a_visit_being_planned_is_planned(coordinator, make_visit, shown):
     visit = make_visit()
     with pytest.raises(ValidationError, match="Only a visit being planned"):
-        planning.visit_plan(actor=coordinator, visit=visit)
+        services.visit_plan(actor=coordinator, visit=visit)
 
 
 def test_only_planners_plan(users, make_visit, shown):
@@ -106,7 +106,7 @@ def test_only_planners_plan(users, make_visit, shown):
     services.visit_start_planning(actor=users[Role.IVP_COORDINATOR], visit=visit)
     for role in (Role.ATTACHE, Role.SITE_HOST, Role.SPONSOR):
         with pytest.raises(PermissionDenied):
-            planning.visit_plan(actor=users[role], visit=visit)
+            services.visit_plan(actor=users[role], visit=visit)
     assert not visit.stops.exists()
 
 
@@ -129,8 +129,8 @@ def test_the_rule_check_holds_stored_stops_to_the_planners_rules_and_the_day_sch
         )
 
     def problems(visit: Visit) -> list[str]:
-        visits = Visit.objects.filter(pk=visit.pk).prefetch_related(*planning.REQUEST_PREFETCH)
-        return planning.itinerary_problems(visits)[visit.pk]
+        visits = Visit.objects.filter(pk=visit.pk).prefetch_related(*selectors.REQUEST_PREFETCH)
+        return selectors.itinerary_problems(visits)[visit.pk]
 
     assert problems(visit) == []
     tuesday = monday + timedelta(days=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from liaison.visits.models import FocusArea, Site, SiteFocus
-from liaison.visits.sites import parse_focus, parse_weekdays, reference_sites_load
+from liaison.visits.services import parse_focus, parse_weekdays, reference_sites_load
 
 
 @pytest.mark.parametrize(

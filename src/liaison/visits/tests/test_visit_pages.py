@@ -15,7 +15,7 @@ from liaison.accounts.roles import Role
 from liaison.catalog.models import FundingSource
 from liaison.partners.models import Country
 from liaison.people.models import Staff
-from liaison.visits import planning, services
+from liaison.visits import services
 from liaison.visits.models import (
     DelegateRole,
     Exclusion,
@@ -87,7 +87,7 @@ def _post(client, name: str, pk: int, data: dict | None = None):
 
 def _planned(visit, coordinator):
     services.visit_start_planning(actor=coordinator, visit=visit)
-    planning.visit_plan(actor=coordinator, visit=visit)
+    services.visit_plan(actor=coordinator, visit=visit)
     return visit
 
 
@@ -367,7 +367,7 @@ def test_a_coordinator_files_names_the_delegation_plans_pins_removes_and_asks_th
 def test_unpinning_and_removing_one_day_only(client, coordinator, make_visit, shown):
     visit = _planned(make_visit(), coordinator)
     stop = visit.stops.get(site__code="NTC")
-    planning.stop_pin(actor=coordinator, stop=stop)
+    services.stop_pin(actor=coordinator, stop=stop)
     client.force_login(coordinator)
     _post(client, "stop_pin", stop.pk, {"pinned": "0"})
     stop.refresh_from_db()

@@ -17,7 +17,7 @@ from django_tasks_db.models import DBTaskResult
 
 from liaison.accounts.roles import Role
 from liaison.audit.models import AuditEntry
-from liaison.visits import planning, services, yearplan
+from liaison.visits import selectors, services
 from liaison.visits.models import SiteFocus, VisitStatus, YearPlan, YearPlanStatus
 from liaison.visits.tests.conftest import START
 
@@ -63,8 +63,8 @@ def pending(make_visit, shown):
 
 def _run(coordinator) -> YearPlan:
     """Queue a run and run its body here, as the worker would."""
-    plan = yearplan.year_plan_start(actor=coordinator, time_limit=LIMIT)
-    return yearplan.year_plan_run(plan_id=plan.pk)
+    plan = services.year_plan_start(actor=coordinator, time_limit=LIMIT)
+    return services.year_plan_run(plan_id=plan.pk)
 
 
 def _entries(plan):
@@ -93,7 +93,7 @@ def run_worker():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_queued_run_is_a_task_the_worker_runs(coordinator, pending, run_worker):
-    plan = yearplan.year_plan_start(actor=coordinator, time_limit=LIMIT)
+    plan = services.year_plan_start(actor=coordinator, time_limit=LIMIT)
     task = DBTaskResult.objects.get()
     assert task.task_path.endswith("year_plan_task") and task.args_kwargs["args"] == [plan.pk]
     plan.refresh_from_db()
@@ -122,25 +122,25 @@ def test_a_queued_run_is_a_task_the_worker_runs(coordinator, pending, run_worker
 
 
 def test_a_second_run_is_refused_while_one_is_queued(coordinator, pending):
-    yearplan.year_plan_start(actor=coordinator, time_limit=LIMIT)
+    services.year_plan_start(actor=coordinator, time_limit=LIMIT)
     with pytest.raises(ValidationError, match="already queued"):
-        yearplan.year_plan_start(actor=coordinator, time_limit=LIMIT)
+        services.year_plan_start(actor=coordinator, time_limit=LIMIT)
     assert YearPlan.objects.count() == 1
 
 
 def test_a_run_whose_worker_died_no_longer_blocks(coordinator, pending):
-    stuck = yearplan.year_plan_start(actor=coordinator, time_limit=LIMIT)
+    stuck = services.year_plan_start(actor=coordinator, time_limit=LIMIT)
     stuck.status = YearPlanStatus.RUNNING
-    stuck.started_at = stuck.created_at - yearplan.STALE_AFTER - timedelta(minutes=1)
+    stuck.started_at = stuck.created_at - services.STALE_AFTER - timedelta(minutes=1)
     stuck.save()
-    yearplan.year_plan_start(actor=coordinator, time_limit=LIMIT)
+    services.year_plan_start(actor=coordinator, time_limit=LIMIT)
     stuck.refresh_from_db()
     assert stuck.status == YearPlanStatus.FAILED and "worker stopped" in stuck.error
 
 
 def test_the_time_limit_is_bounded(coordinator, pending):
     with pytest.raises(ValidationError) as refusal:
-        yearplan.year_plan_start(actor=coordinator, time_limit=yearplan.MAX_TIME_LIMIT + 1)
+        services.year_plan_start(actor=coordinator, time_limit=services.MAX_TIME_LIMIT + 1)
     assert "time_limit" in refusal.value.message_dict
     assert not YearPlan.objects.exists()
 
@@ -148,7 +148,7 @@ def test_the_time_limit_is_bounded(coordinator, pending):
 @pytest.mark.parametrize("role", [Role.ATTACHE, Role.SITE_HOST, Role.SPONSOR])
 def test_only_planners_start_a_run(users, pending, role):
     with pytest.raises(PermissionDenied):
-        yearplan.year_plan_start(actor=users[role], time_limit=LIMIT)
+        services.year_plan_start(actor=users[role], time_limit=LIMIT)
     assert not YearPlan.objects.exists()
 
 
@@ -156,17 +156,17 @@ def test_pending_requests_own_stops_hold_no_capacity(coordinator, make_visit, pe
     """Peru, planned on its own and still in planning, keeps its place in the year plan; only
     a visit whose sites were asked holds capacity."""
     services.visit_start_planning(actor=coordinator, visit=pending["peru"])
-    planning.visit_plan(actor=coordinator, visit=pending["peru"])
-    assert planning.capacity_used() == {}
+    services.visit_plan(actor=coordinator, visit=pending["peru"])
+    assert selectors.capacity_used() == {}
     asked = make_visit(
         code="CL",
         earliest_start=MONDAY + timedelta(days=7),
         latest_end=MONDAY + timedelta(days=11),
     )
     services.visit_start_planning(actor=coordinator, visit=asked)
-    planning.visit_plan(actor=coordinator, visit=asked)
+    services.visit_plan(actor=coordinator, visit=asked)
     services.visit_request_sites(actor=coordinator, visit=asked)
-    assert set(planning.capacity_used()) == {(s.site_id, s.day) for s in asked.stops.all()}
+    assert set(selectors.capacity_used()) == {(s.site_id, s.day) for s in asked.stops.all()}
 
     plan = _run(coordinator)
     assert plan.requests == 3
@@ -178,7 +178,7 @@ def test_a_failure_is_kept_on_the_run(coordinator, pending, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("solver exploded")
 
-    monkeypatch.setattr(yearplan.planner, "plan_year", broken)
+    monkeypatch.setattr(services.yearplans.planner, "plan_year", broken)
     plan = _run(coordinator)
     assert plan.status == YearPlanStatus.FAILED
     assert plan.error == "RuntimeError: solver exploded" and plan.finished_at
@@ -189,7 +189,7 @@ def test_a_failure_is_kept_on_the_run(coordinator, pending, monkeypatch):
 
 def test_applying_writes_the_stops_and_moves_requests_to_planning(coordinator, pending):
     plan = _run(coordinator)
-    report = yearplan.year_plan_apply(actor=coordinator, plan=plan)
+    report = services.year_plan_apply(actor=coordinator, plan=plan)
     entries = _entries(plan)
     placed = [pk for pk, e in entries.items() if e["placed"]]
     assert sorted(report.applied) == sorted(placed) and not report.skipped
@@ -212,22 +212,22 @@ def test_applying_writes_the_stops_and_moves_requests_to_planning(coordinator, p
 
 def test_a_run_is_applied_once(coordinator, pending):
     plan = _run(coordinator)
-    yearplan.year_plan_apply(actor=coordinator, plan=plan)
+    services.year_plan_apply(actor=coordinator, plan=plan)
     with pytest.raises(ValidationError, match="was applied on"):
-        yearplan.year_plan_apply(actor=coordinator, plan=plan)
+        services.year_plan_apply(actor=coordinator, plan=plan)
 
 
 def test_a_run_not_finished_is_not_applied(coordinator, pending):
-    plan = yearplan.year_plan_start(actor=coordinator, time_limit=LIMIT)
+    plan = services.year_plan_start(actor=coordinator, time_limit=LIMIT)
     with pytest.raises(ValidationError, match="Only a finished year plan"):
-        yearplan.year_plan_apply(actor=coordinator, plan=plan)
+        services.year_plan_apply(actor=coordinator, plan=plan)
 
 
 def test_visits_that_changed_since_the_run_are_skipped(coordinator, pending):
     plan = _run(coordinator)
     peru = pending["peru"]
     services.visit_cancel(actor=coordinator, visit=peru, reason="Elections at home")
-    report = yearplan.year_plan_apply(actor=coordinator, plan=plan)
+    report = services.year_plan_apply(actor=coordinator, plan=plan)
     assert report.skipped == {peru.pk: "It was requested at the run and is now cancelled."}
     assert not peru.stops.exists()
     assert len(report.applied) == 1
@@ -238,12 +238,12 @@ def test_visits_that_changed_since_the_run_are_skipped(coordinator, pending):
 def test_a_visit_whose_stops_changed_since_the_run_is_skipped(coordinator, pending):
     peru = pending["peru"]
     services.visit_start_planning(actor=coordinator, visit=peru)
-    planning.visit_plan(actor=coordinator, visit=peru)
+    services.visit_plan(actor=coordinator, visit=peru)
     plan = _run(coordinator)
-    planning.stop_remove(
+    services.stop_remove(
         actor=coordinator, stop=peru.stops.first(), whole_visit=True, reason="Seen it"
     )
-    report = yearplan.year_plan_apply(actor=coordinator, plan=plan)
+    report = services.year_plan_apply(actor=coordinator, plan=plan)
     assert "changed since the run" in report.skipped[peru.pk]
 
 
@@ -251,7 +251,7 @@ def test_an_itinerary_whose_site_closed_since_the_run_is_skipped(coordinator, pe
     plan = _run(coordinator)
     shown["ntc"].open_weekdays = ""
     shown["ntc"].save()
-    report = yearplan.year_plan_apply(actor=coordinator, plan=plan)
+    report = services.year_plan_apply(actor=coordinator, plan=plan)
     placed_at_ntc = [
         e["visit"]
         for e in plan.outcome
@@ -264,7 +264,7 @@ def test_an_itinerary_whose_site_closed_since_the_run_is_skipped(coordinator, pe
 def test_only_planners_apply(users, coordinator, pending):
     plan = _run(coordinator)
     with pytest.raises(PermissionDenied):
-        yearplan.year_plan_apply(actor=users[Role.ATTACHE], plan=plan)
+        services.year_plan_apply(actor=users[Role.ATTACHE], plan=plan)
     plan.refresh_from_db()
     assert plan.applied_at is None
 
@@ -297,7 +297,7 @@ def test_the_list_shows_runs_and_starts_one(
 
 
 def test_a_second_start_from_the_page_shows_why_and_queues_nothing(client, coordinator, pending):
-    yearplan.year_plan_start(actor=coordinator, time_limit=LIMIT)
+    services.year_plan_start(actor=coordinator, time_limit=LIMIT)
     client.force_login(coordinator)
     response = client.post(reverse("visits:year_plan_start"), {"time_limit": LIMIT})
     assert response.status_code == 200
@@ -314,7 +314,7 @@ def test_a_bad_time_limit_is_refused_on_the_form(client, coordinator, pending):
 
 
 def test_a_queued_run_page_polls_until_it_is_done(client, coordinator, pending):
-    plan = yearplan.year_plan_start(actor=coordinator, time_limit=LIMIT)
+    plan = services.year_plan_start(actor=coordinator, time_limit=LIMIT)
     client.force_login(coordinator)
     page = client.get(reverse("visits:year_plan_detail", args=[plan.pk])).content.decode(
         "utf-8-sig"
@@ -322,7 +322,7 @@ def test_a_queued_run_page_polls_until_it_is_done(client, coordinator, pending):
     assert 'hx-trigger="every 3s"' in page and "waiting for the task worker" in page
     progress = reverse("visits:year_plan_detail", args=[plan.pk]) + "?progress=1"
     assert "HX-Refresh" not in client.get(progress, headers={"HX-Request": "true"})
-    yearplan.year_plan_run(plan_id=plan.pk)
+    services.year_plan_run(plan_id=plan.pk)
     finished = client.get(progress, headers={"HX-Request": "true"})
     assert finished["HX-Refresh"] == "true"
 
@@ -385,6 +385,6 @@ def test_the_command_plans_now_and_prints_one_json_line(pending):
 
 
 def test_the_command_is_refused_while_a_run_is_queued(coordinator, pending):
-    yearplan.year_plan_start(actor=coordinator, time_limit=LIMIT)
+    services.year_plan_start(actor=coordinator, time_limit=LIMIT)
     with pytest.raises(CommandError, match="already queued"):
         call_command("plan_year", time_limit=LIMIT, stdout=io.StringIO())

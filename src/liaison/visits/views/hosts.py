@@ -98,10 +98,9 @@ def host_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def host_calendar(request: HttpRequest) -> HttpResponse:
-    """The host's secret calendar address, made the first time it is shown."""
-    require_perm(request.user, "visits.host_inbox")
-    staff = _own_staff(request.user)
-    feed = services.host_feed_for(actor=request.user, staff=staff) if staff else None
+    """The host's secret calendar address, if they made one; if not, the button that makes it
+    (a GET shows and never writes)."""
+    feed = selectors.host_feed_get(user=request.user)
     url = (
         request.build_absolute_uri(reverse("visits_public:host_feed", args=[feed.token]))
         if feed
@@ -112,12 +111,26 @@ def host_calendar(request: HttpRequest) -> HttpResponse:
         "visits/host_calendar.html",
         {
             "feed": feed,
+            "has_staff": _own_staff(request.user) is not None,
             "url": url,
             "webcal": "webcal://" + url.split("://", 1)[1] if url else "",
             "side_nav": side_nav(request),
             "breadcrumbs": crumbs(request, ("Your calendar", "")),
         },
     )
+
+
+@require_POST
+def host_calendar_create(request: HttpRequest) -> HttpResponse:
+    """Make the host's secret calendar address (asked again, the page shows the one they have)."""
+    require_perm(request.user, "visits.host_inbox")
+    staff = _own_staff(request.user)
+    if staff is None:
+        messages.error(request, "Your account is not linked to a staff record: no calendar yet.")
+        return redirect("visits:host_calendar")
+    services.host_feed_create(actor=request.user, staff=staff)
+    messages.success(request, "Your calendar has an address: subscribe to it below.")
+    return redirect("visits:host_calendar")
 
 
 @require_POST
@@ -128,7 +141,11 @@ def host_calendar_reset(request: HttpRequest) -> HttpResponse:
     if staff is None:
         messages.error(request, "Your account is not linked to a staff record: no calendar yet.")
         return redirect("visits:host_calendar")
-    feed = services.host_feed_for(actor=request.user, staff=staff)
+    feed = selectors.host_feed_get(user=request.user)
+    if feed is None:
+        services.host_feed_create(actor=request.user, staff=staff)
+        messages.success(request, "Your calendar has an address: subscribe to it below.")
+        return redirect("visits:host_calendar")
     services.host_feed_reset(actor=request.user, feed=feed)
     messages.success(
         request,
@@ -142,5 +159,6 @@ urlpatterns = [
     path("hosts/inbox/", host_inbox, name="host_inbox"),
     path("hosts/stops/<int:pk>/answer/", host_answer, name="host_answer"),
     path("hosts/calendar/", host_calendar, name="host_calendar"),
+    path("hosts/calendar/create/", host_calendar_create, name="host_calendar_create"),
     path("hosts/calendar/reset/", host_calendar_reset, name="host_calendar_reset"),
 ]

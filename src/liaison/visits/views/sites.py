@@ -82,7 +82,7 @@ def site_list(request: HttpRequest) -> HttpResponse:
         {
             **filters,
             "q": filters["search"],
-            "filtered": any(filters.values()),
+            "filtered": any(filters[name] for name in filters),
             "kinds": SiteKind.choices,
             "environments": SITE_ENVIRONMENTS,
             "states": selectors.site_states(user=request.user),
@@ -134,7 +134,7 @@ def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = SiteForm.for_site(site, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.site_update(actor=request.user, site=site, **form.values())
+            services.site_update(actor=request.user, site=site, **form.service_values())
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -175,7 +175,7 @@ def site_blackout_add(request: HttpRequest, pk: int) -> HttpResponse:
 def site_blackout_remove(request: HttpRequest, pk: int, blackout_pk: int) -> HttpResponse:
     """The site is authorised first; a blackout already removed is simply no longer there."""
     site = selectors.site_get(user=request.user, pk=pk, perm="visits.manage_sites")
-    blackout = site.blackouts.filter(pk=blackout_pk).first()
+    blackout = selectors.site_blackout_get(user=request.user, site=site, pk=blackout_pk)
     if blackout is not None:
         services.site_blackout_remove(actor=request.user, blackout=blackout)
         messages.success(request, "Blackout removed: the site can be planned on those days again.")
@@ -203,7 +203,7 @@ def site_host_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def site_host_remove(request: HttpRequest, pk: int) -> HttpResponse:
     site = selectors.site_get(user=request.user, pk=pk, perm="visits.manage_sites")
-    form = HostForm(request.POST, candidates=site.hosts.all())
+    form = HostForm(request.POST, candidates=selectors.site_hosts(user=request.user, site=site))
     if not form.is_valid():
         messages.error(request, "That staff member does not host this site.")
         return redirect("visits:site_detail", pk=site.pk)

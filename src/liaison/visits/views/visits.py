@@ -21,10 +21,15 @@ from liaison.core.access import require_perm
 from liaison.core.export import export_format, table_response
 from liaison.core.forms import add_service_errors
 from liaison.core.listing import render_list
-from liaison.partners.selectors import countries_for_choice
 from liaison.people.selectors import person_get, person_list
-from liaison.visits import planning, selectors, services
-from liaison.visits.forms import DelegateForm, ReasonForm, StopRemoveForm, VisitForm
+from liaison.visits import selectors, services
+from liaison.visits.forms import (
+    DelegateForm,
+    ReasonForm,
+    StopRemoveForm,
+    VisitForm,
+    error_messages,
+)
 from liaison.visits.models import DelegateRole, HostAnswer, Stop, Visit, VisitStatus
 from liaison.visits.views.nav import crumbs, side_nav
 from liaison.visits.workflows import VISIT
@@ -121,7 +126,7 @@ def visit_list(request: HttpRequest) -> HttpResponse:
             **filters,
             "q": filters["search"],
             "statuses": VisitStatus.choices,
-            "countries": countries_for_choice(user=request.user).only("code", "name"),
+            "countries": selectors.visit_country_choices(user=request.user),
             "can_file": request.user.has_perm("visits.file_request"),
             "side_nav": side_nav(request),
             "breadcrumbs": crumbs(request),
@@ -180,7 +185,7 @@ def _detail(
         for name, move in moves.items()
         if not services.visit_move_refusals(visit=visit, move=name)
     }
-    can_plan = planning.may_plan(user=user, visit=visit)
+    can_plan = services.may_plan(user=user, visit=visit)
     can_edit_delegation = visit.status in services.DELEGATION_OPEN and user.has_perm(
         "visits.file_request", visit
     )
@@ -273,9 +278,9 @@ def visit_start_planning(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def visit_plan(request: HttpRequest, pk: int) -> HttpResponse:
     """Plan or re-plan; when no itinerary fits, the planner's reasons are the answer."""
-    visit = selectors.visit_get(user=request.user, pk=pk, perm=planning.PLAN_PERM)
+    visit = selectors.visit_get(user=request.user, pk=pk, perm=services.PLAN_PERM)
     try:
-        result = planning.visit_plan(actor=request.user, visit=visit)
+        result = services.visit_plan(actor=request.user, visit=visit)
     except ValidationError as error:
         return _refused(request, visit, "No itinerary fits this visit", error)
     visit.refresh_from_db()
@@ -322,7 +327,7 @@ def delegate_add(request: HttpRequest, pk: int) -> HttpResponse:
     visit = selectors.visit_get(user=request.user, pk=pk, perm="visits.file_request")
     form = DelegateForm(request.POST)
     if not form.is_valid():
-        reasons = [str(e) for errors in form.errors.values() for e in errors]
+        reasons = error_messages(form)
         return _detail(request, visit, refusal=Refusal("The delegate was not added", reasons))
     person = person_get(user=request.user, pk=form.cleaned_data["person"])
     try:
@@ -355,7 +360,7 @@ def stop_pin(request: HttpRequest, pk: int) -> HttpResponse:
     """Pin (``pinned=1``) or unpin (``pinned=0``) a stop through re-planning."""
     stop = selectors.stop_get(user=request.user, pk=pk, perm="visits.plan")
     pinned = request.POST.get("pinned") != "0"
-    planning.stop_pin(actor=request.user, stop=stop, pinned=pinned)
+    services.stop_pin(actor=request.user, stop=stop, pinned=pinned)
     messages.success(
         request,
         f"{stop} pinned: re-planning keeps it."
@@ -371,12 +376,12 @@ def stop_remove(request: HttpRequest, pk: int) -> HttpResponse:
     visit = stop.visit
     form = StopRemoveForm(request.POST)
     if not form.is_valid():
-        reasons = [str(e) for errors in form.errors.values() for e in errors]
+        reasons = error_messages(form)
         return _detail(request, visit, refusal=Refusal("The stop was not removed", reasons))
     whole_visit = form.cleaned_data["scope"] == "visit"
     label = str(stop)
     try:
-        planning.stop_remove(
+        services.stop_remove(
             actor=request.user,
             stop=stop,
             whole_visit=whole_visit,

@@ -19,7 +19,7 @@ from liaison.core.access import require_perm
 from liaison.core.export import export_format, table_response
 from liaison.core.forms import UswdsFormMixin, add_service_errors
 from liaison.core.listing import render_list
-from liaison.visits import selectors, yearplan
+from liaison.visits import selectors, services
 from liaison.visits.models import YearPlan, YearPlanStatus
 from liaison.visits.views.nav import crumbs, side_nav
 
@@ -49,9 +49,9 @@ OUTCOME_CSV_HEADER = ["visit", "country", "placed", "start", "end", "score", "re
 class StartForm(UswdsFormMixin, forms.Form):
     time_limit = forms.IntegerField(
         label="Time limit (seconds)",
-        min_value=yearplan.MIN_TIME_LIMIT,
-        max_value=yearplan.MAX_TIME_LIMIT,
-        initial=yearplan.DEFAULT_TIME_LIMIT,
+        min_value=services.MIN_TIME_LIMIT,
+        max_value=services.MAX_TIME_LIMIT,
+        initial=services.DEFAULT_TIME_LIMIT,
         help_text="The planner returns the best plan found by then, and says how close to "
         "the best possible it proved to be.",
     )
@@ -125,7 +125,7 @@ def year_plan_start(request: HttpRequest) -> HttpResponse:
     form = StartForm(request.POST)
     if form.is_valid():
         try:
-            plan = yearplan.year_plan_start(
+            plan = services.year_plan_start(
                 actor=request.user, time_limit=form.cleaned_data["time_limit"]
             )
         except ValidationError as error:
@@ -151,7 +151,7 @@ def _progress(plan: YearPlan) -> dict[str, Any]:
 @require_GET
 def year_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.year_plan_get(user=request.user, pk=pk)
-    busy = plan.status in yearplan.BUSY
+    busy = plan.status in selectors.BUSY
     if request.GET.get("progress"):
         # The page's poll: the progress while it runs; once it is over, reload the page.
         response = render(
@@ -203,7 +203,7 @@ def year_plan_apply(request: HttpRequest, pk: int) -> HttpResponse:
     """Write the run's itineraries into the visits it placed (after the page's confirmation)."""
     plan = selectors.year_plan_get(user=request.user, pk=pk)
     try:
-        report = yearplan.year_plan_apply(actor=request.user, plan=plan)
+        report = services.year_plan_apply(actor=request.user, plan=plan)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

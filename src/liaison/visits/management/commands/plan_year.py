@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from liaison.visits.models import YearPlanStatus
-from liaison.visits.yearplan import DEFAULT_TIME_LIMIT, year_plan_run_now
+from liaison.visits.services import DEFAULT_TIME_LIMIT, year_plan_run_now
 
 
 class Command(BaseCommand):

@@ -19,35 +19,25 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django_tasks import task
 
 from liaison.audit.services import audit_log
 from liaison.core.access import require_perm
-from liaison.visits import planner, planning, services
+from liaison.visits import planner
 from liaison.visits.models import Visit, VisitStatus, YearPlan, YearPlanStatus
+from liaison.visits.selectors.planning import capacity_used, planner_request, planner_sites
+from liaison.visits.selectors.yearplans import BUSY, pending_visits, planner_visits
+from liaison.visits.services.planning import write_itinerary
+from liaison.visits.services.requests import visit_start_planning
 
 logger = logging.getLogger(__name__)
 
-# The requests a year plan places: filed, or being planned and not yet sent to the sites.
-PENDING = (VisitStatus.REQUESTED, VisitStatus.PLANNING)
-BUSY = (YearPlanStatus.QUEUED, YearPlanStatus.RUNNING)
 MIN_TIME_LIMIT = 1
 MAX_TIME_LIMIT = 600
 DEFAULT_TIME_LIMIT = 50
 # A run still "running" this long after its time limit lost its worker (killed, restarted).
 STALE_AFTER = timedelta(minutes=10)
-
-
-def pending_visits() -> QuerySet[Visit]:
-    """The requests waiting for a plan, with what the planner reads prefetched."""
-    return (
-        Visit.objects.filter(status__in=PENDING)
-        .select_related("country")
-        .prefetch_related(*planning.REQUEST_PREFETCH)
-        .order_by("earliest_start", "pk")
-    )
 
 
 # --- queueing a run --------------------------------------------------------------------------
@@ -215,13 +205,13 @@ def year_plan_run(*, plan_id: int) -> YearPlan:
         plan.save(update_fields=["status", "started_at"])
     try:
         visits = list(pending_visits())
-        requests = [planning.planner_request(visit) for visit in visits]
+        requests = [planner_request(visit) for visit in visits]
         plan.requests = len(requests)
         plan.save(update_fields=["requests"])
         result = planner.plan_year(
             requests,
-            planning.planner_sites(),
-            planning.capacity_used(),
+            planner_sites(),
+            capacity_used(),
             time_limit=float(plan.time_limit_seconds),
         )
         plan.placed = len(result.placed)
@@ -277,7 +267,7 @@ def _changed(visit: Visit | None, entry: dict[str, Any]) -> str:
     if visit.status != entry["status"]:
         before = VisitStatus(entry["status"]).label.lower()
         return f"It was {before} at the run and is now {visit.get_status_display().lower()}."
-    if request_fingerprint(visit, planning.planner_request(visit)) != entry["fingerprint"]:
+    if request_fingerprint(visit, planner_request(visit)) != entry["fingerprint"]:
         return "Its request, pins, removals or stops changed since the run: plan it on its own."
     return ""
 
@@ -299,24 +289,17 @@ def year_plan_apply(*, actor: Any, plan: YearPlan) -> ApplyReport:
             f"This year plan was applied on {timezone.localtime(plan.applied_at):%d %b %Y %H:%M}."
         )
     placed = [entry for entry in plan.outcome if entry["placed"]]
-    visits = {
-        visit.pk: visit
-        for visit in Visit.objects.filter(pk__in=[e["visit"] for e in placed])
-        .select_related("country")
-        .prefetch_related(*planning.REQUEST_PREFETCH)
-    }
-    catalog = planner.SiteCatalog(planning.planner_sites())
+    visits = {visit.pk: visit for visit in planner_visits(pks=[e["visit"] for e in placed])}
+    catalog = planner.SiteCatalog(planner_sites())
     # Capacity others hold now, plus what this apply has written so far.
-    usage: Counter[tuple[planner.Key, date]] = Counter(planning.capacity_used())
+    usage: Counter[tuple[planner.Key, date]] = Counter(capacity_used())
     report = ApplyReport()
     for entry in placed:
         visit = visits.get(entry["visit"])
         itinerary = _itinerary_from(entry)
         reason = _changed(visit, entry)
         if not reason and visit is not None:
-            problems = planner.check_itinerary(
-                planning.planner_request(visit), catalog, itinerary, usage
-            )
+            problems = planner.check_itinerary(planner_request(visit), catalog, itinerary, usage)
             if problems:
                 reason = "Its itinerary no longer fits: " + "; ".join(problems[:3]) + "."
         if reason or visit is None:
@@ -324,8 +307,8 @@ def year_plan_apply(*, actor: Any, plan: YearPlan) -> ApplyReport:
             entry.update(applied=False, note=reason)
             continue
         if visit.status == VisitStatus.REQUESTED:
-            services.visit_start_planning(actor=actor, visit=visit)
-        planning.write_itinerary(
+            visit_start_planning(actor=actor, visit=visit)
+        write_itinerary(
             actor=actor,
             visit=visit,
             itinerary=itinerary,

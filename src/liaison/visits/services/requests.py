@@ -1,22 +1,19 @@
-"""Visit rules: requests and their focus, delegates, one audited function per state, and the
-hosts' answers. Every write checks the permission and the rule here."""
+"""Visit requests: filing one with its focus, its delegates, and the visit's workflow (one
+audited function per move, and the rules each move checks). Every write checks the permission
+and the rule here."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable, Iterable
-from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from liaison.audit.services import audit_log
 from liaison.audit.transitions import transition
 from liaison.core.access import require_perm
-from liaison.core.formats import date_span
-from liaison.people.models import Person, Staff
+from liaison.people.models import Person
 from liaison.vetting.models import Purpose
 from liaison.vetting.services import vetting_gate_refusal
 from liaison.visits import tasks
@@ -24,12 +21,9 @@ from liaison.visits.models import (
     MAX_VISIT_DAYS,
     Delegate,
     DelegateRole,
-    Exclusion,
     FocusArea,
     HostAnswer,
-    HostFeed,
     Site,
-    SiteBlackout,
     Stop,
     Visit,
     VisitFocus,
@@ -319,224 +313,3 @@ def visit_move(*, actor: Any, visit: Visit, move: str, reason: str = "") -> Visi
     arguments = {"reason": reason} if move in REASONED_MOVES else {}
     result: Visit = service(actor=actor, visit=visit, **arguments)
     return result
-
-
-# --- the hosts' answers ---------------------------------------------------------------------
-# Declared in ``workflows.HOST_ANSWER``; each answer joins the visit's trail ("stop.accepted").
-
-
-def _answer(
-    stop: Stop,
-    move: str,
-    *,
-    actor: Any,
-    reason: str,
-    check: Callable[[], None] | None = None,
-) -> Stop:
-    # Two hosts of one site may answer at once: the first answer stands.
-    stop = Stop.objects.select_for_update().select_related("site", "visit").get(pk=stop.pk)
-    transition(
-        actor=actor,
-        obj=stop,
-        workflow=HOST_ANSWER,
-        move=move,
-        why=reason,
-        check=check,
-        fields={"answer_reason": reason, "answered_by": actor, "answered_at": timezone.now()},
-        logged_on=stop.visit,
-    )
-    return stop
-
-
-@transaction.atomic
-def stop_accept(*, actor: Any, stop: Stop, reason: str = "") -> Stop:
-    """A host accepts a stop at their site."""
-    return _answer(stop, "accepted", actor=actor, reason=reason.strip())
-
-
-@transaction.atomic
-def stop_decline(*, actor: Any, stop: Stop, reason: str) -> Stop:
-    """A host declines a stop at their site, saying why; the re-plan keeps the site off that
-    day."""
-    reason = reason.strip()
-
-    def check() -> None:
-        if not reason:
-            raise ValidationError({"answer_reason": "Say why your site cannot host them that day."})
-
-    stop = _answer(stop, "declined", actor=actor, reason=reason, check=check)
-    Exclusion.objects.create(
-        visit=stop.visit, site=stop.site, day=stop.day, reason=f"Host declined: {reason}"
-    )
-    return stop
-
-
-@transaction.atomic
-def stop_answer(*, actor: Any, stop: Stop, accept: bool, reason: str = "") -> Stop:
-    """An answer as the host inbox and the API send it (accept, or decline with a reason),
-    made by its move's service."""
-    move = HOST_ANSWER.named(HostAnswer.ACCEPTED if accept else HostAnswer.DECLINED)
-    result: Stop = HOST_ANSWER.service(move)(actor=actor, stop=stop, reason=reason)
-    return result
-
-
-# --- the site registry ----------------------------------------------------------------------
-
-
-@transaction.atomic
-def site_update(
-    *,
-    actor: Any,
-    site: Site,
-    daily_capacity: int,
-    open_weekdays: str,
-    address: str,
-    note: str,
-    active: bool,
-) -> Site:
-    """What the coordinator keeps current on a site: how many it hosts, on which days, where."""
-    require_perm(actor, "visits.manage_sites", site)
-    days = set(open_weekdays)
-    address, note = address.strip(), note.strip()
-    errors: dict[str, str] = {}
-    if not 1 <= daily_capacity <= 10:
-        errors["daily_capacity"] = "A site hosts 1 to 10 delegations a day."
-    if not days:
-        errors["open_weekdays"] = "Choose at least one weekday the site hosts."
-    elif not days <= set("0123456"):
-        errors["open_weekdays"] = "Weekdays run from Monday (0) to Sunday (6)."
-    limit = Site._meta.get_field("address").max_length or 0
-    if len(address) > limit:
-        errors["address"] = f"Keep the address under {limit} characters."
-    if errors:
-        raise ValidationError(errors)
-    values = {
-        "daily_capacity": daily_capacity,
-        "open_weekdays": "".join(sorted(days)),
-        "address": address,
-        "note": note,
-        "active": active,
-    }
-    changes = {
-        field: [getattr(site, field), value]
-        for field, value in values.items()
-        if getattr(site, field) != value
-    }
-    if changes:
-        for field, value in values.items():
-            setattr(site, field, value)
-        site.save(update_fields=list(values))
-        audit_log(actor=actor, action="site.updated", obj=site, changes=changes)
-    return site
-
-
-@transaction.atomic
-def site_blackout_add(
-    *, actor: Any, site: Site, starts_on: date, ends_on: date, reason: str
-) -> SiteBlackout:
-    """Days the site hosts nobody; the planner keeps delegations away from them."""
-    require_perm(actor, "visits.manage_sites", site)
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": "Say why the site is closed on those days."})
-    if ends_on < starts_on:
-        raise ValidationError({"ends_on": "The blackout ends before it starts."})
-    clash = site.blackouts.filter(starts_on__lte=ends_on, ends_on__gte=starts_on).first()
-    if clash:
-        raise ValidationError(
-            {
-                "starts_on": "It overlaps the blackout of "
-                f"{date_span(clash.starts_on, clash.ends_on)}"
-                f" ({clash.reason or 'no reason given'}): change or remove that one instead."
-            }
-        )
-    blackout = SiteBlackout.objects.create(
-        site=site, starts_on=starts_on, ends_on=ends_on, reason=reason
-    )
-    audit_log(
-        actor=actor,
-        action="site.blackout_added",
-        obj=site,
-        changes={"blackout": [None, f"{date_span(starts_on, ends_on)}: {reason}"]},
-    )
-    return blackout
-
-
-@transaction.atomic
-def site_blackout_remove(*, actor: Any, blackout: SiteBlackout) -> None:
-    site = blackout.site
-    require_perm(actor, "visits.manage_sites", site)
-    label = f"{date_span(blackout.starts_on, blackout.ends_on)}: {blackout.reason}"
-    blackout.delete()
-    audit_log(
-        actor=actor, action="site.blackout_removed", obj=site, changes={"blackout": [label, None]}
-    )
-
-
-@transaction.atomic
-def site_host_add(*, actor: Any, site: Site, staff: Staff) -> Site:
-    """A staff member answers the site's requests from now on: they need a site host account."""
-    require_perm(actor, "visits.manage_sites", site)
-    if not staff.active:
-        raise ValidationError({"staff": f"{staff} is no longer active."})
-    if staff.user is None or not staff.user.has_perm("visits.host_inbox"):
-        raise ValidationError(
-            {"staff": f"{staff} has no site host account, so could not answer the site's requests."}
-        )
-    if site.hosts.filter(pk=staff.pk).exists():
-        raise ValidationError({"staff": f"{staff} already hosts {site.name}."})
-    site.hosts.add(staff)
-    audit_log(actor=actor, action="site.host_added", obj=site, changes={"host": [None, str(staff)]})
-    return site
-
-
-@transaction.atomic
-def site_host_remove(*, actor: Any, site: Site, staff: Staff) -> Site:
-    """A host steps down; the last host stays while stops still await an answer."""
-    require_perm(actor, "visits.manage_sites", site)
-    if not site.hosts.filter(pk=staff.pk).exists():
-        raise ValidationError({"staff": f"{staff} does not host {site.name}."})
-    waiting = site.stops.filter(answer=HostAnswer.ASKED).count()
-    if waiting and site.hosts.count() == 1:
-        raise ValidationError(
-            {
-                "staff": f"{staff} is the only host of {site.name} and {waiting} stop(s) await "
-                "an answer: add another host first."
-            }
-        )
-    site.hosts.remove(staff)
-    audit_log(
-        actor=actor, action="site.host_removed", obj=site, changes={"host": [str(staff), None]}
-    )
-    return site
-
-
-# --- a host's calendar feed -----------------------------------------------------------------
-
-
-def _own_feed_only(actor: Any, staff: Staff) -> None:
-    require_perm(actor, "visits.host_inbox")
-    if staff.user_id != actor.pk:
-        raise PermissionDenied("A host's calendar address is theirs alone.")
-
-
-@transaction.atomic
-def host_feed_for(*, actor: Any, staff: Staff) -> HostFeed:
-    """The secret iCal address of the visits the host's sites accepted, made on first use."""
-    _own_feed_only(actor, staff)
-    feed, created = HostFeed.objects.get_or_create(
-        staff=staff, defaults={"token": secrets.token_urlsafe(32)}
-    )
-    if created:
-        audit_log(actor=actor, action="host_feed.created", obj=feed)
-    return feed
-
-
-@transaction.atomic
-def host_feed_reset(*, actor: Any, feed: HostFeed) -> HostFeed:
-    """A new secret address; the old one stops working at once."""
-    _own_feed_only(actor, feed.staff)
-    feed.token = secrets.token_urlsafe(32)
-    feed.save(update_fields=["token"])
-    audit_log(actor=actor, action="host_feed.reset", obj=feed)
-    return feed

@@ -1,0 +1,42 @@
+"""A person's page on the demo: their training and the visit delegations they came with, each
+shown only to a role that sees that program."""
+
+from __future__ import annotations
+
+import pytest
+
+from liaison.accounts.models import User
+from liaison.accounts.roles import Role
+from liaison.conftest import Demo
+from liaison.visits.models import Delegate
+
+pytestmark = pytest.mark.django_db
+
+
+def _sign_in(client, role: Role) -> None:
+    client.force_login(User.objects.filter(role=role, is_active=True).order_by("pk").first())
+
+
+def test_a_delegate_s_page_lists_the_visits_they_came_with(client, shared_demo: Demo):
+    delegate = Delegate.objects.select_related("visit").order_by("pk").first()
+    assert delegate is not None
+    person = delegate.person
+    visits = set(Delegate.objects.filter(person=person).values_list("visit", flat=True))
+
+    _sign_in(client, Role.IVP_COORDINATOR)
+    html = client.get(f"/people/{person.pk}/").content.decode()
+
+    assert "Visits to the United States" in html
+    for visit in visits:
+        assert f'href="/visits/{visit}/"' in html
+    assert "No visit delegation you can see" not in html
+
+
+def test_a_role_that_does_not_see_visits_gets_no_visit_section(client, shared_demo: Demo):
+    person = Delegate.objects.order_by("pk").first().person
+    _sign_in(client, Role.VETTING_OFFICER)
+
+    html = client.get(f"/people/{person.pk}/").content.decode()
+
+    assert "Visits to the United States" not in html
+    assert "Vetting" in html
