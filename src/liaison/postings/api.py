@@ -5,7 +5,8 @@ Each write fetches and authorizes its record through the selectors, then calls t
 service the pages call, so the rules and the permissions are the pages' own.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: django-ninja reads the list endpoints' filter
+# schemas from the annotations, through @paginate's wrapper, which cannot resolve a string.
 
 from collections.abc import Callable
 from datetime import date
@@ -13,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
-from ninja import Router
+from ninja import Query, Router
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
@@ -23,6 +24,7 @@ from liaison.core.api import actor
 from liaison.partners import selectors as partner_selectors
 from liaison.people import selectors as people_selectors
 from liaison.postings import selectors, services
+from liaison.postings.filters import DeploymentFilters, PostingFilters, ProgramFilters
 from liaison.postings.schemas import (
     ChangeEndIn,
     CoverOut,
@@ -89,12 +91,8 @@ def _links(user: Any, values: dict[str, Any]) -> dict[str, Any]:
 
 @router.get("", response=list[PostingOut])
 @paginate(PageNumberPagination, page_size=50)
-def list_postings(
-    request: HttpRequest, q: str = "", status: str = "", role: str = "", country: str = ""
-) -> Any:
-    return selectors.posting_list(
-        user=actor(request), search=q.strip(), status=status, role=role, country=country
-    )
+def list_postings(request: HttpRequest, filters: Query[PostingFilters]) -> Any:
+    return selectors.posting_list(user=actor(request), **filters.selector_kwargs())
 
 
 @router.get("/covering", response=list[CoverOut])
@@ -177,8 +175,8 @@ def create_post(request: HttpRequest, payload: PostIn) -> Any:
 
 @router.get("/programs", response=list[ProgramOut])
 @paginate(PageNumberPagination, page_size=50)
-def list_programs(request: HttpRequest, q: str = "", country: str = "") -> Any:
-    return selectors.program_list(user=actor(request), search=q.strip(), country=country)
+def list_programs(request: HttpRequest, filters: Query[ProgramFilters]) -> Any:
+    return selectors.program_list(user=actor(request), **filters.selector_kwargs())
 
 
 @router.get("/programs/{int:program_id}", response=ProgramOut)
@@ -217,8 +215,8 @@ def create_program(request: HttpRequest, payload: ProgramIn) -> Any:
 
 @router.get("/deployments", response=list[DeploymentOut])
 @paginate(PageNumberPagination, page_size=50)
-def list_deployments(request: HttpRequest, when: str = "", status: str = "", q: str = "") -> Any:
-    return selectors.deployment_list(user=actor(request), when=when, status=status, search=q)
+def list_deployments(request: HttpRequest, filters: Query[DeploymentFilters]) -> Any:
+    return selectors.deployment_list(user=actor(request), **filters.selector_kwargs())
 
 
 @router.post("/deployments", response={201: DeploymentOut})

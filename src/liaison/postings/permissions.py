@@ -70,6 +70,15 @@ def scope_postings(user: Any, postings: QuerySet[Any]) -> QuerySet[Any]:
     return _scoped(user, postings, _attache_postings(user))
 
 
+def scope_presence(user: Any, postings: QuerySet[Any]) -> QuerySet[Any]:
+    """The postings whose arrival and end ``postings.record_presence`` lets the user record."""
+    if is_headquarters(user):
+        return postings
+    if is_attache(user):
+        return postings.filter(_attache_posted_here(user))
+    return postings.none()
+
+
 def scope_coverage(user: Any, coverage: QuerySet[Any]) -> QuerySet[Any]:
     """The coverage rows of the postings the user may see."""
     if sees_all(user):

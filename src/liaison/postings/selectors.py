@@ -40,13 +40,14 @@ from liaison.postings.permissions import (
     scope_deployments,
     scope_postings,
     scope_posts,
+    scope_presence,
     scope_programs,
 )
 
 # "Postings ending soon": within this many months of today.
 ENDING_MONTHS = 6
-# What needs doing now lists this many of each kind of thing, the most pressing first.
-WORK_LIMIT = 10
+# What needs doing now lists this many of each kind of thing, the most pressing first (as home).
+WORK_LIMIT = 5
 # A tour ending within this many days wants its handover (and its successor) in hand.
 HANDOVER_DAYS = 90
 
@@ -123,11 +124,15 @@ def posting_list(
     status: str = "",
     role: str = "",
     country: str = "",
+    due: str = "",
     post: int | None = None,
 ) -> QuerySet[Posting]:
-    """Tours the user may see, newest first; ``country`` (ISO code) where posted or covered."""
+    """Tours the user may see, newest first; ``country`` (ISO code) where posted or covered;
+    ``due`` one of DUE: what waits on the user (the lists home links to)."""
     require_perm(user, "postings.browse")
     postings = _postings(user).prefetch_related(_coverage_prefetch())
+    if due:
+        postings = postings.filter(pk__in=DUE[due](user).values("pk"))
     for token in search.split():
         postings = postings.filter(
             Q(staff__given_name__icontains=token)
@@ -481,78 +486,129 @@ def staff_postings_summary(*, user: Any, staff: Staff) -> StaffPostings | None:
     )
 
 
+# --- what waits on a user: the lists home shows, first few and how many -------------------------
+
+
+def postings_to_decide(*, user: Any) -> QuerySet[Posting]:
+    """Proposals waiting for headquarters' decision, the soonest start first."""
+    if not user.has_perm("postings.approve"):
+        return Posting.objects.none()
+    return _postings(user).filter(status=PostingStatus.PROPOSED).order_by("starts_on", "pk")
+
+
+def arrivals_to_record(*, user: Any) -> QuerySet[Posting]:
+    """Approved tours whose start has come, the officer's arrival not recorded yet; only those
+    the user records (headquarters, the attaché of the post's region)."""
+    return (
+        scope_presence(user, _postings(user))
+        .filter(status=PostingStatus.APPROVED, starts_on__lte=timezone.localdate())
+        .order_by("starts_on", "pk")
+    )
+
+
+def ends_to_record(*, user: Any) -> QuerySet[Posting]:
+    """Tours on post past their planned end: record the end, or extend the tour."""
+    return (
+        scope_presence(user, _postings(user))
+        .filter(status=PostingStatus.ACTIVE, ends_on__lt=timezone.localdate())
+        .order_by("ends_on", "pk")
+    )
+
+
+def handovers_due(*, user: Any, days: int = HANDOVER_DAYS) -> QuerySet[Posting]:
+    """Tours (approved or on post) ending within ``days``: their handover, and a successor."""
+    today = timezone.localdate()
+    return (
+        scope_presence(user, _postings(user))
+        .filter(status__in=OPEN, ends_on__gte=today, ends_on__lte=today + timedelta(days=days))
+        .order_by("ends_on", "pk")
+    )
+
+
+# The ``due`` filter of the postings list: the addresses home's work lists link to.
+DUE: dict[str, Any] = {
+    "decision": lambda user: postings_to_decide(user=user),
+    "arrival": lambda user: arrivals_to_record(user=user),
+    "end": lambda user: ends_to_record(user=user),
+    "handover": lambda user: handovers_due(user=user),
+}
+DUE_LABELS = {
+    "decision": "Proposals to decide",
+    "arrival": "Arrivals to record",
+    "end": "Past their planned end",
+    "handover": f"Handovers within {HANDOVER_DAYS} days",
+}
+
+
 @dataclass(frozen=True)
 class WorkItem:
-    """Something that needs the user now, with where to do it."""
+    """One record waiting on the user (home's ``WorkItem``: a label, its page, a detail)."""
 
-    text: str
+    label: str
     url: str
-    due: date | None = None
+    detail: str = ""
 
 
-def _posting_url(posting: Posting) -> str:
-    return reverse("postings:posting_detail", args=[posting.pk])
+@dataclass(frozen=True)
+class WorkList:
+    """One kind of postings work (home's ``WorkList``): ``total`` records wait, ``items`` are
+    the first of them, ``more_url`` the postings list filtered to all of them."""
+
+    key: str
+    title: str
+    why: str
+    items: list[WorkItem]
+    total: int
+    more_url: str
 
 
-def work_for(*, user: Any) -> list[WorkItem]:
-    """What postings ask of ``user`` now, the most pressing first: proposals to decide
-    (headquarters); arrivals and ends of tours to record, and tours ending within 90 days to
-    hand over (headquarters, and the attaché of the post's region). Four queries at most."""
+def _item(posting: Posting, detail: str) -> WorkItem:
+    return WorkItem(
+        f"{posting.staff}, {posting.get_role_display().lower()} at {posting.post}",
+        reverse("postings:posting_detail", args=[posting.pk]),
+        detail,
+    )
+
+
+def work_for(*, user: Any) -> list[WorkList]:
+    """What postings ask of ``user`` now, in the order their day would take it: proposals to
+    decide (headquarters); arrivals and ends to record, tours past their planned end and
+    handovers within 90 days (headquarters, and the attaché of the post's region). Each list
+    holds its first WORK_LIMIT records and its true total; two queries a list at most, none
+    for a role with nothing to do."""
     if not user.has_perm("postings.browse"):
         return []
-    today = timezone.localdate()
-    postings = _postings(user)
-    items: list[WorkItem] = []
-    hq = user.has_perm("postings.approve")
-    if hq:
-        for posting in postings.filter(status=PostingStatus.PROPOSED).order_by("starts_on")[
-            :WORK_LIMIT
-        ]:
-            items.append(
-                WorkItem(
-                    f"Decide the proposed posting of {posting.staff} as "
-                    f"{posting.get_role_display().lower()} at {posting.post}, from "
-                    f"{posting.starts_on:%Y-%m-%d}.",
-                    _posting_url(posting),
-                    posting.starts_on,
-                )
-            )
-    arrivals = postings.filter(status=PostingStatus.APPROVED, starts_on__lte=today)
-    for posting in arrivals.order_by("starts_on")[:WORK_LIMIT]:
-        if user.has_perm("postings.record_presence", posting):
-            items.append(
-                WorkItem(
-                    f"Record {posting.staff}'s arrival at {posting.post} "
-                    f"(due {posting.starts_on:%Y-%m-%d}).",
-                    _posting_url(posting),
-                    posting.starts_on,
-                )
-            )
-    overrun = postings.filter(status=PostingStatus.ACTIVE, ends_on__lt=today)
-    for posting in overrun.order_by("ends_on")[:WORK_LIMIT]:
-        if user.has_perm("postings.record_presence", posting):
-            items.append(
-                WorkItem(
-                    f"{posting.staff}'s tour at {posting.post} was to end on "
-                    f"{posting.ends_on:%Y-%m-%d}: record its end, or extend it.",
-                    _posting_url(posting),
-                    posting.ends_on,
-                )
-            )
-    ending = postings.filter(
-        status__in=OPEN,
-        ends_on__gte=today,
-        ends_on__lte=today + timedelta(days=HANDOVER_DAYS),
-    )
-    for posting in ending.order_by("ends_on")[:WORK_LIMIT]:
-        if not (hq or user.has_perm("postings.record_presence", posting)):
-            continue  # seen, but not theirs to hand over
-        items.append(
-            WorkItem(
-                f"{posting.staff}'s tour as {posting.get_role_display().lower()} at "
-                f"{posting.post} ends on {posting.ends_on:%Y-%m-%d}: plan the handover.",
-                _posting_url(posting),
-                posting.ends_on,
-            )
-        )
-    return items
+    kinds = [
+        (
+            "decision",
+            "Decide whether to approve the tour, with its approval's reference, or withdraw it.",
+            lambda p: f"from {p.starts_on:%-d %b %Y}",
+        ),
+        (
+            "arrival",
+            "The tour has begun: record the officer's arrival on post.",
+            lambda p: f"due {p.starts_on:%-d %b %Y}",
+        ),
+        (
+            "end",
+            "Record the end of the tour, or extend it.",
+            lambda p: f"planned end {p.ends_on:%-d %b %Y}",
+        ),
+        (
+            "handover",
+            "Plan the handover, and the successor.",
+            lambda p: f"ends {p.ends_on:%-d %b %Y}",
+        ),
+    ]
+    lists = []
+    for key, why, detail in kinds:
+        if key == "decision" and not user.has_perm("postings.approve"):
+            continue
+        records = DUE[key](user)
+        first = [_item(p, detail(p)) for p in records[:WORK_LIMIT]]
+        if not first:
+            continue
+        total = len(first) if len(first) < WORK_LIMIT else records.count()
+        more_url = f"{reverse('postings:posting_list')}?due={key}"
+        lists.append(WorkList(key, DUE_LABELS[key], why, first, total, more_url))
+    return lists

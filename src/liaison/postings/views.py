@@ -22,6 +22,7 @@ from liaison.core.listing import paginate, render_list
 from liaison.core.navigation import NavItem, side_nav
 from liaison.core.views import form_page
 from liaison.postings import selectors, services
+from liaison.postings.filters import DeploymentFilters, PostingFilters, ProgramFilters
 from liaison.postings.forms import (
     ChangeEndForm,
     DeploymentForm,
@@ -113,13 +114,8 @@ def _csv_row(p: Posting) -> list[Any]:
 
 @require_GET
 def posting_list(request: HttpRequest) -> HttpResponse:
-    filters: dict[str, Any] = {
-        "search": request.GET.get("q", "").strip(),
-        "status": request.GET.get("status", ""),
-        "role": request.GET.get("role", ""),
-        "country": request.GET.get("country", "").strip().upper(),
-    }
-    postings = selectors.posting_list(user=request.user, **filters)
+    filters = PostingFilters.from_request(request)
+    postings = selectors.posting_list(user=request.user, **filters.selector_kwargs())
     if fmt := export_format(request):
         return table_response(fmt, "postings", CSV_HEADER, postings, _csv_row)
     return render_list(
@@ -130,10 +126,10 @@ def posting_list(request: HttpRequest) -> HttpResponse:
         _context(
             request,
             ("Tours", ""),
-            **filters,
-            q=filters["search"],
+            **filters.page_context(),
             statuses=PostingStatus.choices,
             roles=PostingRole.choices,
+            dues=list(selectors.DUE_LABELS.items()),
             can_propose=request.user.has_perm("postings.propose"),
         ),
     )
@@ -353,16 +349,16 @@ def post_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def program_list(request: HttpRequest) -> HttpResponse:
-    search = request.GET.get("q", "").strip()
+    filters = ProgramFilters.from_request(request)
     return render_list(
         request,
         "postings/program_list.html",
         "postings/_program_results.html",
-        selectors.program_list(user=request.user, search=search),
+        selectors.program_list(user=request.user, **filters.selector_kwargs()),
         _context(
             request,
             ("Deployment programs", ""),
-            q=search,
+            **filters.page_context(),
             can_manage=request.user.has_perm("postings.manage_deployments"),
         ),
     )
@@ -426,19 +422,16 @@ def program_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def deployment_list(request: HttpRequest) -> HttpResponse:
-    filters: dict[str, Any] = {
-        "when": request.GET.get("when", ""),
-        "status": request.GET.get("status", ""),
-        "search": request.GET.get("q", "").strip(),
-    }
-    page = paginate(request, selectors.deployment_list(user=request.user, **filters))
+    filters = DeploymentFilters.from_request(request)
+    page = paginate(
+        request, selectors.deployment_list(user=request.user, **filters.selector_kwargs())
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = _context(
         request,
         ("Deployments", ""),
-        **filters,
-        q=filters["search"],
+        **filters.page_context(),
         whens=list(selectors.DEPLOYMENT_WHEN.items()),
         statuses=DeploymentStatus.choices,
         can_manage=request.user.has_perm("postings.manage_deployments"),

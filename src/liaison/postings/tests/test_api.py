@@ -178,3 +178,10 @@ def test_posts_through_the_api(api, manager, users):
         ).status_code
         == 403
     )
+
+
+def test_the_api_answers_422_to_a_filter_it_cannot_read(api, manager):
+    response = api(manager, "get", "list_postings", status="someday")
+    assert response.status_code == 422
+    assert api(manager, "get", "list_deployments", when="later").status_code == 422
+    assert api(manager, "get", "list_postings", due="arrival", country="pe").status_code == 200

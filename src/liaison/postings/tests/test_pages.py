@@ -248,3 +248,12 @@ def test_list_page_queries_do_not_grow_with_rows(
     with CaptureQueriesContext(connection) as many:
         assert client.get(reverse(name)).status_code == 200
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+
+
+def test_a_filter_the_page_cannot_read_is_dropped_and_named(client, manager, make_posting):
+    make_posting()
+    client.force_login(manager)
+    response = client.get(reverse("postings:posting_list"), {"due": "someday", "role": "attache"})
+    assert response.context["page_obj"].paginator.count == 1
+    assert response.context["due"] == "" and response.context["role"] == "attache"
+    assert "could not be read: due" in response.content.decode()

@@ -187,23 +187,47 @@ def test_what_needs_headquarters_and_the_regions_attache_now(
         primary=("UA",),
         secondary=(),
     )
+
+    def ids(work):
+        return {w.key: [item.url.rstrip("/").rsplit("/", 1)[1] for item in w.items] for w in work}
+
     manager_work = selectors.work_for(user=users[Role.PROGRAM_MANAGER])
-    assert [w.url.rstrip("/").rsplit("/", 1)[1] for w in manager_work] == [
-        str(p.pk) for p in (proposal, unarrived, kyiv, overrun, ending)
-    ]
-    assert manager_work[0].text.startswith(f"Decide the proposed posting of {proposal.staff}")
-    assert manager_work[1].text == (
-        f"Record {unarrived.staff}'s arrival at {lima} (due {unarrived.starts_on:%Y-%m-%d})."
+    assert ids(manager_work) == {
+        "decision": [str(proposal.pk)],
+        "arrival": [str(unarrived.pk), str(kyiv.pk)],
+        "end": [str(overrun.pk)],
+        "handover": [str(ending.pk)],
+    }
+    arrival = manager_work[1]
+    assert (arrival.title, arrival.total, arrival.more_url) == (
+        "Arrivals to record",
+        2,
+        "/postings/?due=arrival",
     )
-    assert "record its end, or extend it" in manager_work[3].text
-    assert "plan the handover" in manager_work[4].text
-    attache_work = selectors.work_for(user=users[Role.ATTACHE])
-    assert [w.url for w in attache_work] == [manager_work[i].url for i in (1, 3, 4)]
-    assert selectors.work_for(user=make_user(Role.ATTACHE, region="EUR"))[0].url.endswith(
-        f"/{kyiv.pk}/"
-    )
+    assert arrival.items[0].label == f"{unarrived.staff}, attaché at {lima}"
+    assert arrival.items[0].detail == f"due {unarrived.starts_on:%-d %b %Y}"
+    # The Western Hemisphere's attaché records Lima's arrivals and ends, not Kyiv's; decides none.
+    assert ids(selectors.work_for(user=users[Role.ATTACHE])) == {
+        "arrival": [str(unarrived.pk)],
+        "end": [str(overrun.pk)],
+        "handover": [str(ending.pk)],
+    }
+    europe = make_user(Role.ATTACHE, region="EUR")
+    assert ids(selectors.work_for(user=europe)) == {"arrival": [str(kyiv.pk)]}
     for role in (Role.TRAINING_ADVISOR, Role.IVP_COORDINATOR, Role.SPONSOR, Role.SITE_HOST):
         assert selectors.work_for(user=users[role]) == []
+
+
+def test_each_work_list_links_to_the_postings_list_filtered_to_all_of_it(
+    client, users, make_posting, lima, today
+):
+    for days in range(7):
+        _tour(make_posting, lima, PostingStatus.APPROVED, today - timedelta(days=days + 1))
+    (arrivals,) = selectors.work_for(user=users[Role.ATTACHE])
+    assert (len(arrivals.items), arrivals.total) == (selectors.WORK_LIMIT, 7)
+    client.force_login(users[Role.ATTACHE])
+    listed = client.get(arrivals.more_url).context["page_obj"]
+    assert listed.paginator.count == 7
 
 
 def test_work_for_reads_a_fixed_number_of_queries(
@@ -211,11 +235,15 @@ def test_work_for_reads_a_fixed_number_of_queries(
 ):
     for days in range(12):
         _tour(make_posting, lima, PostingStatus.APPROVED, today - timedelta(days=days + 1))
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):  # each list: its first few, then how many
         work = selectors.work_for(user=users[Role.PROGRAM_MANAGER])
-        assert len(work) == selectors.WORK_LIMIT + 0
-        texts = [w.text for w in work]
-    assert all(text.startswith("Record") for text in texts)
+        assert [(w.key, len(w.items), w.total) for w in work] == [
+            ("arrival", selectors.WORK_LIMIT, 12)
+        ]
+    coordinator = users[Role.IVP_COORDINATOR]
+    coordinator.get_all_permissions()  # Django's own permissions, read once per user
+    with django_assert_max_num_queries(0):  # sees every tour, records none: nothing to read
+        assert selectors.work_for(user=coordinator) == []
 
 
 def test_the_country_page_summary(
