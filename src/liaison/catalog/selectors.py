@@ -46,6 +46,11 @@ def course_get(*, user: Any, pk: int, perm: str = "catalog.browse") -> Course:
     )
 
 
+def course_by_code(*, user: Any, code: str) -> Course | None:
+    """The course with this code (as typed, spaces trimmed), or None."""
+    return course_list(user=user).filter(code=code.strip()).first()
+
+
 def venue_list(
     *, user: Any, search: str = "", kind: str = "", country: str = ""
 ) -> QuerySet[Venue]:
@@ -66,9 +71,19 @@ def venue_get(*, user: Any, pk: int, perm: str = "catalog.browse") -> Venue:
     return get_for_user(Venue.objects.select_related("country"), user, perm, pk=pk)
 
 
+def venue_by_code(*, user: Any, code: str) -> Venue | None:
+    """The venue with this code (as typed, spaces trimmed), or None."""
+    return venue_list(user=user).filter(code=code.strip()).first()
+
+
 def funding_source_list(*, user: Any) -> QuerySet[FundingSource]:
     require_perm(user, "catalog.browse")
     return FundingSource.objects.order_by("code")
+
+
+def funding_source_by_code(*, user: Any, code: str) -> FundingSource | None:
+    """The funding source with this code (as typed, spaces trimmed), or None."""
+    return funding_source_list(user=user).filter(code=code.strip()).first()
 
 
 def funding_source_get(*, user: Any, pk: int, perm: str = "catalog.browse") -> FundingSource:

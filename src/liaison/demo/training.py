@@ -55,7 +55,8 @@ from liaison.training.models import (
     RequestStatus,
     TrainingRequest,
 )
-from liaison.training.services import CODE_ALPHABET, CODE_LENGTH, completion_of
+from liaison.training.rules import completion_of
+from liaison.training.services import CODE_ALPHABET, CODE_LENGTH
 from liaison.vetting.models import Purpose, VettingRecord, VettingStatus
 
 T = TypeVar("T")

@@ -12,7 +12,6 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Router
 from ninja.pagination import PageNumberPagination, paginate
@@ -57,8 +56,7 @@ router = Router(tags=["training"])
 # --- turning the API's codes and ids into records, within the user's scope --------------------
 
 
-def _by_code(queryset: QuerySet[Any], field: str, code: str, noun: str) -> Any:
-    found = queryset.filter(code=code.strip()).first()
+def _by_code(found: Any, field: str, code: str, noun: str) -> Any:
     if found is None:
         raise ValidationError({field: f"No {noun} has the code “{code}”."})
     return found
@@ -74,19 +72,19 @@ def _or_invalid(field: str, message: str, fetch: Callable[[], Any]) -> Any:
 
 def _catalog_links(user: Any, values: dict[str, Any]) -> dict[str, Any]:
     """Course, venue and funding source codes → the records the services take."""
-    if values.get("course") is not None:
+    if (code := values.get("course")) is not None:
         values["course"] = _by_code(
-            catalog_selectors.course_list(user=user), "course", values["course"], "course"
+            catalog_selectors.course_by_code(user=user, code=code), "course", code, "course"
         )
-    if values.get("venue") is not None:
+    if (code := values.get("venue")) is not None:
         values["venue"] = _by_code(
-            catalog_selectors.venue_list(user=user), "venue", values["venue"], "venue"
+            catalog_selectors.venue_by_code(user=user, code=code), "venue", code, "venue"
         )
-    if values.get("funding_source") is not None:
+    if (code := values.get("funding_source")) is not None:
         values["funding_source"] = _by_code(
-            catalog_selectors.funding_source_list(user=user),
+            catalog_selectors.funding_source_by_code(user=user, code=code),
             "funding_source",
-            values["funding_source"],
+            code,
             "funding source",
         )
     return values
@@ -249,8 +247,7 @@ def assign_instructor(request: HttpRequest, delivery_id: int, payload: Instructo
 )
 def remove_instructor(request: HttpRequest, delivery_id: int, assignment_id: int) -> Any:
     user = actor(request)
-    delivery = selectors.delivery_get(user=user, pk=delivery_id, perm="training.manage_delivery")
-    assignment = delivery.assignments.select_related("staff").filter(pk=assignment_id).first()
+    assignment = selectors.assignment_find(user=user, delivery_pk=delivery_id, pk=assignment_id)
     if assignment is None:
         raise Http404
     services.instructor_remove(actor=user, assignment=assignment)
@@ -264,7 +261,7 @@ def remove_instructor(request: HttpRequest, delivery_id: int, assignment_id: int
 @paginate(PageNumberPagination, page_size=50)
 def list_enrollments(request: HttpRequest, delivery_id: int) -> Any:
     delivery = selectors.delivery_get(user=actor(request), pk=delivery_id)
-    return selectors.roster(delivery=delivery)
+    return selectors.roster_enrollments(delivery=delivery)
 
 
 @router.post("/deliveries/{int:delivery_id}/enrollments", response={201: EnrollmentOut})
@@ -372,7 +369,7 @@ def get_blockers(request: HttpRequest, delivery_id: int) -> Any:
     delivery = selectors.delivery_get(user=actor(request), pk=delivery_id)
     nominated = [
         enrollment
-        for enrollment in selectors.roster(delivery=delivery)
+        for enrollment in selectors.roster_enrollments(delivery=delivery)
         if enrollment.status == EnrollmentStatus.NOMINATED
     ]
     refusals = selectors.gate_refusals(enrollments=nominated)

@@ -8,6 +8,8 @@ class TrainingConfig(AppConfig):
 
     def ready(self) -> None:
         from liaison.core.imports import register_import_kind
-        from liaison.training import permissions, roster  # noqa: F401
+        from liaison.training import permissions  # noqa: F401
+        from liaison.training.roster_file import KIND
+        from liaison.training.services.roster import run_apply, run_preview
 
-        register_import_kind(roster.KIND, preview=roster.run_preview, apply=roster.run_apply)
+        register_import_kind(KIND, preview=run_preview, apply=run_apply)

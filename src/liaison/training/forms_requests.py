@@ -9,18 +9,13 @@ from django.db.models import QuerySet
 
 from liaison.catalog.models import Course, FundingSource, Venue
 from liaison.core.forms import UswdsFormMixin
-from liaison.partners.models import Agency, Country
-from liaison.partners.permissions import scope_countries
+from liaison.partners.models import Agency
 from liaison.people.models import Person
 from liaison.training.models import Delivery, FollowUpKind, TrainingRequest
+from liaison.training.selectors import request_countries
 from liaison.training.services import REQUEST_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"})
-
-
-def countries_for(user: Any) -> QuerySet[Country]:
-    """The countries a user may file for: an attaché's region, or every country."""
-    return scope_countries(user, Country.objects.all())
 
 
 class RequestForm(UswdsFormMixin, forms.ModelForm):
@@ -38,7 +33,7 @@ class RequestForm(UswdsFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        countries = countries_for(user)
+        countries = request_countries(user=user)
         # Only the choices the user may file for: another region's country is not a valid choice.
         self.fields["country"].queryset = countries  # type: ignore[attr-defined]
         self.fields["agency"].queryset = Agency.objects.filter(  # type: ignore[attr-defined]

@@ -1,8 +1,9 @@
-"""Reads of vetting records, scoped to the user."""
+"""Reads of vetting records, scoped to the user; and the gate: whether a person's vetting lets
+them be confirmed for an event (the services that confirm enforce it, the pages show it)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
@@ -12,7 +13,8 @@ from liaison.audit.models import AuditEntryQuerySet
 from liaison.audit.selectors import audit_history
 from liaison.core.access import get_for_user, require_perm
 from liaison.people.matching import normalize
-from liaison.vetting.models import VettingRecord, VettingStatus
+from liaison.people.models import Person
+from liaison.vetting.models import Purpose, VettingRecord, VettingStatus
 from liaison.vetting.permissions import scope_vetting_records
 
 EXPIRY_WINDOW_DAYS = 60
@@ -92,3 +94,39 @@ def vetting_counts(*, user: Any) -> dict[str, int]:
         ).count(),
         "expired": records.filter(status=VettingStatus.APPROVED, valid_until__lt=today).count(),
     }
+
+
+# --- the gate ----------------------------------------------------------------------------------
+
+
+def vetting_gate_refusal(
+    person: Person, last_day: date, purpose: str = Purpose.LEAHY
+) -> str | None:
+    """Why ``person`` may not be confirmed for an event ending ``last_day``, or None.
+
+    The hard rule: an approval valid through the event's last day.
+    """
+    record = VettingRecord.objects.filter(person=person, purpose=purpose).first()
+    return gate_refusal(person, record, last_day, purpose)
+
+
+def gate_refusal(
+    person: Person, record: VettingRecord | None, last_day: date, purpose: str = Purpose.LEAHY
+) -> str | None:
+    """The gate on an already-fetched record, so lists can check many people in one query."""
+    label = _in_sentence(Purpose(purpose).label)
+    if record is None or record.status == VettingStatus.NOT_SUBMITTED:
+        return f"{person} has no {label}: it was never submitted."
+    if record.status != VettingStatus.APPROVED:
+        return f"{person}'s {label} is {record.get_status_display().lower()}, not approved."
+    if not record.is_valid_through(last_day):
+        return (
+            f"{person}'s {label} approval ends on {record.valid_until:%Y-%m-%d}, "
+            f"before the last day, {last_day:%Y-%m-%d}."
+        )
+    return None
+
+
+def _in_sentence(label: str) -> str:
+    """ "Human-rights (Leahy) vetting" → "human-rights (Leahy) vetting"."""
+    return label[:1].lower() + label[1:]

@@ -1,4 +1,5 @@
-"""Vetting transitions (one function each, audited), the gate, and the bulk file exchange."""
+"""Vetting transitions (one function each, audited) and the bulk file exchange with the vetting
+office. The gate (who may be confirmed) is a read: :mod:`liaison.vetting.selectors`."""
 
 from __future__ import annotations
 
@@ -19,45 +20,15 @@ from liaison.core.models import ImportFile
 from liaison.core.tabular import CellError, Column, DateOrder, TableError, read_table
 from liaison.people.models import Person
 from liaison.vetting.models import Purpose, VettingRecord, VettingStatus
+
+# The gate is a read (see the selectors); visits still asks the services for it.
+from liaison.vetting.selectors import vetting_gate_refusal as vetting_gate_refusal
 from liaison.vetting.workflows import VETTING
 
 
 def vetting_record_for(person: Person, purpose: str = Purpose.LEAHY) -> VettingRecord:
     record, _ = VettingRecord.objects.get_or_create(person=person, purpose=purpose)
     return record
-
-
-def vetting_gate_refusal(
-    person: Person, last_day: date, purpose: str = Purpose.LEAHY
-) -> str | None:
-    """Why ``person`` may not be confirmed for an event ending ``last_day``, or None.
-
-    The hard rule: an approval valid through the event's last day.
-    """
-    record = VettingRecord.objects.filter(person=person, purpose=purpose).first()
-    return gate_refusal(person, record, last_day, purpose)
-
-
-def gate_refusal(
-    person: Person, record: VettingRecord | None, last_day: date, purpose: str = Purpose.LEAHY
-) -> str | None:
-    """The gate on an already-fetched record, so lists can check many people in one query."""
-    label = _in_sentence(Purpose(purpose).label)
-    if record is None or record.status == VettingStatus.NOT_SUBMITTED:
-        return f"{person} has no {label}: it was never submitted."
-    if record.status != VettingStatus.APPROVED:
-        return f"{person}'s {label} is {record.get_status_display().lower()}, not approved."
-    if not record.is_valid_through(last_day):
-        return (
-            f"{person}'s {label} approval ends on {record.valid_until:%Y-%m-%d}, "
-            f"before the last day, {last_day:%Y-%m-%d}."
-        )
-    return None
-
-
-def _in_sentence(label: str) -> str:
-    """ "Human-rights (Leahy) vetting" → "human-rights (Leahy) vetting"."""
-    return label[:1].lower() + label[1:]
 
 
 def _move(

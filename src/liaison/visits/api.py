@@ -5,7 +5,8 @@ Each write fetches and authorizes its record through the selectors, then calls t
 service the pages call, so the rules and the permissions are the pages' own.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: django-ninja reads the list endpoints' filter
+# schemas from the annotations, through @paginate's wrapper, which cannot resolve a string.
 
 from collections.abc import Callable
 from datetime import timedelta
@@ -13,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
-from ninja import Router
+from ninja import Query, Router
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
@@ -22,6 +23,7 @@ from liaison.core.api import ErrorCode, actor, error_body
 from liaison.partners import selectors as partner_selectors
 from liaison.people import selectors as people_selectors
 from liaison.visits import selectors, services
+from liaison.visits.filters import SiteFilters, VisitFilters
 from liaison.visits.models import Visit
 from liaison.visits.schemas import (
     AnswerIn,
@@ -81,22 +83,8 @@ def _itinerary(visit: Visit) -> dict[str, Any]:
 
 @router.get("/sites", response=list[SiteOut])
 @paginate(PageNumberPagination, page_size=50)
-def list_visit_sites(
-    request: HttpRequest,
-    q: str = "",
-    kind: str = "",
-    environment: str = "",
-    state: str = "",
-    focus: str = "",
-) -> Any:
-    return selectors.site_list(
-        user=actor(request),
-        search=q.strip(),
-        kind=kind,
-        environment=environment,
-        state=state,
-        focus=focus.strip(),
-    )
+def list_visit_sites(request: HttpRequest, filters: Query[SiteFilters]) -> Any:
+    return selectors.site_list(user=actor(request), **filters.selector_kwargs())
 
 
 @router.get("/sites/{int:site_id}", response=SiteDetailOut)
@@ -115,12 +103,8 @@ def list_visit_focus_areas(request: HttpRequest) -> Any:
 
 @router.get("/requests", response=list[VisitOut])
 @paginate(PageNumberPagination, page_size=50)
-def list_visit_requests(
-    request: HttpRequest, status: str = "", country: str = "", q: str = ""
-) -> Any:
-    return selectors.visit_list(
-        user=actor(request), status=status, country=country.strip().upper(), search=q.strip()
-    )
+def list_visit_requests(request: HttpRequest, filters: Query[VisitFilters]) -> Any:
+    return selectors.visit_list(user=actor(request), **filters.selector_kwargs())
 
 
 @router.get("/requests/{int:visit_id}", response=VisitDetailOut)

@@ -1,5 +1,6 @@
 """The layers are enforced by import-linter (``lint-imports`` in ``make lint``): prove the
-contract holds today and that it catches an import that goes upwards."""
+contracts hold today, that they catch an import that goes upwards, and a selectors module
+that imports a services module (reads never depend on writes)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 SRC = Path(__file__).resolve().parents[3]
 ROOT = SRC.parent
@@ -33,9 +36,14 @@ def test_the_layers_contract_holds() -> None:
     assert f"{contracts} kept, 0 broken" in result.stdout
 
 
-def test_an_upward_import_breaks_the_layers_contract(tmp_path: Path) -> None:
+def _copy(tmp_path: Path) -> Path:
     copy = tmp_path / "src"
     shutil.copytree(SRC / "liaison", copy / "liaison", ignore=shutil.ignore_patterns("tests"))
+    return copy
+
+
+def test_an_upward_import_breaks_the_layers_contract(tmp_path: Path) -> None:
+    copy = _copy(tmp_path)
     fiscal = copy / "liaison" / "core" / "fiscal.py"
     fiscal.write_text(fiscal.read_text() + "\nfrom liaison.training import models  # noqa\n")
     result = _lint_imports(copy)
@@ -44,17 +52,36 @@ def test_an_upward_import_breaks_the_layers_contract(tmp_path: Path) -> None:
     assert "liaison.core.fiscal -> liaison.training.models" in result.stdout
 
 
-def test_a_visit_selector_importing_a_service_breaks_its_contract(tmp_path: Path) -> None:
-    copy = tmp_path / "src"
-    shutil.copytree(SRC / "liaison", copy / "liaison", ignore=shutil.ignore_patterns("tests"))
-    selectors = copy / "liaison" / "visits" / "selectors" / "hosts.py"
-    selectors.write_text(
-        selectors.read_text() + "\nfrom liaison.visits.services import hosts  # noqa\n"
-    )
+@pytest.mark.parametrize(
+    ("module", "line", "refusal", "chain"),
+    [
+        (
+            "training/selectors/costs.py",
+            "from liaison.training.services import cost_line_add",
+            "liaison.training.selectors is not allowed to import liaison.training.services",
+            "liaison.training.selectors.costs -> liaison.training.services",
+        ),
+        (
+            "visits/selectors/hosts.py",
+            "from liaison.visits.services import hosts",
+            "liaison.visits.selectors is not allowed to import liaison.visits.services",
+            "liaison.visits.selectors.hosts -> liaison.visits.services.hosts",
+        ),
+        (
+            "vetting/selectors.py",
+            "from liaison.vetting import services",
+            "liaison.vetting.selectors is not allowed to import liaison.vetting.services",
+            "liaison.vetting.selectors -> liaison.vetting.services",
+        ),
+    ],
+)
+def test_a_selector_importing_a_service_breaks_the_reads_contract(
+    tmp_path: Path, module: str, line: str, refusal: str, chain: str
+) -> None:
+    copy = _copy(tmp_path)
+    selectors = copy / "liaison" / module
+    selectors.write_text(selectors.read_text() + f"\n{line}  # noqa\n")
     result = _lint_imports(copy)
     assert result.returncode == 1
-    assert "Visit selectors import no services BROKEN" in result.stdout
-    assert "liaison.visits.selectors is not allowed to import liaison.visits.services" in (
-        result.stdout
-    )
-    assert "liaison.visits.selectors.hosts -> liaison.visits.services.hosts" in result.stdout
+    assert refusal in result.stdout, result.stdout
+    assert chain in result.stdout

@@ -3,6 +3,7 @@ role gets exactly the access the role table gives it — 403 for the wrong ones.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -10,9 +11,10 @@ from typing import Any
 
 import pytest
 from django.contrib import messages
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from liaison.accounts.models import User
@@ -146,6 +148,7 @@ PAGES: dict[str, tuple[str, set[Role]]] = {
     "training:certificate_revoke": ("get", HQ),
     "training:certificates_issue": ("post", DELIVERY_RUNNERS),
     "training:calendar_feeds": ("get", DELIVERY_RUNNERS),
+    "training:calendar_feed_create": ("post", DELIVERY_RUNNERS),
     "training:calendar_feed_reset": ("post", DELIVERY_RUNNERS),
     "training:request_list": ("get", REQUEST_READERS),
     "training:request_create": ("get", REQUEST_READERS),
@@ -617,7 +620,8 @@ def _training_records(users: dict[Role, Any], person: Any) -> dict[str, Any]:
         "request": request,
         "certificate": certificate,
         "follow_up": follow_up,
-        "feed": training_services.calendar_feed_for(
+        "teacher": teacher,
+        "feed": training_services.calendar_feed_create(
             actor=users[Role.TRAINING_ADVISOR], staff=teacher
         ),
     }
@@ -835,6 +839,8 @@ def _page_data(name: str, records: dict[str, Any]) -> dict[str, Any]:
         "training:enrollment_withdraw": {"reason": "Ill."},
         "training:attendance_mark": {"day": first_day, "mark": "present"},
         "training:attendance_mark_rest": {"day": first_day, "mark": "present"},
+        # The advisor's own calendar, which headquarters may make too.
+        "training:calendar_feed_create": {"staff": records["teacher"].pk},
         "visits:site_host_remove": {"staff": records["second_host"].pk},
         "postings:posting_move": {"move": "arrived"},
         "postings:posting_change_end": {
@@ -968,6 +974,44 @@ def test_each_role_gets_exactly_its_access_to_pages(db, matrix, name):
             assert response.status_code == 403, f"{role} must be refused {name}"
 
 
+# Reading writes nothing (a GET never creates, changes or deletes a record), in the apps whose
+# writes are all in services so far. What any request may write: its session, and its API
+# token's "last used" time.
+READ_ONLY_GETS = ("training", "vetting")
+BOOKKEEPING = ("django_session", "accounts_apitoken")
+WRITE_SQL = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+
+
+def _writes(queries: CaptureQueriesContext) -> list[str]:
+    return [
+        query["sql"]
+        for query in queries.captured_queries
+        if WRITE_SQL.match(query["sql"]) and not any(t in query["sql"] for t in BOOKKEEPING)
+    ]
+
+
+@pytest.mark.parametrize(
+    "name",
+    sorted(
+        name
+        for name, (method, _) in PAGES.items()
+        if method == "get" and name.split(":")[0] in READ_ONLY_GETS
+    ),
+)
+def test_reading_a_page_writes_nothing(db, matrix, name):
+    users, records = matrix
+    _, allowed = PAGES[name]
+    url = _page_url(name, records)
+    for role in sorted(allowed):
+        with _undone():
+            client = Client()
+            client.force_login(users[role])
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+        assert response.status_code == 200, f"{role} should open {name}"
+        assert _writes(queries) == [], f"{role} wrote on reading {name}"
+
+
 @pytest.mark.parametrize("name", sorted(API))
 def test_api_without_token_is_401_json(client, matrix, name):
     _, records = matrix
@@ -1006,3 +1050,40 @@ def test_each_role_gets_exactly_its_access_to_the_api(client, matrix, name):
         else:
             assert response.status_code == 403, f"{role} must be refused {name}"
             assert response.json()["code"] == "forbidden"
+
+
+def _api_routes() -> dict[str, str]:
+    """Each API URL name → its route ("api/v1/training/deliveries/<int:delivery_id>")."""
+
+    def walk(patterns: list[Any], prefix: str) -> Any:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                yield f"api-v1:{pattern.name}", prefix + str(pattern.pattern)
+
+    return dict(walk(get_resolver().url_patterns, ""))
+
+
+def _read_only_api() -> list[str]:
+    routes = _api_routes()
+    apps = "|".join(READ_ONLY_GETS)
+    return sorted(
+        name
+        for name, (method, *_) in API.items()
+        if method == "get" and re.match(rf"api/v1/({apps})(/|$)", routes[name])
+    )
+
+
+@pytest.mark.parametrize("name", _read_only_api())
+def test_reading_through_the_api_writes_nothing(client, matrix, name):
+    users, records = matrix
+    _, allowed, _ = API[name]
+    url = _api_url(name, records)
+    for role in sorted(allowed):
+        with _undone():
+            _, raw = api_token_create(actor=users[role], name="matrix")
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url, HTTP_AUTHORIZATION=f"Bearer {raw}")
+        assert response.status_code == 200, f"{role} should read {name}: {response.content!r}"
+        assert _writes(queries) == [], f"{role} wrote on reading {name}"

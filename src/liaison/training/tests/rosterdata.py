@@ -22,7 +22,7 @@ from liaison.people.indexing import name_record
 from liaison.people.matching import MATCH_THRESHOLD, NameRecord, score
 from liaison.people.models import Person
 from liaison.people.services import person_create
-from liaison.training.roster import COLUMN_KEYS as COLUMNS
+from liaison.training.roster_file import COLUMN_KEYS as COLUMNS
 
 ROSTER_SIZE = 30
 # Spreadsheet row numbers (the header is row 1) of the near-duplicates and the bad cells.

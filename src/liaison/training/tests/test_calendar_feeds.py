@@ -62,7 +62,7 @@ def _events(response) -> dict[str, Component]:
 def test_an_instructors_feed_has_one_all_day_event_per_live_delivery(
     client, users, advisor, deliveries
 ):
-    feed = services.calendar_feed_for(actor=users[Role.TRAINING_ADVISOR], staff=advisor)
+    feed = services.calendar_feed_create(actor=users[Role.TRAINING_ADVISOR], staff=advisor)
     response = client.get(_feed_url(feed))  # a calendar app: not signed in
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
@@ -85,7 +85,7 @@ def test_an_instructors_feed_has_one_all_day_event_per_live_delivery(
 
 
 def test_the_uid_stays_the_same_from_one_fetch_to_the_next(client, users, advisor, deliveries):
-    feed = services.calendar_feed_for(actor=users[Role.TRAINING_ADVISOR], staff=advisor)
+    feed = services.calendar_feed_create(actor=users[Role.TRAINING_ADVISOR], staff=advisor)
     before = set(_events(client.get(_feed_url(feed))))
     services.delivery_update(
         actor=users[Role.PROGRAM_MANAGER], delivery=deliveries["first"], notes="Room 4"
@@ -94,7 +94,7 @@ def test_the_uid_stays_the_same_from_one_fetch_to_the_next(client, users, adviso
 
 
 def test_the_all_deliveries_feed_has_every_live_delivery(client, manager, deliveries):
-    feed = services.calendar_feed_for(actor=manager, staff=None)
+    feed = services.calendar_feed_create(actor=manager, staff=None)
     events = _events(client.get(_feed_url(feed)))
     live = [d for name, d in deliveries.items() if name != "dropped"]
     assert set(events) == {f"delivery-{d.pk}@liaison.training" for d in live}
@@ -106,7 +106,7 @@ def test_an_unknown_address_is_a_404(client, deliveries):
 
 def test_resetting_makes_the_old_address_404(client, users, advisor, deliveries):
     user = users[Role.TRAINING_ADVISOR]
-    feed = services.calendar_feed_for(actor=user, staff=advisor)
+    feed = services.calendar_feed_create(actor=user, staff=advisor)
     old = _feed_url(feed)
     client.force_login(user)
     response = client.post(reverse("training:calendar_feed_reset", args=[feed.pk]))
@@ -118,19 +118,48 @@ def test_resetting_makes_the_old_address_404(client, users, advisor, deliveries)
     assert AuditEntry.objects.filter(action="calendar_feed.reset").count() == 1
 
 
+PAGE = reverse("training:calendar_feeds")
+CREATE = reverse("training:calendar_feed_create")
+
+
+def test_reading_the_calendar_page_makes_no_address(client, users, manager, advisor, colleague):
+    for user in (users[Role.TRAINING_ADVISOR], manager):
+        client.force_login(user)
+        for query in ({}, {"staff": advisor.pk}, {"staff": colleague.pk}):
+            response = client.get(PAGE, query)
+            assert response.status_code in (200, 403), (user, query)
+    assert not CalendarFeed.objects.exists()
+    assert not AuditEntry.objects.filter(action__startswith="calendar_feed.").exists()
+
+
+def test_posting_makes_the_address_once_and_records_it(client, users, advisor):
+    client.force_login(users[Role.TRAINING_ADVISOR])
+    page = client.get(PAGE).content.decode("utf-8-sig")
+    assert "Make the calendar address" in page
+    response = client.post(CREATE, {"staff": advisor.pk})
+    assert response.status_code == 302 and response["Location"] == PAGE
+    feed = CalendarFeed.objects.get()
+    assert feed.staff == advisor
+    assert client.post(CREATE, {"staff": advisor.pk}).status_code == 302  # asked twice
+    assert CalendarFeed.objects.get().token == feed.token
+    created = AuditEntry.objects.filter(action="calendar_feed.created")
+    assert created.count() == 1 and created.get().actor == users[Role.TRAINING_ADVISOR]
+
+
 def test_an_advisor_sees_their_own_address_only(client, users, advisor, colleague, deliveries):
     client.force_login(users[Role.TRAINING_ADVISOR])
-    page = client.get(reverse("training:calendar_feeds"))
+    client.post(CREATE, {"staff": advisor.pk})
+    page = client.get(PAGE)
     assert page.status_code == 200
     own = CalendarFeed.objects.get(staff=advisor)
     html = page.content.decode("utf-8-sig")
     assert own.token in html
     assert "All deliveries" not in html
-    assert not CalendarFeed.objects.filter(staff=None).exists()
-    assert (
-        client.get(reverse("training:calendar_feeds"), {"staff": colleague.pk}).status_code == 403
-    )
+    assert client.get(PAGE, {"staff": colleague.pk}).status_code == 403
+    assert client.post(CREATE, {"staff": colleague.pk}).status_code == 403
+    assert client.post(CREATE).status_code == 403  # all deliveries: headquarters'
     assert not CalendarFeed.objects.filter(staff=colleague).exists()
+    assert not CalendarFeed.objects.filter(staff=None).exists()
 
 
 def test_an_advisor_cannot_get_or_reset_anyone_elses_feed(
@@ -138,10 +167,10 @@ def test_an_advisor_cannot_get_or_reset_anyone_elses_feed(
 ):
     user = users[Role.TRAINING_ADVISOR]
     with pytest.raises(PermissionDenied):
-        services.calendar_feed_for(actor=user, staff=colleague)
+        services.calendar_feed_create(actor=user, staff=colleague)
     with pytest.raises(PermissionDenied):
-        services.calendar_feed_for(actor=user, staff=None)
-    theirs = services.calendar_feed_for(actor=manager, staff=colleague)
+        services.calendar_feed_create(actor=user, staff=None)
+    theirs = services.calendar_feed_create(actor=manager, staff=colleague)
     token = theirs.token
     client.force_login(user)
     assert client.post(reverse("training:calendar_feed_reset", args=[theirs.pk])).status_code == 403
@@ -151,20 +180,25 @@ def test_an_advisor_cannot_get_or_reset_anyone_elses_feed(
 
 def test_headquarters_sees_the_all_feed_and_any_instructors(client, manager, colleague, deliveries):
     client.force_login(manager)
-    page = client.get(reverse("training:calendar_feeds"))
+    assert client.post(CREATE, {"staff": ""})["Location"] == PAGE
+    page = client.get(PAGE)
     assert page.status_code == 200
     html = page.content.decode("utf-8-sig")
     assert CalendarFeed.objects.get(staff=None).token in html
     assert str(colleague) in html  # offered in the chooser
-    chosen = client.get(reverse("training:calendar_feeds"), {"staff": colleague.pk})
+    made = client.post(CREATE, {"staff": colleague.pk})
+    assert made["Location"] == PAGE + f"?staff={colleague.pk}"
+    chosen = client.get(PAGE, {"staff": colleague.pk})
     assert CalendarFeed.objects.get(staff=colleague).token in chosen.content.decode("utf-8-sig")
     feed = CalendarFeed.objects.get(staff=colleague)
     reset = client.post(reverse("training:calendar_feed_reset", args=[feed.pk]))
-    assert reset["Location"] == reverse("training:calendar_feeds") + f"?staff={colleague.pk}"
+    assert reset["Location"] == PAGE + f"?staff={colleague.pk}"
 
 
 def test_other_roles_have_no_calendar_page(client, users):
     for role in (Role.ATTACHE, Role.VETTING_OFFICER, Role.SPONSOR, Role.SITE_HOST):
         client.force_login(users[role])
         assert client.get(reverse("training:calendar_feeds")).status_code == 403, role
+        assert client.post(CREATE).status_code == 403, role
         assert client.post(reverse("training:calendar_feed_reset", args=[0])).status_code == 403
+    assert not CalendarFeed.objects.exists()

@@ -36,17 +36,18 @@ from liaison.training.models import (
     TrainingRequest,
 )
 from liaison.training.report import training_figures
-from liaison.training.selectors import blocked_deliveries, gate_refusals
-from liaison.training.services import (
-    ATTENDANCE_STATES,
-    CODE_ALPHABET,
-    CODE_LENGTH,
-    ON_ROSTER,
-    completion_of,
-    delivery_refusals,
+from liaison.training.rules import ATTENDANCE_STATES, ON_ROSTER, completion_of
+from liaison.training.selectors import (
+    blocked_deliveries,
     enrollment_completion,
+    gate_refusals,
     graduates_of,
     instructor_conflict,
+)
+from liaison.training.services import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    delivery_refusals,
     request_refusals,
 )
 from liaison.vetting.models import Purpose, VettingRecord, VettingStatus

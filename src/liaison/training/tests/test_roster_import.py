@@ -25,6 +25,7 @@ from liaison.accounts.models import User
 from liaison.accounts.roles import Role
 from liaison.audit.models import AuditEntry
 from liaison.core.imports import (
+    INLINE_ROWS,
     KEEP_FOR,
     import_file_preview,
     import_file_store,
@@ -33,8 +34,10 @@ from liaison.core.imports import (
 from liaison.core.models import ImportFile, ImportState
 from liaison.partners.models import Agency
 from liaison.people.models import Person
-from liaison.training import roster, services
+from liaison.training import roster_file, services
 from liaison.training.models import Delivery, DeliveryStatus, Enrollment, EnrollmentStatus
+from liaison.training.selectors import roster as roster_selectors
+from liaison.training.services import roster as roster_services
 from liaison.training.tests.rosterdata import (
     BAD_CELLS,
     NEAR_DUPLICATE_ROWS,
@@ -55,17 +58,17 @@ def existing(manager: User) -> list[Person]:
 
 def _csv(*rows: dict[str, str], delimiter: str = ",") -> bytes:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(roster.COLUMN_KEYS), delimiter=delimiter)
+    writer = csv.DictWriter(buffer, fieldnames=list(roster_file.COLUMN_KEYS), delimiter=delimiter)
     writer.writeheader()
     for row in rows:
-        writer.writerow({**dict.fromkeys(roster.COLUMN_KEYS, ""), **row})
+        writer.writerow({**dict.fromkeys(roster_file.COLUMN_KEYS, ""), **row})
     return buffer.getvalue().encode()
 
 
 def plan(
     actor: User, delivery: Delivery, data: bytes, name: str = "roster.csv", **decisions: Any
-) -> roster.Plan:
-    return roster.build_plan(
+) -> roster_file.Plan:
+    return roster_selectors.build_plan(
         actor=actor, delivery=delivery, data=data, filename=name, decisions=decisions
     )
 
@@ -74,7 +77,7 @@ def stored(
     actor: User, delivery: Delivery, data: bytes, name: str = "roster.csv", **decisions: Any
 ) -> ImportFile:
     upload = import_file_store(
-        owner=actor, kind=roster.KIND, target_id=delivery.pk, filename=name, data=data
+        owner=actor, kind=roster_file.KIND, target_id=delivery.pk, filename=name, data=data
     )
     upload.decisions = decisions
     upload.save()
@@ -83,16 +86,16 @@ def stored(
 
 def write(
     actor: User, delivery: Delivery, data: bytes, name: str = "roster.csv", **decisions: Any
-) -> roster.RosterImported:
+) -> roster_file.RosterImported:
     upload = stored(actor, delivery, data, name, **decisions)
-    return roster.roster_import_write(actor=actor, delivery=delivery, upload=upload)
+    return roster_services.roster_import_write(actor=actor, delivery=delivery, upload=upload)
 
 
-def _problems(result: roster.Plan) -> set[tuple[int, str]]:
+def _problems(result: roster_file.Plan) -> set[tuple[int, str]]:
     return {(p.row, p.column) for p in result.problems}
 
 
-def _row(result: roster.Plan, number: int) -> roster.Row:
+def _row(result: roster_file.Plan, number: int) -> roster_file.Row:
     return next(r for r in result.rows if r.number == number)
 
 
@@ -136,7 +139,7 @@ def test_dates_that_read_both_ways_are_asked_about_never_guessed(manager, make_d
     assert [(e.row, e.column) for e in result.table.ambiguous_dates] == [(2, "birth_date")]
     assert result.table.suggested_order is not None and result.table.suggested_order == "dmy"
     assert "birth_date" not in _row(result, 2).values
-    summary = roster.plan_summary(result, "x")
+    summary = roster_file.plan_summary(result, "x")
     assert summary["suggested_order"] == "dmy" and summary["ambiguous_dates"][0]["row"] == 2
 
     day_first = plan(manager, delivery, data, date_order="dmy")
@@ -197,7 +200,7 @@ def test_an_unregistered_agency_never_blocks_and_is_registered_on_apply(
     questions = {q.written: q for q in result.agencies}
     assert len(result.agencies) == 2  # one question per name as written, not per row
     migracion = questions["Migración Colombia"]
-    assert migracion.rows == [2, 3] and migracion.choice == roster.NEW
+    assert migracion.rows == [2, 3] and migracion.choice == roster_file.NEW
     assert questions["Direccion de Impuestos y Aduanas"].choice == str(dian.pk)
 
     outcome = write(manager, delivery, data)
@@ -232,7 +235,7 @@ def test_the_same_person_twice_is_shown_side_by_side_until_the_user_keeps_or_mer
     assert set(pairs) == {(2, 4), (3, 5)}
     assert pairs[(2, 4)].same_passport and not pairs[(3, 5)].same_passport
     assert not result.can_apply and result.questions_open == 2
-    summary = roster.plan_summary(result, "x")
+    summary = roster_file.plan_summary(result, "x")
     cells = dict((label, (a, b)) for label, a, b in summary["duplicates"][0]["cells"])
     assert cells["Family name"] == ("Sánchez", "Sanchez")
 
@@ -311,7 +314,7 @@ def test_a_failure_while_writing_writes_nothing(manager, make_delivery, existing
     def refuse(**kwargs: Any) -> list[Enrollment]:
         raise ValidationError("The delivery was cancelled a moment ago.")
 
-    monkeypatch.setattr(roster, "enrollment_nominate_many", refuse)
+    monkeypatch.setattr(roster_services, "enrollment_nominate_many", refuse)
     with pytest.raises(ValidationError):
         write(manager, delivery, roster_csv(roster_rows(existing, with_errors=False)), **DMY)
     assert Person.objects.count() == people_before
@@ -428,11 +431,13 @@ def test_a_long_file_is_previewed_and_applied_by_the_worker_with_progress(
     rng = random.Random(5)
     rows = [
         {"family_name": "".join(rng.choices(string.ascii_lowercase, k=9)).title()}
-        for _ in range(roster.INLINE_ROWS + 5)
+        for _ in range(INLINE_ROWS + 5)
     ]
     upload = stored(manager, delivery, _csv(*rows))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        assert roster.roster_import_preview(actor=manager, delivery=delivery, upload=upload)
+        assert roster_services.roster_import_preview(
+            actor=manager, delivery=delivery, upload=upload
+        )
     upload.refresh_from_db()
     assert upload.state == ImportState.QUEUED and len(callbacks) == 1
     run_import_step.call(upload.pk, "preview")
@@ -442,7 +447,10 @@ def test_a_long_file_is_previewed_and_applied_by_the_worker_with_progress(
     assert (import_file_preview(upload) or {})["can_apply"]
 
     with django_capture_on_commit_callbacks(execute=False):
-        assert roster.roster_import_apply(actor=manager, delivery=delivery, upload=upload) is None
+        assert (
+            roster_services.roster_import_apply(actor=manager, delivery=delivery, upload=upload)
+            is None
+        )
     run_import_step.call(upload.pk, "apply")
     upload.refresh_from_db()
     assert upload.state == ImportState.APPLIED, upload.message
@@ -507,7 +515,7 @@ def test_the_templates_carry_the_expected_header(client, users):
     client.force_login(users[Role.PROGRAM_MANAGER])
     response = client.get(reverse("training:roster_template", args=["csv"]))
     header = response.content.decode("utf-8-sig").splitlines()[0].split(",")
-    assert header == [c.label for c in roster.COLUMNS]
+    assert header == [c.label for c in roster_file.COLUMNS]
     # The template reads back as a roster.
     workbook = Workbook()
     sheet = workbook.active
@@ -516,13 +524,13 @@ def test_the_templates_carry_the_expected_header(client, users):
     sheet.append(["Quispe", "Ana"])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    assert roster.COLUMN_KEYS[0] in plan_columns(buffer.getvalue())
+    assert roster_file.COLUMN_KEYS[0] in plan_columns(buffer.getvalue())
 
 
 def plan_columns(data: bytes) -> dict[str, str]:
     from liaison.core.tabular import read_table
 
-    return read_table(data, "roster.xlsx", roster.COLUMNS).columns
+    return read_table(data, "roster.xlsx", roster_file.COLUMNS).columns
 
 
 def test_the_page_is_refused_to_roles_that_do_not_run_the_roster(client, users, make_delivery):
@@ -540,7 +548,11 @@ def test_the_preview_reads_a_fixed_number_of_queries_however_long_the_file(
     delivery = make_delivery(capacity=40)
     short = roster_csv(roster_rows(existing, with_errors=False))
     long_rows = roster_rows(existing, with_errors=False) + [
-        {**dict.fromkeys(roster.COLUMN_KEYS, ""), "family_name": f"Nuevo{i}", "given_name": "Ana"}
+        {
+            **dict.fromkeys(roster_file.COLUMN_KEYS, ""),
+            "family_name": f"Nuevo{i}",
+            "given_name": "Ana",
+        }
         for i in range(60)
     ]
     with django_assert_max_num_queries(20) as short_queries:
@@ -614,23 +626,23 @@ def test_an_apply_matches_again_only_when_the_registry_changed_since_the_preview
 ):
     data = _csv({"family_name": "Quispe", "given_name": "Rosa"}, {"family_name": "Flores"})
     calls: list[int] = []
-    real = roster.find_matches
+    real = roster_selectors.find_matches
 
     def counted(*args: Any, **kwargs: Any) -> Any:
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(roster, "find_matches", counted)
+    monkeypatch.setattr(roster_selectors, "find_matches", counted)
     first = make_delivery()
     upload = stored(manager, first, data)
-    roster.roster_import_check(actor=manager, delivery=first, upload=upload)
+    roster_services.roster_import_check(actor=manager, delivery=first, upload=upload)
     make_person("Rosa", "Quispe")  # registered after the preview: the apply must see her
-    result = roster.roster_import_write(actor=manager, delivery=first, upload=upload)
+    result = roster_services.roster_import_write(actor=manager, delivery=first, upload=upload)
     assert len(calls) == 2 and (result.matched, result.created) == (1, 1)
 
     second = make_delivery()
     upload = stored(manager, second, data)
-    roster.roster_import_check(actor=manager, delivery=second, upload=upload)
-    result = roster.roster_import_write(actor=manager, delivery=second, upload=upload)
+    roster_services.roster_import_check(actor=manager, delivery=second, upload=upload)
+    result = roster_services.roster_import_write(actor=manager, delivery=second, upload=upload)
     assert len(calls) == 3  # nothing changed since this preview: the apply reused its matches
     assert result.matched == 2 and result.created == 0

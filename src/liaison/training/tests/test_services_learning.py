@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from liaison.accounts.roles import Role
 from liaison.audit.models import AuditEntry
-from liaison.training import selectors, services
+from liaison.training import rules, selectors, services
 from liaison.training.models import (
     AfterActionReport,
     Attendance,
@@ -247,18 +247,18 @@ def test_scores_wait_for_the_delivery_to_start_and_for_the_right_person(users, m
 
 def test_completion_needs_80_percent_of_days_and_the_pass_mark():
     rule = {"days": 5, "min_percent": 80, "pass_mark": 70}
-    exactly = services.completion_of(days_attended=4, post_score=70, **rule)
+    exactly = rules.completion_of(days_attended=4, post_score=70, **rule)
     assert (exactly.completed, exactly.attendance_percent) == (True, 80)
-    short = services.completion_of(days_attended=3, post_score=100, **rule)
+    short = rules.completion_of(days_attended=3, post_score=100, **rule)
     assert not short.completed
     assert short.reason == "attended 3 of 5 days (60%), under 80%"
-    failed = services.completion_of(days_attended=5, post_score=69, **rule)
+    failed = rules.completion_of(days_attended=5, post_score=69, **rule)
     assert (failed.completed, failed.reason) == (False, "post-test 69, under the pass mark of 70")
-    untested = services.completion_of(days_attended=5, post_score=None, **rule)
+    untested = rules.completion_of(days_attended=5, post_score=None, **rule)
     assert (untested.completed, untested.reason) == (False, "no post-test score")
     # Ten days: 8 is exactly 80%, 7 one day below.
-    assert services.completion_of(days_attended=8, post_score=70, **(rule | {"days": 10})).completed
-    assert not services.completion_of(
+    assert rules.completion_of(days_attended=8, post_score=70, **(rule | {"days": 10})).completed
+    assert not rules.completion_of(
         days_attended=7, post_score=70, **(rule | {"days": 10})
     ).completed
 
@@ -274,7 +274,7 @@ def test_the_fewest_days_that_complete_are_the_minimum_share_rounded_up(
 ):
     """No rounding lets anyone through on a day less than the share asks for."""
     needed = -(-min_percent * days // 100)  # ceil(min_percent% of days)
-    enough = services.completion_of(
+    enough = rules.completion_of(
         days_attended=needed,
         days=days,
         post_score=pass_mark,
@@ -283,7 +283,7 @@ def test_the_fewest_days_that_complete_are_the_minimum_share_rounded_up(
     )
     assert enough.completed
     if needed:
-        short = services.completion_of(
+        short = rules.completion_of(
             days_attended=needed - 1,
             days=days,
             post_score=100,
@@ -292,7 +292,7 @@ def test_the_fewest_days_that_complete_are_the_minimum_share_rounded_up(
         )
         assert not short.completed and f"under {min_percent}%" in short.reason
     if pass_mark:
-        below = services.completion_of(
+        below = rules.completion_of(
             days_attended=days,
             days=days,
             post_score=pass_mark - 1,
@@ -308,17 +308,17 @@ def test_late_counts_as_attending_and_each_delivery_may_raise_the_bar(manager, r
     services.delivery_start(actor=manager, delivery=delivery)
     _attend(manager, enrollment, "LLLLA")
     services.scores_record(actor=manager, enrollment=enrollment, pre_score=40, post_score=85)
-    completion = services.enrollment_completion(enrollment)
+    completion = selectors.enrollment_completion(enrollment)
     assert (completion.days_attended, completion.completed) == (4, True)
     services.delivery_update(actor=manager, delivery=delivery, pass_mark=90)
     enrollment.refresh_from_db()
-    assert services.enrollment_completion(enrollment).reason == (
+    assert selectors.enrollment_completion(enrollment).reason == (
         "post-test 85, under the pass mark of 90"
     )
     services.delivery_update(actor=manager, delivery=delivery, pass_mark=None)
     services.delivery_update(actor=manager, delivery=delivery, min_attendance_percent=100)
     enrollment.refresh_from_db()
-    assert services.enrollment_completion(enrollment).reason == (
+    assert selectors.enrollment_completion(enrollment).reason == (
         "attended 4 of 5 days (80%), under 100%"
     )
 
@@ -437,7 +437,7 @@ def test_only_headquarters_revokes_a_certificate_and_says_why(users, manager, ru
     assert not first.is_valid and first.revoked_reason == "Exam misconduct."
     with refused(ValidationError, "already revoked", first):
         services.certificate_revoke(actor=manager, certificate=first, reason="Again.")
-    assert services.graduates_of([delivery]) == [second.enrollment.person]
+    assert selectors.graduates_of([delivery]) == [second.enrollment.person]
 
 
 # --- costs ------------------------------------------------------------------------------------

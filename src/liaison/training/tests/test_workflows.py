@@ -23,7 +23,7 @@ from liaison.audit.models import AuditEntry
 from liaison.audit.transitions import transition
 from liaison.catalog.models import Course, FundingSource, Venue
 from liaison.core.workflows import Move, Workflow
-from liaison.training import services
+from liaison.training import selectors, services
 from liaison.training.models import (
     Delivery,
     DeliveryStatus,
@@ -336,7 +336,7 @@ def test_the_roster_offers_exactly_the_moves_the_services_accept(
         accepted = {
             (person, move)
             for person, enrollment in enrollments.items()
-            for move in services.ROSTER_MOVES
+            for move in selectors.ROSTER_MOVES
             if _roster_accepts(user, enrollment, move)
         }
         assert offered == accepted, name

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from liaison.core.access import require_perm
 from liaison.core.forms import UswdsFormMixin, add_service_errors
-from liaison.people.models import Staff, StaffKind
-from liaison.people.selectors import staff_get, staff_list
+from liaison.people.models import Staff
+from liaison.people.selectors import staff_get
 from liaison.training import documents, selectors, services
 from liaison.training.models import CalendarFeed, Certificate
 from liaison.training.views.deliveries import crumbs, side_nav
@@ -106,53 +106,54 @@ def certificates_issue(request: HttpRequest, pk: int) -> HttpResponse:
 # --- calendar feeds ------------------------------------------------------------------------------
 
 
-def _feed_row(request: HttpRequest, feed: CalendarFeed, label: str) -> dict[str, Any]:
-    url = request.build_absolute_uri(reverse("public:calendar_feed", args=[feed.token]))
-    return {
+def _feed_row(
+    request: HttpRequest, feed: CalendarFeed | None, label: str, staff: Staff | None
+) -> dict[str, Any]:
+    """A calendar the user may have: its address once made, else the button that makes it."""
+    row: dict[str, Any] = {
         "feed": feed,
         "label": label,
-        "url": url,
-        "webcal": "webcal://" + url.split("://", 1)[1],
+        "staff": staff,
+        "key": f"staff-{staff.pk}" if staff is not None else "all",
     }
+    if feed is not None:
+        url = request.build_absolute_uri(reverse("public:calendar_feed", args=[feed.token]))
+        row |= {"url": url, "webcal": "webcal://" + url.split("://", 1)[1]}
+    return row
 
 
-def _instructors(user: Any) -> list[Staff]:
-    return list(
-        staff_list(user=user)
-        .filter(kind__in=(StaffKind.INSTRUCTOR, StaffKind.ADVISOR), active=True)
-        .order_by("family_name", "given_name")
-    )
+def _feeds_page(user: Any, staff: Staff | None) -> str:
+    """Where the calendar page shows the feed of ``staff``: another's under ``?staff=``."""
+    target = reverse("training:calendar_feeds")
+    if staff is not None and staff.user_id != user.pk:
+        target += f"?staff={staff.pk}"
+    return target
 
 
 @require_GET
 def calendar_feeds(request: HttpRequest) -> HttpResponse:
     """Secret calendar addresses: an advisor's own; headquarters', all and any instructor's.
 
-    An address is made the first time it is shown."""
+    Reading the page writes nothing: an address not made yet is offered as a button, which
+    posts to :func:`calendar_feed_create`."""
     require_perm(request.user, "training.view_instructor_feed")
     user = request.user
     rows = []
     own: Staff | None = getattr(user, "staff_profile", None)
     if own is not None:
-        rows.append(
-            _feed_row(
-                request,
-                services.calendar_feed_for(actor=user, staff=own),
-                "Your deliveries",
-            )
-        )
+        feed = selectors.calendar_feed_of(user=user, staff=own)
+        rows.append(_feed_row(request, feed, "Your deliveries", own))
     is_hq = user.has_perm("training.manage_delivery")
     if is_hq:
-        rows.append(
-            _feed_row(request, services.calendar_feed_for(actor=user, staff=None), "All deliveries")
-        )
+        feed = selectors.calendar_feed_of(user=user, staff=None)
+        rows.append(_feed_row(request, feed, "All deliveries", None))
     chosen: Staff | None = None
     wanted = request.GET.get("staff", "")
     if wanted.isdigit():
         chosen = staff_get(user=user, pk=int(wanted))
         if chosen != own:
-            feed = services.calendar_feed_for(actor=user, staff=chosen)
-            rows.append(_feed_row(request, feed, f"Deliveries of {chosen}"))
+            feed = selectors.calendar_feed_of(user=user, staff=chosen)
+            rows.append(_feed_row(request, feed, f"Deliveries of {chosen}", chosen))
     return render(
         request,
         "training/calendar_feeds.html",
@@ -160,7 +161,7 @@ def calendar_feeds(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "has_own": own is not None,
             "is_hq": is_hq,
-            "instructors": _instructors(user) if is_hq else [],
+            "instructors": selectors.feed_instructors(user=user) if is_hq else [],
             "chosen": chosen,
             "side_nav": side_nav(request),
             "breadcrumbs": crumbs(("Calendars", "")),
@@ -169,10 +170,20 @@ def calendar_feeds(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+def calendar_feed_create(request: HttpRequest) -> HttpResponse:
+    """Make the secret address of one instructor's deliveries (``staff``), or of all (none)."""
+    require_perm(request.user, "training.view_instructor_feed")
+    wanted = request.POST.get("staff", "")
+    staff = staff_get(user=request.user, pk=int(wanted)) if wanted.isdigit() else None
+    feed = services.calendar_feed_create(actor=request.user, staff=staff)
+    messages.success(request, f"{feed} has its address: subscribe to it from your calendar.")
+    return redirect(_feeds_page(request.user, staff))
+
+
+@require_POST
 def calendar_feed_reset(request: HttpRequest, pk: int) -> HttpResponse:
     """A new secret address; the old one answers 404 from now on."""
-    require_perm(request.user, "training.view_instructor_feed")
-    feed = CalendarFeed.objects.select_related("staff").filter(pk=pk).first()
+    feed = selectors.calendar_feed_get(user=request.user, pk=pk)
     if feed is None:
         messages.error(request, "That calendar address no longer exists.")
         return redirect("training:calendar_feeds")
@@ -182,10 +193,7 @@ def calendar_feed_reset(request: HttpRequest, pk: int) -> HttpResponse:
         f"{feed} has a new address. The old one has stopped working: "
         "subscribe again with the new one.",
     )
-    target = reverse("training:calendar_feeds")
-    if feed.staff is not None and feed.staff.user_id != request.user.pk:
-        target += f"?staff={feed.staff_id}"
-    return redirect(target)
+    return redirect(_feeds_page(request.user, feed.staff))
 
 
 urlpatterns = [
@@ -193,5 +201,6 @@ urlpatterns = [
     path("certificates/<int:pk>/revoke/", certificate_revoke, name="certificate_revoke"),
     path("deliveries/<int:pk>/certificates/issue/", certificates_issue, name="certificates_issue"),
     path("calendars/", calendar_feeds, name="calendar_feeds"),
+    path("calendars/new/", calendar_feed_create, name="calendar_feed_create"),
     path("calendars/<int:pk>/reset/", calendar_feed_reset, name="calendar_feed_reset"),
 ]

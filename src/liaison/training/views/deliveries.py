@@ -22,7 +22,7 @@ from liaison.core.navigation import NavItem
 from liaison.core.navigation import side_nav as core_side_nav
 from liaison.core.views import form_page
 from liaison.people.selectors import person_get, person_list
-from liaison.training import selectors, services
+from liaison.training import rules, selectors, services
 from liaison.training.forms import (
     AssignForm,
     AttendanceForm,
@@ -195,13 +195,13 @@ def delivery_detail(request: HttpRequest, pk: int) -> HttpResponse:
     delivery = selectors.delivery_get(user=request.user, pk=pk)
     can_manage = request.user.has_perm("training.manage_delivery", delivery)
     # The moves come from the DELIVERY workflow; cancelling asks for a reason, so has a form.
-    offers = services.delivery_offers(user=request.user, delivery=delivery)
+    offers = selectors.delivery_offers(user=request.user, delivery=delivery)
     return _page(
         request,
         "training/delivery_detail.html",
         delivery,
         "Overview",
-        assignments=delivery.assignments.select_related("staff"),
+        assignments=selectors.delivery_assignments(delivery=delivery),
         counts=selectors.roster_counts(delivery=delivery),
         offers=[o for o in offers if o.move.name != "cancelled"],
         cancel=next((o.move for o in offers if o.move.name == "cancelled"), None),
@@ -254,8 +254,7 @@ def instructor_assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def instructor_remove(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
-    delivery = selectors.delivery_get(user=request.user, pk=pk, perm="training.manage_delivery")
-    assignment = delivery.assignments.filter(pk=assignment_pk).first()
+    assignment = selectors.assignment_find(user=request.user, delivery_pk=pk, pk=assignment_pk)
     if assignment is None:
         messages.error(request, "That instructor is no longer assigned.")
         return redirect("training:delivery_detail", pk=pk)
@@ -274,7 +273,7 @@ def instructor_remove(request: HttpRequest, pk: int, assignment_pk: int) -> Http
 @require_GET
 def delivery_roster(request: HttpRequest, pk: int) -> HttpResponse:
     delivery = selectors.delivery_get(user=request.user, pk=pk)
-    enrollments = list(selectors.roster(delivery=delivery))
+    enrollments = list(selectors.roster_enrollments(delivery=delivery))
     nominated = [e for e in enrollments if e.status == EnrollmentStatus.NOMINATED]
     can_edit = request.user.has_perm("training.manage_roster", delivery)
     find = request.GET.get("find", "").strip()
@@ -286,7 +285,7 @@ def delivery_roster(request: HttpRequest, pk: int) -> HttpResponse:
         ]
     refusals = selectors.gate_refusals(enrollments=nominated)
     # Each participant's buttons: the ENROLLMENT workflow's roster moves their services accept.
-    offers = services.roster_offers(
+    offers = selectors.roster_offers(
         user=request.user, delivery=delivery, enrollments=enrollments, gate_refusals=refusals
     )
     return _page(
@@ -298,7 +297,7 @@ def delivery_roster(request: HttpRequest, pk: int) -> HttpResponse:
         row_actions=any(offers),
         refusals=refusals,
         counts=selectors.roster_counts(delivery=delivery),
-        can_edit=can_edit and delivery.status in services.NOMINATION_STATES,
+        can_edit=can_edit and delivery.status in rules.NOMINATION_STATES,
         find=find,
         found=found,
         withdraw_form=WithdrawForm(),
@@ -414,7 +413,7 @@ def delivery_attendance(request: HttpRequest, pk: int) -> HttpResponse:
         marks=AttendanceMark.choices,
         taken=sum(1 for _, mark in sheet if mark),
         can_take=request.user.has_perm("training.take_attendance", delivery)
-        and delivery.status in services.ATTENDANCE_STATES,
+        and delivery.status in rules.ATTENDANCE_STATES,
     )
 
 
@@ -485,7 +484,7 @@ def delivery_results(request: HttpRequest, pk: int) -> HttpResponse:
     delivery = selectors.delivery_get(user=request.user, pk=pk)
     can_score = (
         request.user.has_perm("training.take_attendance", delivery)
-        and delivery.status in services.SCORE_STATES
+        and delivery.status in rules.SCORE_STATES
     )
     errors: dict[int, str] = {}
     if request.method == "POST":
@@ -562,8 +561,7 @@ def delivery_costs(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def cost_remove(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
-    delivery = selectors.delivery_get(user=request.user, pk=pk, perm="training.manage_costs")
-    line = delivery.cost_lines.filter(pk=line_pk).first()
+    line = selectors.cost_line_find(user=request.user, delivery_pk=pk, pk=line_pk)
     if line is not None:
         try:
             services.cost_line_remove(actor=request.user, line=line)
@@ -580,7 +578,7 @@ def delivery_report(request: HttpRequest, pk: int) -> HttpResponse:
     report = getattr(delivery, "after_action_report", None)
     can_write = (
         request.user.has_perm("training.write_report", delivery)
-        and delivery.status in services.REPORT_STATES
+        and delivery.status in rules.REPORT_STATES
     )
     form = ReportForm(request.POST or None, instance=report)
     if request.method == "POST":

@@ -28,7 +28,8 @@ def _follow_up_crumbs(*trail: tuple[str, str]) -> list[tuple[str, str]]:
 
 def _sources(follow_up: FollowUp) -> str:
     return "; ".join(
-        f"{d.course.code} {d.starts_on:%Y-%m-%d}" for d in follow_up.source_deliveries.all()
+        f"{d.course.code} {d.starts_on:%Y-%m-%d}"
+        for d in selectors.follow_up_sources_listed(follow_up=follow_up)
     )
 
 
@@ -141,12 +142,8 @@ def follow_up_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "training/follow_up_detail.html",
         {
             "follow_up": follow_up,
-            "sources": follow_up.source_deliveries.select_related(
-                "course", "venue", "country"
-            ).order_by("-starts_on", "-pk"),
-            "graduates": follow_up.graduates.select_related("nationality", "agency").order_by(
-                "family_name", "given_name", "pk"
-            ),
+            "sources": selectors.follow_up_source_deliveries(follow_up=follow_up),
+            "graduates": selectors.follow_up_graduates(follow_up=follow_up),
             "side_nav": side_nav(request),
             "breadcrumbs": _follow_up_crumbs((follow_up.title, "")),
         },

@@ -7,14 +7,14 @@ reached only through its unguessable token.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from liaison.core.formats import date_span
 from liaison.training import documents, selectors
-from liaison.training.models import CalendarFeed, Certificate, Delivery
+from liaison.training.models import Certificate, Delivery
 
 
 def _page(
@@ -74,7 +74,9 @@ def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The feed behind a secret address; resetting the address makes the old one 404."""
-    feed = get_object_or_404(CalendarFeed.objects.select_related("staff"), token=token)
+    feed = selectors.calendar_feed_by_token(token=token)
+    if feed is None:
+        raise Http404("No calendar has this address.")
     name = f"Deliveries of {feed.staff}" if feed.staff else "All training deliveries"
 
     def link(delivery: Delivery) -> str:

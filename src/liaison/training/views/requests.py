@@ -19,7 +19,7 @@ from liaison.core.forms import add_service_errors
 from liaison.core.listing import render_list
 from liaison.core.views import form_page
 from liaison.training import selectors, services
-from liaison.training.forms_requests import ApproveForm, DeclineForm, RequestForm, countries_for
+from liaison.training.forms_requests import ApproveForm, DeclineForm, RequestForm
 from liaison.training.models import RequestStatus, TrainingRequest
 from liaison.training.views.deliveries import crumbs, side_nav
 from liaison.training.workflows import TRAINING_REQUEST
@@ -84,7 +84,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
             **filters,
             "q": filters["search"],
             "statuses": RequestStatus.choices,
-            "countries": countries_for(request.user).only("code", "name"),
+            "countries": selectors.request_filter_countries(user=request.user),
             "can_file": request.user.has_perm("training.file_request"),
             "side_nav": side_nav(request),
             "breadcrumbs": crumbs(("Requests", "")),
@@ -122,7 +122,7 @@ def _detail(
         "training/request_detail.html",
         {
             "training_request": training_request,
-            "deliveries": training_request.deliveries.select_related("venue", "course"),
+            "deliveries": selectors.request_deliveries(request=training_request),
             "history": selectors.request_history(request=training_request)[:50],
             "approve": moves.get("approved"),
             "decline": moves.get("declined"),

@@ -27,7 +27,7 @@ from liaison.core.imports import (
     import_file_store,
 )
 from liaison.core.models import ImportFile, ImportState
-from liaison.training import roster, selectors
+from liaison.training import roster_file, selectors, services
 from liaison.training.forms_roster import RosterUploadForm, parse_decisions
 from liaison.training.models import Delivery
 from liaison.training.views.deliveries import crumbs
@@ -48,7 +48,9 @@ def _delivery(request: HttpRequest, pk: int) -> Delivery:
 
 
 def _upload(request: HttpRequest, delivery: Delivery, upload_id: int) -> ImportFile:
-    return import_file_get(user=request.user, pk=upload_id, kind=roster.KIND, target_id=delivery.pk)
+    return import_file_get(
+        user=request.user, pk=upload_id, kind=roster_file.KIND, target_id=delivery.pk
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -60,12 +62,12 @@ def roster_import(request: HttpRequest, pk: int) -> HttpResponse:
         file = form.cleaned_data["file"]
         upload = import_file_store(
             owner=request.user,
-            kind=roster.KIND,
+            kind=roster_file.KIND,
             target_id=delivery.pk,
             filename=file.name,
             data=file.read(),
         )
-        roster.roster_import_preview(actor=request.user, delivery=delivery, upload=upload)
+        services.roster_import_preview(actor=request.user, delivery=delivery, upload=upload)
         return redirect("training:roster_import_preview", pk=delivery.pk, upload_id=upload.pk)
     return render(
         request,
@@ -84,7 +86,7 @@ def _preview_context(
     preview = import_file_preview(upload)
     rows_page = None
     if preview is not None:
-        rows_page = Paginator(preview["rows"], roster.ROWS_PER_PAGE).get_page(
+        rows_page = Paginator(preview["rows"], roster_file.ROWS_PER_PAGE).get_page(
             request.GET.get("page")
         )
     return {
@@ -92,8 +94,8 @@ def _preview_context(
         "upload": upload,
         "preview": preview,
         "rows_page": rows_page,
-        "new": roster.NEW,
-        "duplicate_choices": roster.DUPLICATE_CHOICES,
+        "new": roster_file.NEW,
+        "duplicate_choices": roster_file.DUPLICATE_CHOICES,
         "poll_seconds": POLL_SECONDS,
         "breadcrumbs": _crumbs(
             delivery,
@@ -141,7 +143,7 @@ def _answer(request: HttpRequest, delivery: Delivery, upload: ImportFile) -> Htt
     import_file_decide(upload, parse_decisions(request.POST))
     if action == "apply":
         try:
-            result = roster.roster_import_apply(
+            result = services.roster_import_apply(
                 actor=request.user, delivery=delivery, upload=upload
             )
         except ValidationError as error:
@@ -151,7 +153,7 @@ def _answer(request: HttpRequest, delivery: Delivery, upload: ImportFile) -> Htt
             return redirect(here)
         messages.success(request, str(result))
         return redirect("training:delivery_roster", pk=delivery.pk)
-    roster.roster_import_preview(actor=request.user, delivery=delivery, upload=upload)
+    services.roster_import_preview(actor=request.user, delivery=delivery, upload=upload)
     page = request.POST.get("page", "")
     return redirect(f"{here}?page={page}#preview" if page.isdigit() else f"{here}#preview")
 
@@ -160,7 +162,7 @@ def _answer(request: HttpRequest, delivery: Delivery, upload: ImportFile) -> Htt
 def roster_template(request: HttpRequest, fmt: str) -> HttpResponse:
     """An empty roster with the expected header, to send to the partner."""
     require_perm(request.user, "training.browse")
-    header = [column.label for column in roster.COLUMNS]
+    header = [column.label for column in roster_file.COLUMNS]
     if fmt == "xlsx":
         return xlsx_response("roster-template.xlsx", header, [])
     if fmt == "csv":

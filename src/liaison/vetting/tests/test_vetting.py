@@ -17,7 +17,7 @@ from liaison.core.imports import import_file_decide, import_file_store
 from liaison.core.models import ImportFile
 from liaison.vetting import services
 from liaison.vetting.models import VettingRecord, VettingStatus
-from liaison.vetting.selectors import vetting_expiring, vetting_list
+from liaison.vetting.selectors import vetting_expiring, vetting_gate_refusal, vetting_list
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
@@ -38,16 +38,16 @@ def approved(users, make_person):
 def test_gate_refuses_until_an_approval_covers_the_last_day(users, make_person):
     person = make_person()
     last_day = TODAY + timedelta(days=30)
-    assert "never submitted" in services.vetting_gate_refusal(person, last_day)
+    assert "never submitted" in vetting_gate_refusal(person, last_day)
     record = services.vetting_submit(actor=users[Role.TRAINING_ADVISOR], person=person)
-    assert "submitted, not approved" in services.vetting_gate_refusal(person, last_day)
+    assert "submitted, not approved" in vetting_gate_refusal(person, last_day)
     services.vetting_approve(
         actor=users[Role.VETTING_OFFICER], record=record, valid_until=last_day - timedelta(days=1)
     )
-    assert "before the last day" in services.vetting_gate_refusal(person, last_day)
+    assert "before the last day" in vetting_gate_refusal(person, last_day)
     record = services.vetting_submit(actor=users[Role.TRAINING_ADVISOR], person=person)
     services.vetting_approve(actor=users[Role.VETTING_OFFICER], record=record, valid_until=last_day)
-    assert services.vetting_gate_refusal(person, last_day) is None
+    assert vetting_gate_refusal(person, last_day) is None
 
 
 def test_denied_and_suspended_people_are_refused(users, approved):
@@ -55,7 +55,7 @@ def test_denied_and_suspended_people_are_refused(users, approved):
     services.vetting_suspend(
         actor=users[Role.VETTING_OFFICER], record=record, reason="New allegation"
     )
-    assert "suspended" in services.vetting_gate_refusal(record.person, TODAY)
+    assert "suspended" in vetting_gate_refusal(record.person, TODAY)
 
 
 def test_an_approval_past_its_date_reads_as_expired(approved):

@@ -19,6 +19,7 @@ from liaison.core.export import export_format, table_response
 from liaison.core.forms import add_service_errors
 from liaison.core.listing import render_list
 from liaison.visits import selectors, services
+from liaison.visits.filters import SiteFilters
 from liaison.visits.forms_sites import BlackoutForm, HostForm, SiteForm
 from liaison.visits.models import Site, SiteKind
 from liaison.visits.views.nav import crumbs, side_nav
@@ -64,14 +65,8 @@ def _site_crumbs(request: HttpRequest, *trail: tuple[str, str]) -> list[tuple[st
 
 @require_GET
 def site_list(request: HttpRequest) -> HttpResponse:
-    filters = {
-        "search": request.GET.get("q", "").strip(),
-        "kind": request.GET.get("kind", ""),
-        "environment": request.GET.get("environment", ""),
-        "state": request.GET.get("state", "").upper(),
-        "focus": request.GET.get("focus", ""),
-    }
-    sites = selectors.site_list(user=request.user, **filters)
+    filters = SiteFilters.from_request(request)
+    sites = selectors.site_list(user=request.user, **filters.selector_kwargs())
     if fmt := export_format(request):
         return table_response(fmt, "visit-sites", CSV_HEADER, sites, _csv_row)
     return render_list(
@@ -80,9 +75,8 @@ def site_list(request: HttpRequest) -> HttpResponse:
         "visits/_site_results.html",
         sites,
         {
-            **filters,
-            "q": filters["search"],
-            "filtered": any(filters[name] for name in filters),
+            **filters.page_context(),
+            "filtered": any(filters.selector_kwargs().values()),
             "kinds": SiteKind.choices,
             "environments": SITE_ENVIRONMENTS,
             "states": selectors.site_states(user=request.user),

@@ -23,6 +23,7 @@ from liaison.core.forms import add_service_errors
 from liaison.core.listing import render_list
 from liaison.people.selectors import person_get, person_list
 from liaison.visits import selectors, services
+from liaison.visits.filters import VisitFilters
 from liaison.visits.forms import (
     DelegateForm,
     ReasonForm,
@@ -109,12 +110,8 @@ def _csv_row(v: Visit) -> list[Any]:
 
 @require_GET
 def visit_list(request: HttpRequest) -> HttpResponse:
-    filters = {
-        "search": request.GET.get("q", "").strip(),
-        "status": request.GET.get("status", ""),
-        "country": request.GET.get("country", "").upper(),
-    }
-    visits = selectors.visit_list(user=request.user, **filters)
+    filters = VisitFilters.from_request(request)
+    visits = selectors.visit_list(user=request.user, **filters.selector_kwargs())
     if fmt := export_format(request):
         return table_response(fmt, "visits", CSV_HEADER, visits, _csv_row)
     return render_list(
@@ -123,8 +120,7 @@ def visit_list(request: HttpRequest) -> HttpResponse:
         "visits/_visit_results.html",
         visits,
         {
-            **filters,
-            "q": filters["search"],
+            **filters.page_context(),
             "statuses": VisitStatus.choices,
             "countries": selectors.visit_country_choices(user=request.user),
             "can_file": request.user.has_perm("visits.file_request"),

@@ -33,8 +33,9 @@ from liaison.demo.build import build_demo
 from liaison.partners.models import Agency
 from liaison.people.matching import is_native_script
 from liaison.people.models import Person
-from liaison.training import roster
+from liaison.training import roster_file
 from liaison.training.models import Delivery, DeliveryStatus
+from liaison.training.services import roster_import_check, roster_import_write
 
 HEADER = [
     "Apellidos",
@@ -140,24 +141,28 @@ class Command(BaseCommand):
         assert delivery is not None, "The demo has a planned delivery."
         data = _roster(options["rows"], options["seed"])
         upload = import_file_store(
-            owner=manager, kind=roster.KIND, target_id=delivery.pk, filename="roster.csv", data=data
+            owner=manager,
+            kind=roster_file.KIND,
+            target_id=delivery.pk,
+            filename="roster.csv",
+            data=data,
         )
         import_file_decide(upload, {"date_order": "dmy"})
         started = time.perf_counter()
-        roster.roster_import_check(actor=manager, delivery=delivery, upload=upload)
+        roster_import_check(actor=manager, delivery=delivery, upload=upload)
         preview_seconds = time.perf_counter() - started
         preview = import_file_preview(upload) or {}
-        answers = {str(d["second"]): roster.KEEP_FIRST for d in preview.get("duplicates", [])}
+        answers = {str(d["second"]): roster_file.KEEP_FIRST for d in preview.get("duplicates", [])}
         import_file_decide(upload, {"duplicates": answers})
         started = time.perf_counter()
-        roster.roster_import_check(actor=manager, delivery=delivery, upload=upload)
+        roster_import_check(actor=manager, delivery=delivery, upload=upload)
         self.stdout.write(
             f"Preview: {preview.get('counts')}; {len(answers)} duplicate pairs answered, "
             f"checked again in {time.perf_counter() - started:.2f} s"
         )
         with transaction.atomic():
             started = time.perf_counter()
-            result = roster.roster_import_write(actor=manager, delivery=delivery, upload=upload)
+            result = roster_import_write(actor=manager, delivery=delivery, upload=upload)
             apply_seconds = time.perf_counter() - started
             transaction.set_rollback(True)
         upload.delete()

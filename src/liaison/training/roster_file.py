@@ -1,23 +1,14 @@
-"""Importing a partner's roster into a delivery: preview every row, then apply all or nothing.
+"""A partner's roster file as the import reads it, with no database query: its columns, each
+row parsed and checked, the rows that repeat one person, the agency names as written, the
+answers applied, and the preview as plain data.
 
-Rosters arrive as whatever the partner's Excel writes (read by :mod:`liaison.core.tabular`):
-names typed their own way, the agency as the partner calls it, dates in the partner's order,
-the same person twice. The preview answers every question the file raises before anything is
-written, and keeps the answers on the stored upload (:mod:`liaison.core.imports`):
-
-* the file's date order, when its slash dates read both ways (never guessed);
-* which registered agency each agency name as written is, or "register a new one";
-* which of two rows that are one person to keep, or to merge them;
-* which registry person each row is (the duplicate matcher's best guess by default), or new.
-
-The apply step builds the same preview again from the stored file and answers, refuses if
-anything is wrong, and writes every row in one transaction through the bulk services.
+What needs the registry (matching rows to people, passports, free seats) is read in
+:mod:`liaison.training.selectors.roster`; the writes are in :mod:`liaison.training.services.roster`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,43 +16,21 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
-from django.db.models import Count, Max
+from django.db import models
 from django.utils import timezone
 from rapidfuzz import fuzz
 
-from liaison.audit.services import audit_log
-from liaison.core.access import require_perm
-from liaison.core.imports import (
-    INLINE_ROWS,
-    PROGRESS_EVERY,
-    Progress,
-    estimate_rows,
-    import_file_applied,
-    import_file_data,
-    import_file_preview,
-    import_file_save_preview,
-    import_step_queue,
-    no_progress,
-)
-from liaison.core.models import ImportFile, ImportState
 from liaison.core.tabular import (
     PERSON_COLUMN_SYNONYMS,
     Column,
-    DateOrder,
     Table,
-    TableError,
     clean_text,
     country_code,
     parse_gender,
-    read_table,
 )
-from liaison.partners.models import Agency, AgencyKind, Country
-from liaison.partners.services import agency_create
-from liaison.people.indexing import find_matches, people_by_passport
+from liaison.partners.models import Agency, Country
 from liaison.people.matching import (
     MATCH_THRESHOLD,
-    Match,
     NameRecord,
     blocking_keys,
     is_native_script,
@@ -69,10 +38,7 @@ from liaison.people.matching import (
 )
 from liaison.people.matching import score as match_score
 from liaison.people.models import Gender, Person
-from liaison.people.selectors import visible_match_reasons
-from liaison.people.services import person_create_many
-from liaison.training.models import SEATED, Delivery, Enrollment, EnrollmentStatus
-from liaison.training.services import NOMINATION_STATES, enrollment_nominate_many
+from liaison.training.models import Delivery
 
 KIND = "training.roster"
 
@@ -264,16 +230,13 @@ class RosterImported:
 # --- reading the rows ---------------------------------------------------------------------
 
 
-class _Registry:
-    """Countries and agencies, read once per file."""
+@dataclass
+class Registry:
+    """Countries and agencies, read once per file (by ``selectors.roster``)."""
 
-    def __init__(self) -> None:
-        self.countries = {str(c.code): c for c in Country.objects.select_related("region")}
-        self.agencies: dict[int, list[Agency]] = defaultdict(list)
-        self.agencies_by_id: dict[int, Agency] = {}
-        for agency in Agency.objects.select_related("country"):
-            self.agencies[agency.country_id].append(agency)
-            self.agencies_by_id[agency.pk] = agency
+    countries: dict[str, Country]
+    agencies: dict[int, list[Agency]]
+    agencies_by_id: dict[int, Agency]
 
     def country(self, text: str) -> Country | None:
         code = country_code(text)
@@ -306,7 +269,7 @@ def agency_proposals(written: str, agencies: Iterable[Agency]) -> list[tuple[int
     return scored[:3]
 
 
-def _parse_row(number: int, cells: dict[str, str], registry: _Registry, table: Table) -> Row:
+def parse_row(number: int, cells: dict[str, str], registry: Registry, table: Table) -> Row:
     typed = {key: clean_text(cells.get(key, "")) for key in COLUMN_KEYS}
     row = Row(number=number, typed=typed, headers=table.columns)
     values = row.values
@@ -393,7 +356,7 @@ def _person_field(name: str) -> models.Field[Any, Any]:
     return field
 
 
-def _table_problems(table: Table, rows_by_number: dict[int, Row]) -> list[Problem]:
+def table_problems(table: Table, rows_by_number: dict[int, Row]) -> list[Problem]:
     """The reader's cell errors, onto their rows; those of no kept row stay on the file."""
     leftover = []
     for error in table.errors:
@@ -412,8 +375,8 @@ def _table_problems(table: Table, rows_by_number: dict[int, Row]) -> list[Proble
     return leftover
 
 
-def _agency_questions(
-    rows: list[Row], registry: _Registry, chosen: dict[str, str]
+def agency_questions(
+    rows: list[Row], registry: Registry, chosen: dict[str, str]
 ) -> list[AgencyQuestion]:
     """One question per distinct agency name as written (and nationality), not per row.
 
@@ -466,7 +429,7 @@ def _passport_key(row: Row) -> str:
     return "".join(c for c in row.values.get("passport_number", "").upper() if c.isalnum())
 
 
-def _duplicates(rows: list[Row], chosen: dict[str, str]) -> list[DuplicatePair]:
+def find_duplicates(rows: list[Row], chosen: dict[str, str]) -> list[DuplicatePair]:
     """Pairs of rows that are one person: the same passport, or names the matcher pairs.
 
     Only rows sharing a blocking key are scored, the likeliest first and at most
@@ -526,7 +489,7 @@ def _duplicates(rows: list[Row], chosen: dict[str, str]) -> list[DuplicatePair]:
     return pairs
 
 
-def _known_duplicates(
+def known_duplicates(
     rows: list[Row], pairs: list[dict[str, Any]], chosen: dict[str, str]
 ) -> list[DuplicatePair]:
     """The pairs a preview of the same file found, with the answers given since."""
@@ -545,7 +508,7 @@ def _known_duplicates(
     return found
 
 
-def _settle_duplicates(rows: list[Row], pairs: list[DuplicatePair]) -> None:
+def settle_duplicates(rows: list[Row], pairs: list[DuplicatePair]) -> None:
     by_number = {r.number: r for r in rows}
     for pair in pairs:
         first, second = by_number[pair.first], by_number[pair.second]
@@ -561,96 +524,7 @@ def _settle_duplicates(rows: list[Row], pairs: list[DuplicatePair]) -> None:
             second.skipped = True
 
 
-def _match_registry(
-    user: Any,
-    delivery: Delivery,
-    rows: list[Row],
-    chosen: dict[str, str],
-    progress: Progress,
-    known: Known | None = None,
-) -> dict[int, Person]:
-    """The likely existing people for each row, best first; the user's choice or the best.
-
-    ``known`` gives each row's candidates from a preview of the same file, answers and
-    registry (nothing registered or changed since), so an apply need not match again."""
-    named = [r for r in rows if r.record is not None and r.values.get("family_name")]
-    found: list[list[Match]] = []
-    if known is not None:
-        found = [
-            [
-                Match(c["id"], c["percent"] / 100, tuple(c["reasons"]))
-                for c in known.candidates.get(r.number, [])
-            ]
-            for r in named
-        ]
-    for start in range(0, len(named) if known is None else 0, 500):
-        chunk = named[start : start + 500]
-        found += find_matches([r.record for r in chunk], limit=CANDIDATES_SHOWN)  # type: ignore[misc]
-        progress(start + len(chunk), len(named), "Matching rows to the registry")
-    ids = {m.person_id for matches in found for m in matches}
-    people = Person.objects.select_related("nationality", "agency").in_bulk(ids)
-    enrolled = dict(
-        Enrollment.objects.filter(delivery=delivery, person_id__in=ids).values_list(
-            "person_id", "status"
-        )
-    )
-    for row, matches in zip(named, found, strict=True):
-        row.candidates = [
-            {
-                "id": m.person_id,
-                "name": str(people[m.person_id]),
-                "detail": _person_detail(people[m.person_id]),
-                "percent": round(m.score * 100),
-                "reasons": m.reasons
-                if known is not None
-                else visible_match_reasons(user, m.reasons),
-                "enrolled": str(EnrollmentStatus(enrolled[m.person_id]).label).lower()
-                if m.person_id in enrolled
-                else "",
-            }
-            for m in matches
-            if m.person_id in people
-        ]
-        ids_here = [c["id"] for c in row.candidates]
-        answer = chosen.get(str(row.number))
-        if answer == NEW:
-            row.choice = None
-        elif answer and answer.isdigit() and int(answer) in ids_here:
-            row.choice = int(answer)
-        else:
-            row.choice = ids_here[0] if ids_here else None
-    return people
-
-
-def _person_detail(person: Person) -> str:
-    parts = (
-        person.nationality.name if person.nationality else "",
-        person.agency.name if person.agency else "",
-    )
-    return ", ".join(p for p in parts if p)
-
-
-def _check_passports(rows: list[Row], people: dict[int, Person]) -> None:
-    """Never one passport number on two people: a row whose passport is registered to
-    someone must be that person."""
-    numbers = {
-        r.number: r.values["passport_number"] for r in rows if r.values.get("passport_number")
-    }
-    holders = people_by_passport(numbers.values())
-    others = Person.objects.in_bulk({pid for ids in holders.values() for pid in ids} - set(people))
-    for row in rows:
-        held_by = holders.get(numbers.get(row.number, ""), set())
-        if held_by and row.choice not in held_by:
-            holder = people.get(min(held_by)) or others.get(min(held_by))
-            row.problem(
-                "passport_number",
-                f"Passport {numbers[row.number]} is registered to #{min(held_by)} {holder}: "
-                "choose that person for this row, or correct the number.",
-                "Passport registered to someone else",
-            )
-
-
-def _check_choices(rows: list[Row]) -> None:
+def check_choices(rows: list[Row]) -> None:
     chosen_by: dict[int, Row] = {}
     for row in rows:
         if row.choice is None:
@@ -671,119 +545,6 @@ def _check_choices(rows: list[Row]) -> None:
                 "Two rows are one registered person",
             )
         chosen_by.setdefault(row.choice, row)
-
-
-def _forecast_seats(delivery: Delivery, rows: list[Row]) -> int:
-    """Who gets a seat and who waits, in file order, as the nominations will decide."""
-    seated = delivery.enrollments.filter(status__in=SEATED).count()
-    free = max(0, delivery.capacity - seated)
-    waiting = delivery.enrollments.filter(status=EnrollmentStatus.WAITLISTED)
-    top = max((p or 0 for p in waiting.values_list("waitlist_position", flat=True)), default=0)
-    seats = free
-    for row in rows:
-        if row.problems:
-            continue
-        if seats:
-            seats -= 1
-        else:
-            top += 1
-            row.waitlist_position = top
-    return free
-
-
-def build_plan(
-    *,
-    actor: Any,
-    delivery: Delivery,
-    data: bytes,
-    filename: str,
-    decisions: dict[str, Any],
-    progress: Progress = no_progress,
-    known: Known | None = None,
-) -> Plan:
-    """Check a roster file against the registry with the user's answers; nothing is written.
-
-    ``known``: what a preview of the same file and answers against the same registry found
-    already (see :func:`matching_state`)."""
-    require_perm(actor, "training.manage_roster", delivery)
-    file_problems: list[Problem] = []
-    if delivery.status not in NOMINATION_STATES:
-        file_problems.append(
-            Problem(
-                1,
-                "",
-                f"A {delivery.get_status_display().lower()} delivery takes no more nominations.",
-                "Delivery closed",
-            )
-        )
-    order = decisions.get("date_order") or None
-    try:
-        table = read_table(
-            data,
-            filename,
-            COLUMNS,
-            sheet=decisions.get("sheet") or None,
-            date_order=DateOrder(order) if order in ("dmy", "mdy") else None,
-        )
-    except TableError as error:
-        return Plan(
-            delivery,
-            None,
-            [],
-            [*file_problems, Problem(1, "", str(error), "The file cannot be read")],
-            [],
-            [],
-            0,
-        )
-    if not table.rows:
-        file_problems.append(
-            Problem(
-                table.header_row,
-                "",
-                "The file has no rows under the header.",
-                "No rows",
-                table.sheet,
-            )
-        )
-    registry = _Registry()
-    progress(0, len(table.rows), "Reading rows")
-    rows = []
-    for index, cells in enumerate(table.rows, start=1):
-        rows.append(_parse_row(cells.number, cells.cells, registry, table))
-        if index % (PROGRESS_EVERY * 4) == 0:
-            progress(index, len(table.rows), "Reading rows")
-    by_number = {r.number: r for r in rows}
-    file_problems += _table_problems(table, by_number)
-    for row in rows:
-        if table.sheet:
-            for problem in row.problems:
-                problem.sheet = table.sheet
-    agency_answers = decisions.get("agencies") or {}
-    duplicate_answers = decisions.get("duplicates") or {}
-    person_answers = decisions.get("people") or {}
-    duplicates = (
-        _duplicates(rows, duplicate_answers)
-        if known is None
-        else _known_duplicates(rows, known.pairs, duplicate_answers)
-    )
-    _settle_duplicates(rows, duplicates)
-    kept = [r for r in rows if not r.skipped]
-    agencies = _agency_questions(kept, registry, agency_answers)
-    people = _match_registry(actor, delivery, kept, person_answers, progress, known)
-    _check_choices(kept)
-    _check_passports(kept, people)
-    free = _forecast_seats(delivery, kept)
-    return Plan(
-        delivery,
-        table,
-        rows,
-        file_problems,
-        agencies,
-        duplicates,
-        free,
-        agencies_by_id=registry.agencies_by_id,
-        people=people,
-    )
 
 
 # --- the preview, as stored and shown -----------------------------------------------------
@@ -885,209 +646,5 @@ def plan_summary(plan: Plan, digest: str) -> dict[str, Any]:
     }
 
 
-def _digest(data: bytes) -> str:
+def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:32]
-
-
-def _upload_plan(
-    actor: Any,
-    delivery: Delivery,
-    upload: ImportFile,
-    data: bytes,
-    progress: Progress,
-    known: Known | None = None,
-) -> Plan:
-    return build_plan(
-        actor=actor,
-        delivery=delivery,
-        data=data,
-        filename=upload.filename,
-        decisions=upload.decisions,
-        progress=progress,
-        known=known,
-    )
-
-
-def roster_import_check(
-    *, actor: Any, delivery: Delivery, upload: ImportFile, progress: Progress = no_progress
-) -> dict[str, Any]:
-    """Build and store the preview of an uploaded roster with the answers given so far."""
-    data = import_file_data(upload)
-    plan = _upload_plan(actor, delivery, upload, data, progress)
-    summary = plan_summary(plan, _digest(data))
-    summary["matching_state"] = matching_state(data, upload.decisions)
-    import_file_save_preview(upload, summary, rows=len(plan.rows))
-    return summary
-
-
-def matching_state(data: bytes, decisions: dict[str, Any]) -> str:
-    """What a preview's registry candidates depend on: the file, the answers that change the
-    rows (date order, sheet, duplicates) and the registry (its size and latest change: any
-    person registered, edited or merged since). Equal states give equal candidates."""
-    registry = Person.objects.aggregate(people=Count("pk"), changed=Max("updated_at"))
-    parts = [
-        _digest(data),
-        json.dumps(
-            {k: decisions.get(k) for k in ("date_order", "sheet", "duplicates")}, sort_keys=True
-        ),
-        f"{registry['people']}|{registry['changed']}",
-    ]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
-
-
-def roster_import_preview(*, actor: Any, delivery: Delivery, upload: ImportFile) -> bool:
-    """Preview now, or queue a long file for the worker; True when queued."""
-    require_perm(actor, "training.manage_roster", delivery)
-    if _row_estimate(upload) > INLINE_ROWS:
-        import_step_queue(upload, "preview")
-        return True
-    roster_import_check(actor=actor, delivery=delivery, upload=upload)
-    return False
-
-
-def _row_estimate(upload: ImportFile) -> int:
-    """Rows the file holds, as its last preview counted them, else as its bytes suggest."""
-    return upload.rows or estimate_rows(import_file_data(upload))
-
-
-@transaction.atomic
-def _write(actor: Any, plan: Plan) -> RosterImported:
-    delivery = plan.delivery
-    registered: dict[str, Agency] = {}
-    for question in plan.agencies:
-        if question.choice == NEW and question.country is not None:
-            registered[question.key] = agency_create(
-                actor=actor,
-                perm="partners.register_agency_from_file",
-                country=question.country,
-                name=question.written[:200],
-                kind=AgencyKind.OTHER,
-                notes=f"Registered from the roster of {delivery} as the partner wrote it.",
-            )
-    answers = {q.key: q.choice for q in plan.agencies}
-
-    def agency_of(row: Row) -> Agency | None:
-        if not row.agency_key:
-            return None
-        if row.agency_key in registered:
-            return registered[row.agency_key]
-        answer = answers.get(row.agency_key, "")
-        return plan.agencies_by_id.get(int(answer)) if answer.isdigit() else None
-
-    kept = plan.kept
-    new_rows = [r for r in kept if r.choice is None]
-    new_values = []
-    for row in new_rows:
-        values = dict(row.values)
-        agency = agency_of(row)
-        if agency is not None:
-            values["agency"] = agency
-        new_values.append(values)
-    created = dict(
-        zip(
-            (r.number for r in new_rows),
-            person_create_many(actor=actor, people=new_values),
-            strict=True,
-        )
-    )
-    nominees = []
-    for row in kept:
-        person = created.get(row.number) or plan.people[row.choice]  # type: ignore[index]
-        agency = agency_of(row) or person.agency
-        nominees.append((person, (agency.acronym or agency.name)[:150] if agency else ""))
-    enrollments = enrollment_nominate_many(actor=actor, delivery=delivery, nominees=nominees)
-    waitlisted = sum(1 for e in enrollments if e.status == EnrollmentStatus.WAITLISTED)
-    result = RosterImported(
-        nominated=len(enrollments) - waitlisted,
-        waitlisted=waitlisted,
-        matched=len(kept) - len(new_rows),
-        created=len(new_rows),
-        agencies=len(registered),
-    )
-    audit_log(
-        actor=actor,
-        action="delivery.roster_imported",
-        obj=delivery,
-        changes={
-            "rows": [None, len(plan.rows)],
-            "skipped_as_duplicates": [None, len(plan.rows) - len(kept)],
-            "nominated": [None, result.nominated],
-            "waitlisted": [None, result.waitlisted],
-            "matched_existing": [None, result.matched],
-            "people_created": [None, result.created],
-            "agencies_registered": [None, result.agencies],
-        },
-    )
-    return result
-
-
-def roster_import_write(
-    *, actor: Any, delivery: Delivery, upload: ImportFile, progress: Progress = no_progress
-) -> RosterImported:
-    """Import every row of the stored file with the stored answers, or nothing.
-
-    The preview is built again (the registry or the roster may have changed); if anything is
-    wrong or unanswered, the new preview is stored and nothing is written."""
-    data = import_file_data(upload)
-    previous = import_file_preview(upload) or {}
-    known = None
-    if previous.get("matching_state") == matching_state(data, upload.decisions):
-        known = Known(
-            candidates={row["row"]: row["candidates"] for row in previous["rows"]},
-            pairs=previous["duplicates"],
-        )
-    plan = _upload_plan(actor, delivery, upload, data, progress, known)
-    if not plan.can_apply:
-        import_file_save_preview(upload, plan_summary(plan, _digest(data)))
-        reasons = [str(p) for p in plan.problems][:5]
-        if plan.questions_open:
-            reasons.append("Answer the preview's questions first.")
-        raise ValidationError(
-            ["Nothing was imported.", *reasons]
-            if reasons
-            else ["Nothing was imported: the file has no rows."]
-        )
-    progress(len(plan.kept), len(plan.kept), f"Writing {len(plan.kept)} rows (all or nothing)")
-    result = _write(actor, plan)
-    import_file_applied(upload, str(result))
-    return result
-
-
-def roster_import_apply(
-    *, actor: Any, delivery: Delivery, upload: ImportFile
-) -> RosterImported | None:
-    """Apply now, or queue a long file for the worker (None when queued)."""
-    require_perm(actor, "training.manage_roster", delivery)
-    if _row_estimate(upload) > INLINE_ROWS:
-        import_step_queue(upload, "apply")
-        return None
-    return roster_import_write(actor=actor, delivery=delivery, upload=upload)
-
-
-# --- the worker's side --------------------------------------------------------------------
-
-
-def _delivery_of(upload: ImportFile) -> Delivery:
-    if upload.target_id is None:
-        raise ValueError("A roster upload names its delivery.")
-    return Delivery.objects.select_related("course", "venue", "country").get(pk=upload.target_id)
-
-
-def run_preview(upload: ImportFile, progress: Progress) -> None:
-    roster_import_check(
-        actor=upload.owner, delivery=_delivery_of(upload), upload=upload, progress=progress
-    )
-
-
-def run_apply(upload: ImportFile, progress: Progress) -> str:
-    """A refusal leaves the new preview on the upload, as the page shows it."""
-    try:
-        result = roster_import_write(
-            actor=upload.owner, delivery=_delivery_of(upload), upload=upload, progress=progress
-        )
-    except ValidationError as error:
-        ImportFile.objects.filter(pk=upload.pk).update(
-            state=ImportState.PREVIEWED, message=" ".join(error.messages)
-        )
-        return " ".join(error.messages)
-    return str(result)

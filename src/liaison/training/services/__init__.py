@@ -1,0 +1,131 @@
+"""Training's writes: one function per use case, each checking the permission and the rule,
+transactional and audited, so pages, imports and the API agree.
+
+One module per part of the work: ``requests``, ``deliveries`` (and the after-action report),
+``instructors`` (and calendar feeds), ``roster`` (nominations, the vetting gate, the waiting list,
+roster files), ``learning`` (attendance, scores, outcomes, follow-ups), ``certificates``,
+``costs``. Everything is named here too, so ``from liaison.training.services import X`` (and the
+workflows' ``services_module``) need not know which.
+"""
+
+from __future__ import annotations
+
+from liaison.training.services.certificates import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    certificate_issue,
+    certificate_revoke,
+    certificates_issue_all,
+    new_certificate_code,
+)
+from liaison.training.services.costs import (
+    cost_line_add,
+    cost_line_remove,
+)
+from liaison.training.services.deliveries import (
+    DELIVERY_FIELDS,
+    after_action_report_save,
+    delivery_approve,
+    delivery_cancel,
+    delivery_close,
+    delivery_confirm,
+    delivery_create,
+    delivery_finish,
+    delivery_move,
+    delivery_refusals,
+    delivery_start,
+    delivery_update,
+)
+from liaison.training.services.instructors import (
+    calendar_feed_create,
+    calendar_feed_reset,
+    instructor_assign,
+    instructor_remove,
+)
+from liaison.training.services.learning import (
+    NOT_CONFIRMED_IN_TIME,
+    MarkResult,
+    attendance_mark_unmarked,
+    attendance_record,
+    enrollment_record_outcome,
+    follow_up_create,
+    scores_record,
+)
+from liaison.training.services.requests import (
+    REQUEST_FIELDS,
+    request_refusals,
+    training_request_approve,
+    training_request_decline,
+    training_request_file,
+    training_request_withdraw,
+)
+from liaison.training.services.roster import (
+    ConfirmResult,
+    enrollment_confirm,
+    enrollment_confirm_all,
+    enrollment_move_up,
+    enrollment_nominate,
+    enrollment_nominate_many,
+    enrollment_withdraw,
+    roster_import_apply,
+    roster_import_check,
+    roster_import_preview,
+    roster_import_write,
+    roster_submit_for_vetting,
+    run_apply,
+    run_preview,
+)
+
+__all__ = [
+    "CODE_ALPHABET",
+    "CODE_LENGTH",
+    "DELIVERY_FIELDS",
+    "NOT_CONFIRMED_IN_TIME",
+    "REQUEST_FIELDS",
+    "ConfirmResult",
+    "MarkResult",
+    "after_action_report_save",
+    "attendance_mark_unmarked",
+    "attendance_record",
+    "calendar_feed_create",
+    "calendar_feed_reset",
+    "certificate_issue",
+    "certificate_revoke",
+    "certificates_issue_all",
+    "cost_line_add",
+    "cost_line_remove",
+    "delivery_approve",
+    "delivery_cancel",
+    "delivery_close",
+    "delivery_confirm",
+    "delivery_create",
+    "delivery_finish",
+    "delivery_move",
+    "delivery_refusals",
+    "delivery_start",
+    "delivery_update",
+    "enrollment_confirm",
+    "enrollment_confirm_all",
+    "enrollment_move_up",
+    "enrollment_nominate",
+    "enrollment_nominate_many",
+    "enrollment_record_outcome",
+    "enrollment_withdraw",
+    "follow_up_create",
+    "instructor_assign",
+    "instructor_remove",
+    "new_certificate_code",
+    "request_refusals",
+    "roster_import_apply",
+    "roster_import_check",
+    "roster_import_preview",
+    "roster_import_write",
+    "roster_submit_for_vetting",
+    "run_apply",
+    "run_preview",
+    "scores_record",
+    "training_request_approve",
+    "training_request_decline",
+    "training_request_file",
+    "training_request_withdraw",
+]
