@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "liaison.people",
     "liaison.catalog",
     "liaison.vetting",
+    "liaison.postings",
     "liaison.training",
     "liaison.visits",
     "liaison.api",

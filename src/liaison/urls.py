@@ -39,6 +39,7 @@ urlpatterns = [
     path("catalog/", include("liaison.catalog.urls")),
     path("vetting/", include("liaison.vetting.urls")),
     path("training/", include("liaison.training.urls")),
+    path("postings/", include("liaison.postings.urls")),
     path("visits/", include("liaison.visits.urls")),
     path("audit/", include("liaison.audit.urls")),
     path("", include("liaison.training.public_urls")),

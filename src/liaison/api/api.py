@@ -9,6 +9,7 @@ from liaison.api.auth import AUTH
 from liaison.catalog.api import router as catalog_router
 from liaison.partners.api import router as partners_router
 from liaison.people.api import router as people_router
+from liaison.postings.api import router as postings_router
 from liaison.training.api import router as training_router
 from liaison.vetting.api import router as vetting_router
 from liaison.visits.api import router as visits_router
@@ -30,4 +31,5 @@ api.add_router("/people", people_router)
 api.add_router("/catalog", catalog_router)
 api.add_router("/vetting", vetting_router)
 api.add_router("/training", training_router)
+api.add_router("/postings", postings_router)
 api.add_router("/visits", visits_router)

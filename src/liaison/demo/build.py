@@ -1,5 +1,6 @@
 """Building the demo: the reference data, then the registry of officials and staff with the
-demo accounts, then training (FY2013 to FY2017) and visits on top of them."""
+demo accounts, then training (FY2013 to FY2017), visits and our staff posted abroad on top of
+them."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from liaison.demo.postings import build_postings_demo
 from liaison.demo.registry import (
     OFFICIALS_PER_FISCAL_YEAR,
     Names,
@@ -34,6 +36,7 @@ class DemoResult:
     staff: int
     deliveries: int = 0
     visits: int = 0
+    postings: int = 0
 
 
 @transaction.atomic
@@ -70,6 +73,13 @@ def build_demo(*, scale: float = 1.0, seed: int = 2015) -> DemoResult:
     ensure_demo_accounts()  # the training demo links the advisor to an instructor
     training = build_training_demo(scale=scale, seed=seed)
     visits = build_visit_demo(scale=scale, seed=seed)
+    postings = build_postings_demo(seed=seed)  # instructors' TDYs avoid their teaching days
     return DemoResult(
-        True, len(people), len(agencies), len(staff), training.deliveries, visits.visits
+        True,
+        len(people),
+        len(agencies),
+        len(staff) + postings.staff_added,
+        training.deliveries,
+        visits.visits,
+        postings.postings,
     )

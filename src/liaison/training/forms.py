@@ -14,7 +14,6 @@ from liaison.training.models import (
     CostCategory,
     CostKind,
     Delivery,
-    Deployment,
     InstructorRole,
 )
 from liaison.training.services import DELIVERY_FIELDS
@@ -72,13 +71,3 @@ class ReportForm(UswdsFormMixin, forms.ModelForm):
         model = AfterActionReport
         fields = ["summary", "issues", "recommendations"]
         widgets = {name: forms.Textarea(attrs={"rows": 5}) for name in fields}
-
-
-class DeploymentForm(UswdsFormMixin, forms.ModelForm):
-    class Meta:
-        model = Deployment
-        fields = ["staff", "starts_on", "ends_on", "description"]
-        widgets = {"starts_on": DATE, "ends_on": DATE}
-
-    def _post_clean(self) -> None:
-        """The service validates."""

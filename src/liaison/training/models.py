@@ -200,28 +200,6 @@ class Assignment(models.Model):
         return f"{self.staff} ({self.get_role_display().lower()})"
 
 
-class Deployment(models.Model):
-    """Time a staff member is away on other duty, so cannot teach."""
-
-    staff = models.ForeignKey("people.Staff", on_delete=models.CASCADE, related_name="deployments")
-    starts_on = models.DateField()
-    ends_on = models.DateField()
-    description = models.CharField(max_length=200)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["-starts_on"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(ends_on__gte=models.F("starts_on")),
-                name="deployment_ends_after_it_starts",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.description} ({self.starts_on:%Y-%m-%d} to {self.ends_on:%Y-%m-%d})"
-
-
 class CalendarFeed(models.Model):
     """A secret iCal address: one staff member's deliveries, or (no staff) all deliveries."""
 

@@ -17,6 +17,7 @@ from liaison.core.fiscal import FiscalYear, fiscal_year_of, fiscal_year_of_field
 from liaison.demo.build import build_demo
 from liaison.partners.models import Agency, Region
 from liaison.people.models import Person
+from liaison.postings.models import Coverage, Posting
 from liaison.training.models import Certificate, Enrollment
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +47,28 @@ def _training() -> list[Any]:
     return [rosters, sorted(Certificate.objects.values_list("code", flat=True))]
 
 
-def _built_again(demo: Demo) -> tuple[list[tuple[str, str, str, str]], list[Any]]:
+def _postings() -> list[Any]:
+    """Every tour with its officer, post, dates and state, and its countries: ids left out."""
+    fields = (
+        "staff__given_name",
+        "staff__family_name",
+        "post__name",
+        "role",
+        "starts_on",
+        "ends_on",
+        "ended_on",
+        "status",
+    )
+    tours = list(Posting.objects.order_by(*fields).values_list(*fields))
+    coverage = sorted(
+        Coverage.objects.values_list(
+            "posting__post__name", "posting__starts_on", "country__code", "kind"
+        )
+    )
+    return [tours, coverage]
+
+
+def _built_again(demo: Demo) -> tuple[list[tuple[str, str, str, str]], list[Any], list[Any]]:
     """Build the demo once more from nothing (every row of Liaison's own tables gone), read it
     back, and undo it all, the run's demo included, so the tests after find it as it was."""
     with transaction.atomic():
@@ -55,19 +77,20 @@ def _built_again(demo: Demo) -> tuple[list[tuple[str, str, str, str]], list[Any]
                 model._base_manager.all()._raw_delete(DEFAULT_DB_ALIAS)
         assert not Person.objects.exists()
         build_demo(scale=demo.scale, seed=demo.seed)
-        snapshot = _people(), _training()
+        snapshot = _people(), _training(), _postings()
         transaction.set_rollback(True)
     return snapshot
 
 
 def test_demo_data_is_deterministic_and_uses_native_scripts(shared_demo):
-    first, training = _people(), _training()
-    assert _built_again(shared_demo) == (first, training)
+    first, training, postings = _people(), _training(), _postings()
+    assert _built_again(shared_demo) == (first, training, postings)
     assert len(first) == 80
     natives = [native for _, _, native, _ in first if native]
     assert any("\u0600" <= ch <= "\u06ff" for n in natives for ch in n), "some Arabic-script names"
     assert len({code for *_, code in first}) > 30
     assert len(training[0]) > 1000 and training[1]
+    assert len(postings[0]) > 150 and postings[1]
 
 
 @pytest.fixture
@@ -91,6 +114,7 @@ def test_report_prints_the_fiscal_years_figures_as_json(demo_output, capsys):
     assert figures["people"] == 80
     assert figures["agencies"] == Agency.objects.count()
     assert figures["deliveries"] == 222
+    assert figures["postings"] == 58  # tours served in FY2015 (the demo's rotations since 2011)
     call_command("report", fy=2014, json=True)
     earlier = json.loads(capsys.readouterr().out)
     assert earlier["deliveries"] == 214

@@ -26,6 +26,7 @@ from liaison.conftest import create_agency, create_person, create_user
 from liaison.partners.models import Country
 from liaison.partners.services import reference_partners_load
 from liaison.people.models import Staff
+from liaison.postings import services as postings_services
 from liaison.training import services as training_services
 from liaison.training.models import Certificate, FollowUp
 from liaison.vetting.services import vetting_approve, vetting_submit
@@ -72,6 +73,10 @@ VISIT_PLANNERS = HQ | {Role.IVP_COORDINATOR}
 VISIT_READERS = VISIT_PLANNERS | {Role.ATTACHE}
 SITE_READERS = VISIT_READERS | {Role.SITE_HOST}
 SITE_HOSTS = {Role.SITE_HOST}
+
+# The records' posting, program and deployment are in Peru (the attaché's region).
+POSTING_READERS = STAFF_READERS | {Role.ATTACHE}
+PRESENCE_RECORDERS = HQ | {Role.ATTACHE}
 
 # url name -> (method, allowed roles, JSON body for API writes)
 PAGES: dict[str, tuple[str, set[Role]]] = {
@@ -123,7 +128,6 @@ PAGES: dict[str, tuple[str, set[Role]]] = {
     "training:delivery_transition": ("post", DELIVERY_RUNNERS),
     "training:instructor_assign": ("post", HQ),
     "training:instructor_remove": ("post", HQ),
-    "training:deployment_create": ("get", HQ),
     "training:delivery_roster": ("get", TRAINING_READERS),
     "training:enrollment_nominate": ("post", DELIVERY_RUNNERS),
     "training:roster_confirm_all": ("post", DELIVERY_RUNNERS),
@@ -189,6 +193,25 @@ PAGES: dict[str, tuple[str, set[Role]]] = {
     "visits:host_calendar": ("get", SITE_HOSTS),
     "visits:host_calendar_create": ("post", SITE_HOSTS),
     "visits:host_calendar_reset": ("post", SITE_HOSTS),
+    "postings:posting_list": ("get", POSTING_READERS),
+    "postings:posting_create": ("get", HQ),
+    "postings:posting_detail": ("get", POSTING_READERS),
+    "postings:posting_update": ("get", HQ),
+    # The attaché records an arrival at a post in their region; headquarters makes every move.
+    "postings:posting_move": ("post", PRESENCE_RECORDERS),
+    "postings:posting_change_end": ("post", HQ),
+    "postings:coverage": ("get", POSTING_READERS),
+    "postings:ending": ("get", POSTING_READERS),
+    "postings:post_list": ("get", POSTING_READERS),
+    "postings:post_create": ("get", HQ),
+    "postings:post_update": ("get", HQ),
+    "postings:program_list": ("get", POSTING_READERS),
+    "postings:program_create": ("get", HQ),
+    "postings:program_detail": ("get", POSTING_READERS),
+    "postings:program_update": ("get", HQ),
+    "postings:deployment_list": ("get", POSTING_READERS),
+    "postings:deployment_create": ("get", HQ),
+    "postings:deployment_cancel": ("post", HQ),
 }
 API: dict[str, tuple[str, set[Role], dict[str, Any] | None]] = {
     "api-v1:list_regions": ("get", PARTNER_READERS, None),
@@ -337,6 +360,39 @@ API: dict[str, tuple[str, set[Role], dict[str, Any] | None]] = {
     "api-v1:apply_year_plan": ("post", VISIT_PLANNERS, None),
     "api-v1:list_host_inbox": ("get", SITE_HOSTS, None),
     "api-v1:answer_visit_stop": ("post", SITE_HOSTS, {"accept": False, "reason": "Exercise."}),
+    "api-v1:list_postings": ("get", POSTING_READERS, None),
+    "api-v1:get_posting": ("get", POSTING_READERS, None),
+    "api-v1:propose_posting": ("post", HQ, {"staff_id": 0, "post_id": 0}),  # see _api_body
+    "api-v1:update_posting": ("patch", HQ, {"notes": "Spanish required."}),
+    "api-v1:move_posting": ("post", PRESENCE_RECORDERS, {"move": "arrived"}),
+    "api-v1:change_posting_end": (
+        "post",
+        HQ,
+        {"ends_on": "2032-01-01", "reason": "Extended for the handover."},
+    ),
+    "api-v1:list_covering": ("get", POSTING_READERS, None),  # ?country=PE: see _api_url
+    "api-v1:list_postings_ending": ("get", POSTING_READERS, None),
+    "api-v1:list_posts": ("get", POSTING_READERS, None),
+    "api-v1:create_post": (
+        "post",
+        HQ,
+        {"name": "U.S. Embassy Quito", "city": "Quito", "country": "EC"},
+    ),
+    "api-v1:list_programs": ("get", POSTING_READERS, None),
+    "api-v1:get_program": ("get", POSTING_READERS, None),
+    "api-v1:create_program": (
+        "post",
+        HQ,
+        {
+            "name": "Ports program",
+            "country": "PE",
+            "starts_on": "2031-01-01",
+            "ends_on": "2031-12-31",
+        },
+    ),
+    "api-v1:list_deployments": ("get", POSTING_READERS, None),
+    "api-v1:create_deployment": ("post", HQ, {"staff_id": 0}),  # see _api_body
+    "api-v1:cancel_deployment": ("post", HQ, {"reason": "Postponed."}),
 }
 # Reachable without signing in, on purpose.
 PUBLIC = {
@@ -422,7 +478,85 @@ def _records(users: dict[Role, User]) -> dict[str, Any]:
         "vetting": vetting_submit(actor=users[Role.PROGRAM_MANAGER], person=person),
         **_training_records(users, person),
         **_visit_records(users, person),
+        **_posting_records(users),
     }
+
+
+def _posting_records(users: dict[Role, Any]) -> dict[str, Any]:
+    """A post in Lima (Peru, the attaché's region) with an approved tour begun ten days ago
+    (its arrival still to record) and a proposed one; a program in Peru with a deployment."""
+    manager = users[Role.PROGRAM_MANAGER]
+    peru = Country.objects.get(code="PE")
+    post = postings_services.post_create(
+        actor=manager, name="U.S. Embassy Lima", kind="embassy", city="Lima", country=peru
+    )
+
+    def tour(staff: Staff, starts_on: date) -> Any:
+        return postings_services.posting_propose(
+            actor=manager,
+            staff=staff,
+            role="attache",
+            post=post,
+            starts_on=starts_on,
+            ends_on=starts_on + timedelta(days=1095),
+            primary=[peru],
+        )
+
+    posting = tour(
+        Staff.objects.create(kind="attache", given_name="Ana", family_name="Posted"),
+        date.today() - timedelta(days=10),
+    )
+    postings_services.posting_approve(actor=manager, posting=posting, reference="26 STATE 1")
+    proposed = tour(
+        Staff.objects.create(kind="attache", given_name="Ben", family_name="Proposed"),
+        date.today() + timedelta(days=400),
+    )
+    program = postings_services.program_create(
+        actor=manager,
+        name="Migration advisory program",
+        country=peru,
+        starts_on=date.today(),
+        ends_on=date.today() + timedelta(days=365),
+    )
+    advisor = Staff.objects.create(kind="advisor", given_name="Cy", family_name="Deployed")
+    deployment = postings_services.deployment_create(
+        actor=manager,
+        staff=advisor,
+        program=program,
+        starts_on=date.today() + timedelta(days=20),
+        ends_on=date.today() + timedelta(days=30),
+        description="Assessment mission",
+    )
+    return {
+        "post": post,
+        "posting": posting,
+        "proposed_posting": proposed,
+        "program": program,
+        "deployment": deployment,
+        "advisor": advisor,
+        "posted_staff": Staff.objects.create(kind="attache", given_name="Di", family_name="New"),
+    }
+
+
+def _api_body(name: str, records: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
+    """Bodies that name the matrix's own records, whose ids are known once they exist."""
+    if name == "api-v1:propose_posting":
+        return {
+            "staff_id": records["posted_staff"].pk,
+            "role": "attache",
+            "post_id": records["post"].pk,
+            "starts_on": "2031-01-01",
+            "ends_on": "2033-12-31",
+            "primary": ["PE"],
+        }
+    if name == "api-v1:create_deployment":
+        return {
+            "staff_id": records["advisor"].pk,
+            "starts_on": "2031-01-01",
+            "ends_on": "2031-01-05",
+            "description": "TDY to Nogales",
+        }
+    return body
 
 
 def _training_records(users: dict[Role, Any], person: Any) -> dict[str, Any]:
@@ -600,9 +734,29 @@ def _visit_page_kwargs(name: str, records: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
+def _posting_page_kwargs(name: str, records: dict[str, Any]) -> dict[str, Any]:
+    if name == "postings:posting_update":
+        return {"pk": records["proposed_posting"].pk}
+    if name in {
+        "postings:posting_detail",
+        "postings:posting_move",
+        "postings:posting_change_end",
+    }:
+        return {"pk": records["posting"].pk}
+    if name == "postings:post_update":
+        return {"pk": records["post"].pk}
+    if name in {"postings:program_detail", "postings:program_update"}:
+        return {"pk": records["program"].pk}
+    if name == "postings:deployment_cancel":
+        return {"pk": records["deployment"].pk}
+    return {}
+
+
 def _page_url(name: str, records: dict[str, Any]) -> str:
     if name.startswith("visits:"):
         return reverse(name, kwargs=_visit_page_kwargs(name, records))
+    if name.startswith("postings:"):
+        return reverse(name, kwargs=_posting_page_kwargs(name, records))
     kwargs: dict[str, Any] = {}
     if name in {"people:person_detail", "people:person_update", "people:person_personal_data"}:
         kwargs = {"pk": records["person"].pk}
@@ -688,6 +842,12 @@ def _page_data(name: str, records: dict[str, Any]) -> dict[str, Any]:
         # The advisor's own calendar, which headquarters may make too.
         "training:calendar_feed_create": {"staff": records["teacher"].pk},
         "visits:site_host_remove": {"staff": records["second_host"].pk},
+        "postings:posting_move": {"move": "arrived"},
+        "postings:posting_change_end": {
+            "ends_on": (records["posting"].ends_on + timedelta(days=30)).isoformat(),
+            "reason": "Extended for the handover.",
+        },
+        "postings:deployment_cancel": {"reason": "Postponed."},
     }.get(name, {})
 
 
@@ -769,6 +929,16 @@ def _api_url(name: str, records: dict[str, Any]) -> str:
         kwargs = {"enrollment_id": records["enrollment"].pk}
     elif name == "api-v1:revoke_certificate":
         kwargs = {"certificate_id": records["certificate"].pk}
+    elif name == "api-v1:update_posting":
+        kwargs = {"posting_id": records["proposed_posting"].pk}
+    elif name in {"api-v1:get_posting", "api-v1:move_posting", "api-v1:change_posting_end"}:
+        kwargs = {"posting_id": records["posting"].pk}
+    elif name == "api-v1:get_program":
+        kwargs = {"program_id": records["program"].pk}
+    elif name == "api-v1:cancel_deployment":
+        kwargs = {"deployment_id": records["deployment"].pk}
+    elif name == "api-v1:list_covering":
+        return reverse(name) + "?country=PE"
     return reverse(name, kwargs=kwargs)
 
 
@@ -809,7 +979,7 @@ def test_each_role_gets_exactly_its_access_to_pages(db, matrix, name):
 # Reading writes nothing (a GET never creates, changes or deletes a record), in the apps whose
 # writes are all in services so far. What any request may write: its session, and its API
 # token's "last used" time.
-READ_ONLY_GETS = ("training", "vetting")
+READ_ONLY_GETS = ("training", "vetting", "postings")
 BOOKKEEPING = ("django_session", "accounts_apitoken")
 WRITE_SQL = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 
@@ -863,6 +1033,8 @@ def test_each_role_gets_exactly_its_access_to_the_api(client, matrix, name):
         body = {"duplicate_id": records["other"].pk}
     if body and "person_id" in body:
         body = {"person_id": records["other"].pk}
+    if body is not None:
+        body = _api_body(name, records, body)
     url = _api_url(name, records)
     for role, user in users.items():
         with _undone():

@@ -11,7 +11,8 @@ from liaison.core.access import require_perm
 from liaison.core.formats import date_span
 from liaison.people.models import Staff, StaffKind
 from liaison.people.selectors import staff_list
-from liaison.training.models import Assignment, CalendarFeed, Delivery, DeliveryStatus, Deployment
+from liaison.postings.selectors import staff_away
+from liaison.training.models import Assignment, CalendarFeed, Delivery, DeliveryStatus
 from liaison.training.selectors.deliveries import delivery_get
 
 
@@ -48,15 +49,13 @@ def instructor_conflict(staff: Staff, delivery: Delivery) -> str | None:
             f"{staff} is already teaching {other.course.code} {other.course.title} at "
             f"{other.venue.name}, {date_span(other.starts_on, other.ends_on)}."
         )
-    deployment = Deployment.objects.filter(
-        staff=staff, starts_on__lte=delivery.ends_on, ends_on__gte=delivery.starts_on
-    ).first()
-    if deployment is not None:
-        return (
-            f"{staff} is deployed ({deployment.description}), "
-            f"{date_span(deployment.starts_on, deployment.ends_on)}."
-        )
-    return None
+    # Deployed, or posted away from the delivery's country: postings says (and words it).
+    return staff_away(
+        staff=staff,
+        starts_on=delivery.starts_on,
+        ends_on=delivery.ends_on,
+        country_id=delivery.country_id,
+    )
 
 
 def deliveries_of_staff(*, staff_id: int | None) -> QuerySet[Delivery]:

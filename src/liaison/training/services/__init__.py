@@ -39,7 +39,6 @@ from liaison.training.services.deliveries import (
 from liaison.training.services.instructors import (
     calendar_feed_create,
     calendar_feed_reset,
-    deployment_create,
     instructor_assign,
     instructor_remove,
 )
@@ -105,7 +104,6 @@ __all__ = [
     "delivery_refusals",
     "delivery_start",
     "delivery_update",
-    "deployment_create",
     "enrollment_confirm",
     "enrollment_confirm_all",
     "enrollment_move_up",

@@ -1,10 +1,9 @@
-"""Instructors: assigning and removing them, their deployments away, and the secret calendar
-feeds of their deliveries."""
+"""Instructors: assigning and removing them, and the secret calendar feeds of their
+deliveries. (Their deployments away are recorded in postings.)"""
 
 from __future__ import annotations
 
 import secrets
-from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -18,7 +17,6 @@ from liaison.training.models import (
     CalendarFeed,
     Delivery,
     DeliveryStatus,
-    Deployment,
     InstructorRole,
 )
 from liaison.training.rules import status_phrase
@@ -80,22 +78,6 @@ def instructor_remove(*, actor: Any, assignment: Assignment) -> None:
         obj=delivery,
         changes={"instructor": [label, None]},
     )
-
-
-@transaction.atomic
-def deployment_create(
-    *, actor: Any, staff: Staff, starts_on: date, ends_on: date, description: str
-) -> Deployment:
-    require_perm(actor, "training.manage_delivery")
-    deployment = Deployment(
-        staff=staff, starts_on=starts_on, ends_on=ends_on, description=description
-    )
-    if ends_on < starts_on:
-        raise ValidationError({"ends_on": "The deployment ends before it starts."})
-    deployment.full_clean()
-    deployment.save()
-    audit_log(actor=actor, action="deployment.created", obj=deployment)
-    return deployment
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ import pytest
 from django.db import models
 
 from liaison.audit.models import AuditEntry
+from liaison.postings.models import Deployment
 from liaison.training import models as training
 from liaison.vetting.models import VettingRecord
 
@@ -20,7 +21,7 @@ WATCHED: tuple[type[models.Model], ...] = (
     training.TrainingRequest,
     training.Delivery,
     training.Assignment,
-    training.Deployment,
+    Deployment,
     training.Enrollment,
     training.Attendance,
     training.Certificate,

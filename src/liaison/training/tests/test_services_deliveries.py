@@ -13,6 +13,7 @@ from liaison.accounts.roles import Role
 from liaison.audit.models import AuditEntry
 from liaison.catalog.models import Course, FundingSource, Venue
 from liaison.core.formats import date_span
+from liaison.postings import services as postings_services
 from liaison.training import selectors, services
 from liaison.training.models import (
     Assignment,
@@ -444,15 +445,15 @@ def test_a_deployed_instructor_is_refused_naming_the_deployment(
     teacher = make_instructor()
     delivery = make_delivery()
     start = delivery.ends_on
-    with refused(PermissionDenied, "training.manage_delivery"):
-        services.deployment_create(
+    with refused(PermissionDenied, "postings.manage_deployments"):
+        postings_services.deployment_create(
             actor=users[Role.TRAINING_ADVISOR],
             staff=teacher,
             starts_on=start,
             ends_on=start,
             description="TDY",
         )
-    services.deployment_create(
+    postings_services.deployment_create(
         actor=manager,
         staff=teacher,
         starts_on=start,

@@ -29,7 +29,6 @@ from liaison.training.forms import (
     CancelForm,
     CostLineForm,
     DeliveryForm,
-    DeploymentForm,
     ReportForm,
     WithdrawForm,
 )
@@ -266,21 +265,6 @@ def instructor_remove(request: HttpRequest, pk: int, assignment_pk: int) -> Http
     else:
         messages.success(request, f"{assignment.staff} removed.")
     return redirect("training:delivery_detail", pk=pk)
-
-
-@require_http_methods(["GET", "POST"])
-def deployment_create(request: HttpRequest) -> HttpResponse:
-    require_perm(request.user, "training.manage_delivery")
-    return form_page(
-        request,
-        form=DeploymentForm(request.POST or None),
-        save=lambda data: services.deployment_create(actor=request.user, **data),
-        title="Record a deployment",
-        cancel_url=reverse("training:delivery_list"),
-        done=lambda deployment: reverse("people:staff_detail", args=[deployment.staff_id]),
-        breadcrumbs=crumbs(("Record a deployment", "")),
-        side_nav=side_nav(request),
-    )
 
 
 # --- the roster ------------------------------------------------------------------------------
@@ -668,6 +652,5 @@ urlpatterns = [
     path("enrollments/<int:pk>/confirm/", enrollment_confirm, name="enrollment_confirm"),
     path("enrollments/<int:pk>/withdraw/", enrollment_withdraw, name="enrollment_withdraw"),
     path("enrollments/<int:pk>/attendance/", attendance_mark, name="attendance_mark"),
-    path("deployments/new/", deployment_create, name="deployment_create"),
     path("blocked/", blocked, name="blocked"),
 ]
