@@ -4,20 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0003_match_key_one_index'),
+        ("people", "0003_match_key_one_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalperson',
-            name='left_post_on',
-            field=models.DateField(blank=True, help_text='The day the official left the agency or the position, when their agency reports it; blank while in post as far as we know.', null=True, verbose_name='left the post on'),
+            model_name="historicalperson",
+            name="left_post_on",
+            field=models.DateField(
+                blank=True,
+                help_text="The day the official left the agency or the position, when their agency reports it; blank while in post as far as we know.",
+                null=True,
+                verbose_name="left the post on",
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='left_post_on',
-            field=models.DateField(blank=True, help_text='The day the official left the agency or the position, when their agency reports it; blank while in post as far as we know.', null=True, verbose_name='left the post on'),
+            model_name="person",
+            name="left_post_on",
+            field=models.DateField(
+                blank=True,
+                help_text="The day the official left the agency or the position, when their agency reports it; blank while in post as far as we know.",
+                null=True,
+                verbose_name="left the post on",
+            ),
         ),
     ]
