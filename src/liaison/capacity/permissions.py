@@ -97,3 +97,10 @@ def scope_assessments(user: Any, assessments: QuerySet[Any]) -> QuerySet[Any]:
     if is_headquarters(user):
         return assessments
     return assessments.filter(program__in=scope_programs(user, Program.objects.all()))
+
+
+def scope_program_managers(users: QuerySet[Any]) -> QuerySet[Any]:
+    """Who may be named a program's manager: active headquarters users."""
+    return users.filter(
+        is_active=True, role__in=(Role.ADMINISTRATOR, Role.PROGRAM_MANAGER)
+    ).order_by("last_name", "username")

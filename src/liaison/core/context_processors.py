@@ -14,6 +14,7 @@ SECTIONS = [
     ("Staff", "people:staff_list", "people.browse_staff"),
     ("Training", "training:delivery_list", "training.browse"),
     ("Visits", "visits:visit_list", "visits.browse"),
+    ("SAFE", "capacity:program_list", "capacity.browse"),
     ("Host inbox", "visits:host_inbox", "visits.host_inbox"),
     ("Catalog", "catalog:course_list", "catalog.browse"),
     ("Vetting", "vetting:record_list", "vetting.browse"),

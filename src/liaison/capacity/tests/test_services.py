@@ -175,7 +175,7 @@ def test_the_workflow_moves_per_role_each_audited(world):
     # An assessor does not review or approve.
     with pytest.raises(PermissionDenied):
         services.assessment_review(actor=world.advisor, assessment=assessment)
-    with pytest.raises(ValidationError, match="reviewed cannot become approved|submitted"):
+    with pytest.raises(ValidationError, match=r"reviewed cannot become approved|submitted"):
         services.assessment_approve(actor=world.manager, assessment=assessment)
     services.assessment_review(actor=world.manager, assessment=assessment)
     with pytest.raises(PermissionDenied):
@@ -345,9 +345,7 @@ def test_the_generated_plan_respects_the_budget_and_the_quarterly_cap(world):
     world.program.budget = Decimal(100000)
     world.program.max_deliveries_per_quarter = 1
     world.program.save()
-    result = services.plan_generate(
-        actor=world.manager, program=world.program, deterministic=True
-    )
+    result = services.plan_generate(actor=world.manager, program=world.program, deterministic=True)
     items = list(_items(world).values())
     assert items and sum(i.estimated_cost for i in items) <= 100000
     slots = [i.slot for i in items]
@@ -359,9 +357,7 @@ def test_a_course_without_an_estimated_cost_is_left_out_with_the_reason(world):
     Course.objects.filter(code="INT-101").update(estimated_cost=None)
     set_targets(world, {"1.10": (4, 1)})
     approved(world, {"1.10": 1})
-    result = services.plan_generate(
-        actor=world.manager, program=world.program, deterministic=True
-    )
+    result = services.plan_generate(actor=world.manager, program=world.program, deterministic=True)
     assert "INT-101: no estimated cost in the catalog, so not planned" in result.left_out
     assert "INT-201" not in _items(world)  # its prerequisite cannot be planned
 
@@ -379,7 +375,7 @@ def test_the_manager_cannot_move_a_course_before_its_prerequisite(world):
         services.plan_item_move(
             actor=world.manager, item=trm, quarter=FiscalQuarter(scs.fiscal_year, scs.quarter)
         )
-    with pytest.raises(ValidationError, match="TRM-201 .* needs SCS-101 first"):
+    with pytest.raises(ValidationError, match=r"TRM-201 .* needs SCS-101 first"):
         services.plan_item_move(actor=world.manager, item=scs, quarter=FiscalQuarter(2028, 4))
     with pytest.raises(ValidationError, match="has ended"):
         services.plan_item_move(actor=world.manager, item=scs, quarter=FiscalQuarter(2026, 1))
@@ -395,11 +391,15 @@ def test_edits_keep_the_cap_and_the_budget(world):
     services.plan_generate(actor=world.manager, program=world.program, deterministic=True)
     quarter = FiscalQuarter(2027, 1)
     services.plan_item_add(
-        actor=world.manager, plan=world.program.plan, course=Course.objects.get(code="NII-101"),
+        actor=world.manager,
+        plan=world.program.plan,
+        course=Course.objects.get(code="NII-101"),
         quarter=quarter,
     )
     services.plan_item_add(
-        actor=world.manager, plan=world.program.plan, course=Course.objects.get(code="CCT-101"),
+        actor=world.manager,
+        plan=world.program.plan,
+        course=Course.objects.get(code="CCT-101"),
         quarter=quarter,
     )
     with pytest.raises(ValidationError, match="cap of 2 a quarter"):
@@ -462,7 +462,10 @@ def test_a_plan_item_links_only_to_a_delivery_of_its_course(world):
             delivery=_delivery(world, status=DeliveryStatus.CANCELLED),
         )
     elsewhere = Venue.objects.create(
-        code="X", name="Bogotá site", kind="foreign_site", city="Bogotá",
+        code="X",
+        name="Bogotá site",
+        kind="foreign_site",
+        city="Bogotá",
         country=Country.objects.get(code="CO"),
     )
     with pytest.raises(ValidationError, match="neither the program's country nor an ILEA"):
@@ -470,9 +473,7 @@ def test_a_plan_item_links_only_to_a_delivery_of_its_course(world):
             actor=world.manager, item=item, delivery=_delivery(world, venue=elsewhere.code)
         )
     with pytest.raises(PermissionDenied):
-        services.plan_item_link_delivery(
-            actor=world.attache, item=item, delivery=_delivery(world)
-        )
+        services.plan_item_link_delivery(actor=world.attache, item=item, delivery=_delivery(world))
     delivery = _delivery(world, status=DeliveryStatus.DELIVERED)
     services.plan_item_link_delivery(actor=world.manager, item=item, delivery=delivery)
     progress = selectors.plan_progress(items=selectors.plan_items(plan=world.program.plan))
