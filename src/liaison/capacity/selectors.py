@@ -9,8 +9,9 @@ from decimal import Decimal
 from typing import Any
 
 import altair as alt
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 
 from liaison.audit.models import AuditEntryQuerySet
 from liaison.audit.selectors import audit_history
@@ -450,3 +451,102 @@ def mentoring_get(*, user: Any, pk: int, perm: str = "capacity.manage_program") 
         raise Http404("No such mentoring engagement.")
     require_perm(user, perm, found.program)
     return found
+
+
+# --- where the programs meet (the country page, a person's page, home) --------------------
+
+
+@dataclass
+class CountrySummary:
+    programs: list[Program]
+    current: dict[int, float | None]  # program id → mean current maturity (approved scores)
+    link: str
+
+
+def country_capacity_summary(*, user: Any, country: Any) -> CountrySummary | None:
+    """The country's SAFE programs the user may see, with each one's mean maturity in its
+    latest approved assessment: two queries, whatever the number of programs."""
+    if not user.has_perm("capacity.browse"):
+        return None
+    programs = list(scope_programs(user, _programs().filter(country=country)))
+    latest: dict[int, Assessment] = {}
+    for assessment in Assessment.objects.filter(
+        program__in=[p.pk for p in programs], status=AssessmentStatus.APPROVED
+    ).order_by("ends_on", "pk"):
+        latest[assessment.program_id] = assessment
+    means = {
+        row["assessment_id"]: row["mean"]
+        for row in Score.objects.filter(
+            assessment__in=[a.pk for a in latest.values()], level__isnull=False
+        )
+        .values("assessment_id")
+        .annotate(mean=Avg("level"))
+    }
+    return CountrySummary(
+        programs,
+        {
+            p.pk: (
+                round(means[latest[p.pk].pk], 1)
+                if p.pk in latest and latest[p.pk].pk in means
+                else None
+            )
+            for p in programs
+        },
+        reverse("capacity:program_list") + f"?country={country.code}",
+    )
+
+
+def person_capacity_summary(*, user: Any, person: Any) -> list[Assessment]:
+    """The assessments a staff member took part in as an assessor (a person's page shows a
+    foreign official; our assessors are staff, so this reads the staff record's user's)."""
+    if not user.has_perm("capacity.browse"):
+        return []
+    return list(
+        scope_assessments(user, _assessments().filter(assessors=person)).order_by("-ends_on")
+    )
+
+
+@dataclass(frozen=True)
+class Work:
+    label: str
+    url: str
+
+
+def work_for(*, user: Any) -> list[Work]:
+    """What needs this user now: drafts they assess, assessments waiting for their review or
+    approval, programs without a plan from their latest approved assessment. One query each."""
+    work: list[Work] = []
+    assessments = scope_assessments(user, _assessments())
+    drafts = assessments.filter(status=AssessmentStatus.DRAFT)
+    if not user.has_perm("capacity.review_assessment"):
+        drafts = drafts.filter(assessors__user=user)
+    for a in drafts.order_by("ends_on")[:10]:
+        if user.has_perm("capacity.edit_assessment", a):
+            work.append(
+                Work(
+                    f"Score and submit: {a} of {a.program.agency.name}",
+                    reverse("capacity:assessment_detail", args=[a.pk]),
+                )
+            )
+    if user.has_perm("capacity.review_assessment"):
+        # A second person reviews: not what the user submitted.
+        for a in (
+            assessments.filter(status=AssessmentStatus.SUBMITTED)
+            .exclude(submitted_by=user)
+            .order_by("ends_on")[:10]
+        ):
+            work.append(
+                Work(
+                    f"Review: {a} of {a.program.agency.name}",
+                    reverse("capacity:assessment_detail", args=[a.pk]),
+                )
+            )
+    if user.has_perm("capacity.approve_assessment"):
+        for a in assessments.filter(status=AssessmentStatus.REVIEWED).order_by("ends_on")[:10]:
+            work.append(
+                Work(
+                    f"Approve: {a} of {a.program.agency.name}",
+                    reverse("capacity:assessment_detail", args=[a.pk]),
+                )
+            )
+    return work

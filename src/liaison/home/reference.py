@@ -9,8 +9,8 @@ from liaison.visits.sites import reference_sites_load
 
 
 def reference_load() -> dict[str, int]:
-    """All reference data shipped with Liaison: partners and their agencies, the catalog and the SAFE
-    Framework its courses build, then the site registry."""
+    """All reference data shipped with Liaison: partners and their agencies, the catalog and
+    the SAFE Framework its courses build, then the site registry."""
     return {
         **reference_partners_load(),
         "agencies": reference_agencies_load(),
