@@ -1,5 +1,5 @@
 """Building the demo: the reference data, then the registry of officials and staff with the
-demo accounts, then training (FY2013 to FY2017) and visits on top of them."""
+demo accounts, then training (FY2013 to FY2017), visits and SAFE capacity-building programs on top of them."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from liaison.demo.capacity import build_capacity_demo
 from liaison.demo.registry import (
     OFFICIALS_PER_FISCAL_YEAR,
     Names,
@@ -70,6 +71,7 @@ def build_demo(*, scale: float = 1.0, seed: int = 2015) -> DemoResult:
     ensure_demo_accounts()  # the training demo links the advisor to an instructor
     training = build_training_demo(scale=scale, seed=seed)
     visits = build_visit_demo(scale=scale, seed=seed)
+    build_capacity_demo(seed=seed)
     return DemoResult(
         True, len(people), len(agencies), len(staff), training.deliveries, visits.visits
     )
