@@ -1,5 +1,6 @@
 """Building the demo: the reference data, then the registry of officials and staff with the
-demo accounts, then training (FY2013 to FY2017), visits and SAFE capacity-building programs on top of them."""
+demo accounts, then training (FY2013 to FY2017), visits and SAFE capacity-building programs
+on top of them."""
 
 from __future__ import annotations
 
