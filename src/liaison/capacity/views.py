@@ -300,7 +300,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
         return redirect("capacity:assessment_detail", pk=assessment.pk)
     upload = form.cleaned_data["file"]
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -74,7 +75,7 @@ class Course(models.Model):
     qualified_instructors = models.ManyToManyField(
         "people.Staff", blank=True, related_name="qualified_courses"
     )
-    standards = models.ManyToManyField(
+    standards: models.ManyToManyField[SafeStandard, Any] = models.ManyToManyField(
         "SafeStandard",
         blank=True,
         related_name="courses",

@@ -138,11 +138,11 @@ def reference_safe_framework_load() -> dict[str, int]:
         if course is None:
             continue
         for code in editions:
-            standard = standards.get((code, f"{row['pillar']}.{row['number']}"))
-            if standard is not None and not any(
+            found = standards.get((code, f"{row['pillar']}.{row['number']}"))
+            if found is not None and not any(
                 s.edition_id == editions[code].pk for s in course.standards.all()
             ):
-                mapped.setdefault(course, []).append(standard)
+                mapped.setdefault(course, []).append(found)
     for course, chosen in mapped.items():
         course.standards.add(*chosen)
     required: dict[Course, list[Course]] = {}

@@ -11,7 +11,7 @@ BIG = Candidate(4, "BIG", 500, 20)
 
 
 def _plan(**changes):
-    values = {
+    values: dict = {
         "slots": 4,
         "first_open": 0,
         "candidates": (BASIC, ADVANCED, SMALL, BIG),
