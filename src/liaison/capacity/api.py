@@ -149,7 +149,7 @@ def _plan(plan: TrainingPlan) -> dict[str, Any]:
                 "fiscal_year": i.fiscal_year,
                 "quarter": i.quarter,
                 "estimated_cost": i.estimated_cost,
-                "standards": [s.code for s in i.standards.all()],
+                "standards": selectors.plan_item_codes(item=i),
                 "delivery_id": i.delivery_id,
                 "delivery_status": i.delivery.status if i.delivery else None,
             }

@@ -149,7 +149,7 @@ class ScoresForm(forms.Form):
             for s in self.scores
         ]
 
-    def values(self) -> dict[int, tuple[int | None, str, int | None]]:
+    def score_values(self) -> dict[int, tuple[int | None, str, int | None]]:
         return {
             s.standard_id: (
                 self.cleaned_data[f"level_{s.standard_id}"],

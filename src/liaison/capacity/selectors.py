@@ -101,6 +101,15 @@ def assessment_get(*, user: Any, pk: int, perm: str = "capacity.view_assessment"
     return get_for_user(_assessments(), user, perm, pk=pk)
 
 
+def assessment_assessors(*, assessment: Assessment) -> list[Any]:
+    return list(assessment.assessors.all())
+
+
+def plan_item_codes(*, item: PlanItem) -> list[str]:
+    """The codes of the gap standards the item closes (prefetched by ``plan_items``)."""
+    return [s.code for s in item.standards.all()]
+
+
 def assessment_scores(*, assessment: Assessment) -> list[Score]:
     return list(
         assessment.scores.select_related("standard__pillar", "standard__edition").order_by(

@@ -190,7 +190,7 @@ def assessment_update(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {
         "starts_on": assessment.starts_on,
         "ends_on": assessment.ends_on,
-        "assessors": list(assessment.assessors.all()),
+        "assessors": selectors.assessment_assessors(assessment=assessment),
         "self_assessment_received_on": assessment.self_assessment_received_on,
         "summary": assessment.summary,
     }
@@ -264,7 +264,7 @@ def assessment_scores(request: HttpRequest, pk: int) -> HttpResponse:
                 assessment=assessment,
                 scores={
                     standard_id: services.ScoreInput(level, evidence, self_level)
-                    for standard_id, (level, evidence, self_level) in form.values().items()
+                    for standard_id, (level, evidence, self_level) in form.score_values().items()
                 },
             )
         except ValidationError as error:
@@ -298,7 +298,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     scores = selectors.assessment_scores(assessment=assessment)
     form = AttachmentForm(request.POST, request.FILES, standards=[s.standard for s in scores])
     if not form.is_valid():
-        for errors in form.errors.values():
+        for _field, errors in form.errors.items():
             for message in errors:
                 messages.error(request, str(message))
         return redirect("capacity:assessment_detail", pk=assessment.pk)
