@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "liaison.postings",
     "liaison.training",
     "liaison.visits",
+    "liaison.capacity",
     "liaison.api",
     "liaison.home",
     "liaison.reports",

@@ -41,6 +41,7 @@ urlpatterns = [
     path("training/", include("liaison.training.urls")),
     path("postings/", include("liaison.postings.urls")),
     path("visits/", include("liaison.visits.urls")),
+    path("capacity/", include("liaison.capacity.urls")),
     path("audit/", include("liaison.audit.urls")),
     path("", include("liaison.training.public_urls")),
     path("", include("liaison.visits.public_urls")),

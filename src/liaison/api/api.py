@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from liaison.api import errors
 from liaison.api.auth import AUTH
+from liaison.capacity.api import router as capacity_router
 from liaison.catalog.api import router as catalog_router
 from liaison.partners.api import router as partners_router
 from liaison.people.api import router as people_router
@@ -17,8 +18,8 @@ from liaison.visits.api import router as visits_router
 api = NinjaAPI(
     title="Liaison API",
     version="1",
-    description="Partners, people, the catalog, vetting and training of the Office of "
-    "International Affairs. Authenticate with "
+    description="Partners, people, the catalog, vetting, training, visits and SAFE capacity "
+    "building of the Office of International Affairs. Authenticate with "
     "a personal API token (Authorization: Bearer …); every endpoint applies the same role and "
     "scope rules as the pages.",
     urls_namespace="api-v1",
@@ -33,3 +34,4 @@ api.add_router("/vetting", vetting_router)
 api.add_router("/training", training_router)
 api.add_router("/postings", postings_router)
 api.add_router("/visits", visits_router)
+api.add_router("/capacity", capacity_router)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -72,8 +75,26 @@ class Course(models.Model):
     qualified_instructors = models.ManyToManyField(
         "people.Staff", blank=True, related_name="qualified_courses"
     )
+    standards: models.ManyToManyField[SafeStandard, Any] = models.ManyToManyField(
+        "SafeStandard",
+        blank=True,
+        related_name="courses",
+        verbose_name="SAFE standards",
+        help_text="The WCO SAFE Framework standards the course builds: capacity-building plans "
+        "choose courses by these.",
+    )
+    estimated_cost = models.DecimalField(
+        "estimated cost per delivery (USD)",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="What one delivery usually costs: capacity-building plans fit courses into "
+        "a program's budget with it.",
+    )
     active = models.BooleanField(default=True)
-    history = HistoricalRecords(m2m_fields=[qualified_instructors])
+    history = HistoricalRecords(m2m_fields=[qualified_instructors, standards])
 
     class Meta:
         ordering = ["code"]
@@ -123,3 +144,71 @@ class FundingSource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
+
+
+# --- the WCO SAFE Framework: reference vocabulary for capacity building ---------------------
+
+
+class SafeEdition(models.Model):
+    """One edition of the WCO SAFE Framework of Standards; an assessment says which it scored."""
+
+    code = models.CharField(max_length=10, unique=True)  # "2015"
+    title = models.CharField(max_length=200)
+    published_on = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SafePillar(models.Model):
+    edition = models.ForeignKey(SafeEdition, on_delete=models.CASCADE, related_name="pillars")
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["edition__code", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "number"], name="safe_pillar_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Pillar {self.number}: {self.title}"
+
+
+class StandardKind(models.TextChoices):
+    STANDARD = "standard", "Standard"
+    COOPERATION_AREA = "cooperation_area", "Cooperation area"
+
+
+class SafeStandard(models.Model):
+    """A standard of one edition, numbered within its pillar ("1.4"). The same code in two
+    editions is the same standard when the titles agree (see ``comparable_with``)."""
+
+    edition = models.ForeignKey(SafeEdition, on_delete=models.CASCADE, related_name="standards")
+    pillar = models.ForeignKey(SafePillar, on_delete=models.CASCADE, related_name="standards")
+    number = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=20, choices=StandardKind.choices)
+    title = models.CharField(max_length=200)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["edition__code", "pillar__number", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["pillar", "number"], name="safe_standard_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    @property
+    def code(self) -> str:
+        return f"{self.pillar.number}.{self.number}"
+
+    def comparable_with(self, other: SafeStandard) -> bool:
+        """Scores of the two may be compared: the same standard, or the same code and title
+        in another edition."""
+        return self.pk == other.pk or (self.code == other.code and self.title == other.title)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from liaison.audit.models import AuditEntryQuerySet
 from liaison.audit.selectors import audit_history
-from liaison.catalog.models import Course, FundingSource, ProgramArea, Venue
+from liaison.catalog.models import Course, FundingSource, ProgramArea, SafeStandard, Venue
 from liaison.core.access import get_for_user, require_perm
 
 
@@ -38,7 +38,12 @@ def course_list(
 def course_get(*, user: Any, pk: int, perm: str = "catalog.browse") -> Course:
     return get_for_user(
         Course.objects.select_related("area").prefetch_related(
-            "prerequisites", "qualified_instructors"
+            "prerequisites",
+            "qualified_instructors",
+            Prefetch(
+                "standards",
+                queryset=SafeStandard.objects.select_related("edition", "pillar"),
+            ),
         ),
         user,
         perm,

@@ -5,10 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from liaison.audit.services import apply_changes, audit_log, diff, snapshot
-from liaison.catalog.models import Course, FundingSource, Level, ProgramArea, Venue
+from liaison.catalog.models import (
+    Course,
+    FundingSource,
+    Level,
+    ProgramArea,
+    SafeEdition,
+    SafePillar,
+    SafeStandard,
+    Venue,
+)
 from liaison.core import reference
 from liaison.core.access import require_perm
 from liaison.partners.models import Country
@@ -24,6 +34,7 @@ COURSE_FIELDS = (
     "length_days",
     "pass_mark",
     "co_delivered_with",
+    "estimated_cost",
     "active",
 )
 VENUE_FIELDS = ("code", "name", "kind", "city", "country", "capacity", "note")
@@ -83,6 +94,68 @@ def reference_catalog_load() -> dict[str, int]:
     return {"areas": len(areas), "courses": courses, "venues": venues}
 
 
+@transaction.atomic
+def reference_safe_framework_load() -> dict[str, int]:
+    """The SAFE Framework's editions, pillars and standards, then the courses' standards (on
+    a course only while it has none of that edition, so a manager's edits stay); safe to run
+    again."""
+    editions: dict[str, SafeEdition] = {}
+    pillars: dict[tuple[str, int], SafePillar] = {}
+    for row in reference.rows("safe_editions"):
+        edition, _ = SafeEdition.objects.update_or_create(
+            code=row["code"],
+            defaults={
+                "title": row["title"],
+                "published_on": row["published"] or None,
+                "note": row["note"],
+            },
+        )
+        editions[edition.code] = edition
+        for number in (1, 2, 3):
+            if title := row[f"pillar_{number}"]:
+                pillars[edition.code, number], _ = SafePillar.objects.update_or_create(
+                    edition=edition, number=number, defaults={"title": title}
+                )
+    standards: dict[tuple[str, str], SafeStandard] = {}
+    for row in reference.rows("safe_framework"):
+        for code in row["editions"].split():
+            pillar = pillars[code, int(row["pillar"])]
+            standard, _ = SafeStandard.objects.update_or_create(
+                pillar=pillar,
+                number=int(row["number"]),
+                defaults={
+                    "edition": editions[code],
+                    "kind": row["kind"],
+                    "title": row["title"],
+                    "note": row["note"],
+                },
+            )
+            standards[code, f"{row['pillar']}.{row['number']}"] = standard
+    courses = {c.code: c for c in Course.objects.prefetch_related("standards")}
+    mapped: dict[Course, list[SafeStandard]] = {}
+    for row in reference.rows("course_safe_standards"):
+        course = courses.get(row["course"])
+        if course is None:
+            continue
+        for code in editions:
+            found = standards.get((code, f"{row['pillar']}.{row['number']}"))
+            if found is not None and not any(
+                s.edition_id == editions[code].pk for s in course.standards.all()
+            ):
+                mapped.setdefault(course, []).append(found)
+    for course, chosen in mapped.items():
+        course.standards.add(*chosen)
+    required: dict[Course, list[Course]] = {}
+    for row in reference.rows("course_prerequisites"):
+        course, prerequisite = courses.get(row["course"]), courses.get(row["prerequisite"])
+        if course is not None and prerequisite is not None:
+            required.setdefault(course, []).append(prerequisite)
+    for course, prerequisites in required.items():
+        if not course.prerequisites.exists():
+            course.prerequisites.add(*prerequisites)
+    return {"safe_editions": len(editions), "safe_standards": len(standards)}
+
+
 def _create(
     actor: Any,
     model: type[models.Model],
@@ -139,6 +212,70 @@ def course_set_qualified_instructors(
             changes={"qualified_instructors": [", ".join(before), ", ".join(after)]},
         )
     return course
+
+
+@transaction.atomic
+def course_set_standards(
+    *, actor: Any, course: Course, standards: Iterable[SafeStandard]
+) -> Course:
+    """The SAFE standards the course builds: capacity-building plans choose courses by them."""
+    require_perm(actor, "catalog.change")
+    before = sorted(str(s) for s in course.standards.select_related("pillar"))
+    course.standards.set(list(standards))
+    after = sorted(str(s) for s in course.standards.select_related("pillar"))
+    if before != after:
+        audit_log(
+            actor=actor,
+            action="course.standards_changed",
+            obj=course,
+            changes={"standards": ["; ".join(before), "; ".join(after)]},
+        )
+    return course
+
+
+@transaction.atomic
+def course_set_prerequisites(
+    *, actor: Any, course: Course, prerequisites: Iterable[Course]
+) -> Course:
+    """The courses a participant (and a capacity-building plan) takes before this one; a
+    course cannot require itself, directly or through others."""
+    require_perm(actor, "catalog.change")
+    chosen = list(prerequisites)
+    if course.pk is not None and _requires(chosen, course):
+        raise ValidationError(
+            {"prerequisites": f"{course.code} cannot require itself, directly or through others."}
+        )
+    before = sorted(c.code for c in course.prerequisites.all())
+    course.prerequisites.set(chosen)
+    after = sorted(c.code for c in chosen)
+    if before != after:
+        audit_log(
+            actor=actor,
+            action="course.prerequisites_changed",
+            obj=course,
+            changes={"prerequisites": [", ".join(before), ", ".join(after)]},
+        )
+    return course
+
+
+def _requires(start: list[Course], target: Course) -> bool:
+    """Whether ``target`` is among ``start`` or their prerequisites, transitively (one query
+    reads every prerequisite link)."""
+    links: dict[int, set[int]] = {}
+    for course_id, prerequisite_id in Course.prerequisites.through.objects.values_list(
+        "from_course_id", "to_course_id"
+    ):
+        links.setdefault(course_id, set()).add(prerequisite_id)
+    seen: set[int] = set()
+    todo = [c.pk for c in start]
+    while todo:
+        current = todo.pop()
+        if current == target.pk:
+            return True
+        if current not in seen:
+            seen.add(current)
+            todo.extend(links.get(current, ()))
+    return False
 
 
 @transaction.atomic

@@ -102,11 +102,17 @@ def course_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     @transaction.atomic
     def save(data: dict[str, Any]) -> Any:
         instructors = data.pop("qualified_instructors")
+        standards = data.pop("standards")
+        prerequisites = data.pop("prerequisites")
         if course is None:
             saved = services.course_create(actor=request.user, **data)
         else:
             fresh = selectors.course_get(user=request.user, pk=course.pk, perm="catalog.change")
             saved = services.course_update(actor=request.user, course=fresh, **data)
+        services.course_set_standards(actor=request.user, course=saved, standards=standards)
+        services.course_set_prerequisites(
+            actor=request.user, course=saved, prerequisites=prerequisites
+        )
         return services.course_set_qualified_instructors(
             actor=request.user, course=saved, instructors=instructors
         )

@@ -15,6 +15,7 @@ SECTIONS = [
     ("Training", "training:delivery_list", "training.browse"),
     ("Visits", "visits:visit_list", "visits.browse"),
     ("Postings", "postings:posting_list", "postings.browse"),
+    ("SAFE", "capacity:program_list", "capacity.browse"),
     ("Host inbox", "visits:host_inbox", "visits.host_inbox"),
     ("Catalog", "catalog:course_list", "catalog.browse"),
     ("Vetting", "vetting:record_list", "vetting.browse"),

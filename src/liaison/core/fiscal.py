@@ -51,3 +51,49 @@ def fiscal_year_of_field(field: str) -> Any:
         default=Value(0),
         output_field=IntegerField(),
     )
+
+
+@dataclass(frozen=True, order=True)
+class FiscalQuarter:
+    """A quarter of a fiscal year: Q1 of FY2016 is October to December 2015."""
+
+    year: int
+    quarter: int
+
+    @property
+    def start(self) -> date:
+        month = (self.quarter - 1) * 3 + 10
+        return date(self.year - 1, month, 1) if month <= 12 else date(self.year, month - 12, 1)
+
+    @property
+    def end(self) -> date:
+        following = self.next().start
+        return date.fromordinal(following.toordinal() - 1)
+
+    def next(self) -> FiscalQuarter:
+        return (
+            FiscalQuarter(self.year, self.quarter + 1)
+            if self.quarter < 4
+            else FiscalQuarter(self.year + 1, 1)
+        )
+
+    def __contains__(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+    def __str__(self) -> str:
+        return f"FY{self.year} Q{self.quarter}"
+
+
+def fiscal_quarter_of(day: date) -> FiscalQuarter:
+    year = fiscal_year_of(day).year
+    return FiscalQuarter(year, ((day.month - 10) % 12) // 3 + 1)
+
+
+def fiscal_quarters(first: date, last: date) -> list[FiscalQuarter]:
+    """Every fiscal quarter from the one holding ``first`` to the one holding ``last``."""
+    quarters: list[FiscalQuarter] = []
+    current, final = fiscal_quarter_of(first), fiscal_quarter_of(last)
+    while current <= final:
+        quarters.append(current)
+        current = current.next()
+    return quarters

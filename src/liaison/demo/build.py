@@ -1,6 +1,6 @@
 """Building the demo: the reference data, then the registry of officials and staff with the
-demo accounts, then training (FY2013 to FY2017), visits and our staff posted abroad on top of
-them."""
+demo accounts, then training (FY2013 to FY2017), visits, SAFE capacity-building programs and
+our staff posted abroad on top of them."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from liaison.demo.capacity import build_capacity_demo
 from liaison.demo.postings import build_postings_demo
 from liaison.demo.registry import (
     OFFICIALS_PER_FISCAL_YEAR,
@@ -73,6 +74,7 @@ def build_demo(*, scale: float = 1.0, seed: int = 2015) -> DemoResult:
     ensure_demo_accounts()  # the training demo links the advisor to an instructor
     training = build_training_demo(scale=scale, seed=seed)
     visits = build_visit_demo(scale=scale, seed=seed)
+    build_capacity_demo(seed=seed)
     postings = build_postings_demo(seed=seed)  # instructors' TDYs avoid their teaching days
     return DemoResult(
         True,

@@ -28,11 +28,15 @@ class PersonForm(UswdsFormMixin, forms.ModelForm):
             "nationality",
             "agency",
             "position",
+            "left_post_on",
             "email",
             "phone",
             "passport_number",
         ]
-        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {
+            "birth_date": forms.DateInput(attrs={"type": "date"}),
+            "left_post_on": forms.DateInput(attrs={"type": "date"}),
+        }
         help_texts = {
             "passport_number": "Encrypted at rest; shown only to roles that need it.",
             "birth_date": "Encrypted at rest; used to tell namesakes apart.",

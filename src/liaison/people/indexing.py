@@ -141,7 +141,21 @@ def rebuild_match_keys() -> int:
     hash changes (the people migrations do). A merged record's keys stay with its survivor."""
     PersonMatchKey.objects.all().delete()
     rows: set[tuple[int, int]] = set()
-    people = Person.objects.select_related("nationality").order_by("pk")
+    # Only the fields the keys read: the people migrations run this with the model of this
+    # release against tables of an earlier one, which lack the fields added since.
+    people = (
+        Person.objects.select_related("nationality")
+        .only(
+            "merged_into",
+            "given_name",
+            "family_name",
+            "native_name",
+            "birth_date",
+            "passport_number",
+            "nationality__code",
+        )
+        .order_by("pk")
+    )
     for person in people.iterator(chunk_size=5000):
         owner = person.merged_into_id or person.pk
         rows |= {(owner, key) for key in person_keys(person)}

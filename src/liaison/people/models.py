@@ -39,6 +39,13 @@ class Person(models.Model):
         "partners.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="people"
     )
     position = models.CharField("position / rank", max_length=150, blank=True)
+    left_post_on = models.DateField(
+        "left the post on",
+        null=True,
+        blank=True,
+        help_text="The day the official left the agency or the position, when their agency "
+        "reports it; blank while in post as far as we know.",
+    )
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     # Transliterated, lower-case names for search; derived from the name fields on save.

@@ -39,6 +39,7 @@ PERSON_FIELDS = (
     "nationality",
     "agency",
     "position",
+    "left_post_on",
     "email",
     "phone",
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from liaison.capacity.report import capacity_figures
 from liaison.core.fiscal import FiscalYear
 from liaison.partners.models import Agency
 from liaison.people.models import Person
@@ -14,7 +15,7 @@ from liaison.visits.report import visit_figures
 
 def fiscal_year_figures(fy: FiscalYear) -> dict[str, Any]:
     """Registry sizes at the fiscal year's end (people merged away are not counted twice), then
-    the year's training, visits and postings."""
+    the year's training, visits, SAFE programs and postings."""
     return {
         "fiscal_year": fy.year,
         "people": Person.objects.active().filter(created_at__lte=fy.end_datetime).count(),
@@ -22,4 +23,5 @@ def fiscal_year_figures(fy: FiscalYear) -> dict[str, Any]:
         **training_figures(fy),
         **visit_figures(fy),
         **posting_figures(fy),
+        **capacity_figures(fy),
     }

@@ -115,6 +115,7 @@ def test_report_prints_the_fiscal_years_figures_as_json(demo_output, capsys):
     assert figures["agencies"] == Agency.objects.count()
     assert figures["deliveries"] == 222
     assert figures["postings"] == 58  # tours served in FY2015 (the demo's rotations since 2011)
+    assert figures["safe_programs"] == 1  # the demo's finished FY2014-FY2017 program
     call_command("report", fy=2014, json=True)
     earlier = json.loads(capsys.readouterr().out)
     assert earlier["deliveries"] == 214

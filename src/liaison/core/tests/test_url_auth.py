@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.contrib import messages
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import Client
@@ -20,9 +21,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from liaison.accounts.models import User
 from liaison.accounts.roles import Role
 from liaison.accounts.services import api_token_create
-from liaison.catalog.models import Course, FundingSource, Venue
-from liaison.catalog.services import reference_catalog_load
+from liaison.capacity import services as capacity_services
+from liaison.catalog.models import Course, FundingSource, SafeEdition, SafeStandard, Venue
+from liaison.catalog.services import reference_catalog_load, reference_safe_framework_load
 from liaison.conftest import create_agency, create_person, create_user
+from liaison.core.fiscal import fiscal_quarter_of
 from liaison.partners.models import Country
 from liaison.partners.services import reference_partners_load
 from liaison.people.models import Staff
@@ -77,6 +80,10 @@ SITE_HOSTS = {Role.SITE_HOST}
 # The records' posting, program and deployment are in Peru (the attaché's region).
 POSTING_READERS = STAFF_READERS | {Role.ATTACHE}
 PRESENCE_RECORDERS = HQ | {Role.ATTACHE}
+# The records' SAFE program is Peru's (the attaché's region); the training advisor is the
+# named assessor of its draft assessment. Evidence files: headquarters and the assessor.
+SAFE_READERS = HQ | {Role.TRAINING_ADVISOR, Role.ATTACHE}
+SAFE_ASSESSORS = HQ | {Role.TRAINING_ADVISOR}
 
 # url name -> (method, allowed roles, JSON body for API writes)
 PAGES: dict[str, tuple[str, set[Role]]] = {
@@ -212,8 +219,29 @@ PAGES: dict[str, tuple[str, set[Role]]] = {
     "postings:deployment_list": ("get", POSTING_READERS),
     "postings:deployment_create": ("get", HQ),
     "postings:deployment_cancel": ("post", HQ),
+    "capacity:program_list": ("get", SAFE_READERS),
+    "capacity:program_create": ("get", HQ),
+    "capacity:program_detail": ("get", SAFE_READERS),
+    "capacity:program_update": ("get", HQ),
+    "capacity:program_targets": ("get", HQ),
+    "capacity:assessment_create": ("get", HQ),
+    "capacity:assessment_detail": ("get", SAFE_READERS),
+    "capacity:assessment_update": ("get", SAFE_ASSESSORS),
+    "capacity:assessment_scores": ("post", SAFE_ASSESSORS),
+    "capacity:assessment_move": ("post", SAFE_ASSESSORS),
+    "capacity:attachment_upload": ("post", SAFE_ASSESSORS),
+    "capacity:attachment_download": ("get", SAFE_ASSESSORS),
+    "capacity:plan_detail": ("get", SAFE_READERS),
+    "capacity:plan_generate": ("post", HQ),
+    "capacity:plan_item_add": ("post", HQ),
+    "capacity:plan_item_move": ("post", HQ),
+    "capacity:plan_item_remove": ("post", HQ),
+    "capacity:plan_item_link": ("post", HQ),
+    "capacity:plan_item_unlink": ("post", HQ),
+    "capacity:mentoring_create": ("get", HQ),
+    "capacity:mentoring_update": ("get", HQ),
 }
-API: dict[str, tuple[str, set[Role], dict[str, Any] | None]] = {
+API: dict[str, tuple[str, set[Role], Any]] = {
     "api-v1:list_regions": ("get", PARTNER_READERS, None),
     "api-v1:list_countries": ("get", PARTNER_READERS, None),
     "api-v1:get_country": ("get", PARTNER_READERS, None),
@@ -393,6 +421,27 @@ API: dict[str, tuple[str, set[Role], dict[str, Any] | None]] = {
     "api-v1:list_deployments": ("get", POSTING_READERS, None),
     "api-v1:create_deployment": ("post", HQ, {"staff_id": 0}),  # see _api_body
     "api-v1:cancel_deployment": ("post", HQ, {"reason": "Postponed."}),
+    "api-v1:list_safe_programs": ("get", SAFE_READERS, None),
+    "api-v1:get_safe_program": ("get", SAFE_READERS, None),
+    "api-v1:list_safe_assessments": ("get", SAFE_READERS, None),
+    "api-v1:get_safe_assessment": ("get", SAFE_READERS, None),
+    "api-v1:record_safe_scores": (
+        "put",
+        SAFE_ASSESSORS,
+        [{"standard": "1.4", "level": 2, "evidence": "Seen."}],
+    ),
+    # The draft is scored in full: its assessor (or headquarters) may submit it.
+    "api-v1:move_safe_assessment": ("post", SAFE_ASSESSORS, {"move": "submitted"}),
+    "api-v1:get_safe_plan": ("get", SAFE_READERS, None),
+    "api-v1:generate_safe_plan": ("post", HQ, None),
+    "api-v1:move_safe_plan_item": (
+        "post",
+        HQ,
+        {
+            "fiscal_year": fiscal_quarter_of(date.today() + timedelta(days=800)).year,
+            "quarter": fiscal_quarter_of(date.today() + timedelta(days=800)).quarter,
+        },
+    ),
 }
 # Reachable without signing in, on purpose.
 PUBLIC = {
@@ -479,6 +528,110 @@ def _records(users: dict[Role, User]) -> dict[str, Any]:
         **_training_records(users, person),
         **_visit_records(users, person),
         **_posting_records(users),
+        **_capacity_records(users, agency),
+    }
+
+
+def _capacity_records(users: dict[Role, Any], agency: Any) -> dict[str, Any]:
+    """Peru's SAFE program: an approved initial assessment with a gap, the plan generated from
+    it, a monitoring draft fully scored by the training advisor (its assessor) with an evidence
+    file, a delivery of a planned course to link, a mentoring engagement."""
+    manager = users[Role.PROGRAM_MANAGER]
+    reference_safe_framework_load()
+    for code, cost in {"SCS-101": 20000, "TRM-201": 30000, "NII-101": 25000, "CCT-101": 9}.items():
+        Course.objects.filter(code=code).update(estimated_cost=cost)
+    assessor = Staff.objects.get(user=users[Role.TRAINING_ADVISOR])  # the instructor
+    edition = SafeEdition.objects.get(code="2015")
+    program = capacity_services.program_create(
+        actor=manager,
+        country=agency.country,
+        agency=agency,
+        sponsor=FundingSource.objects.get(code="INL"),
+        edition=edition,
+        starts_on=date.today() - timedelta(days=200),
+        planned_end=date.today() + timedelta(days=1000),
+        manager=manager,
+        budget=500000,
+    )
+    standard = SafeStandard.objects.get(edition=edition, pillar__number=1, number=4)
+    capacity_services.program_set_targets(
+        actor=manager, program=program, targets={standard: (4, 1)}
+    )
+
+    def scored(kind: str, starts_on: date) -> Any:
+        assessment = capacity_services.assessment_create(
+            actor=manager,
+            program=program,
+            kind=kind,
+            starts_on=starts_on,
+            ends_on=starts_on + timedelta(days=3),
+            assessors=[assessor],
+        )
+        capacity_services.assessment_record_scores(
+            actor=manager,
+            assessment=assessment,
+            scores={
+                s.standard_id: capacity_services.ScoreInput(1, "Seen.")
+                for s in assessment.scores.all()
+            },
+        )
+        return assessment
+
+    initial = scored("initial", date.today() - timedelta(days=150))
+    capacity_services.assessment_submit(actor=users[Role.TRAINING_ADVISOR], assessment=initial)
+    capacity_services.assessment_review(actor=manager, assessment=initial)
+    capacity_services.assessment_approve(actor=manager, assessment=initial)
+    draft = scored("monitoring", date.today() - timedelta(days=20))
+    attachment = capacity_services.attachment_add(
+        actor=manager, assessment=draft, filename="evidence.pdf", data=b"%PDF-1.4 evidence"
+    )
+    capacity_services.plan_generate(actor=manager, program=program, deterministic=True)
+    items = {i.course.code: i for i in program.plan.items.select_related("course")}
+    link_item = items["SCS-101"]
+    scs = Course.objects.get(code="SCS-101")
+    starts_on = date.today() + timedelta(days=120)
+    to_link = training_services.delivery_create(
+        actor=manager,
+        course=scs,
+        venue=Venue.objects.get(code="ILEA-SAL"),
+        starts_on=starts_on,
+        ends_on=starts_on + timedelta(days=scs.length_days - 1),
+        funding_source=FundingSource.objects.get(code="INL"),
+        capacity=20,
+    )
+    linked_item = items["TRM-201"]
+    linked = training_services.delivery_create(
+        actor=manager,
+        course=linked_item.course,
+        venue=Venue.objects.get(code="ILEA-SAL"),
+        starts_on=starts_on + timedelta(days=200),
+        ends_on=starts_on + timedelta(days=204),
+        funding_source=FundingSource.objects.get(code="INL"),
+        capacity=20,
+    )
+    capacity_services.plan_item_link_delivery(actor=manager, item=linked_item, delivery=linked)
+    removable = capacity_services.plan_item_add(
+        actor=manager,
+        plan=program.plan,
+        course=Course.objects.get(code="NII-101"),
+        quarter=fiscal_quarter_of(date.today() + timedelta(days=500)),
+    )
+    mentoring = capacity_services.mentoring_create(
+        actor=manager,
+        program=program,
+        advisor=assessor,
+        starts_on=date.today(),
+        topics="Risk committee",
+    )
+    return {
+        "safe_program": program,
+        "safe_draft": draft,
+        "safe_attachment": attachment,
+        "safe_link_item": link_item,
+        "safe_to_link": to_link,
+        "safe_linked_item": linked_item,
+        "safe_mentoring": mentoring,
+        "safe_removable": removable,
     }
 
 
@@ -758,6 +911,8 @@ def _page_url(name: str, records: dict[str, Any]) -> str:
     if name.startswith("postings:"):
         return reverse(name, kwargs=_posting_page_kwargs(name, records))
     kwargs: dict[str, Any] = {}
+    if name.startswith("capacity:"):
+        return reverse(name, kwargs=_capacity_kwargs(name, records))
     if name in {"people:person_detail", "people:person_update", "people:person_personal_data"}:
         kwargs = {"pk": records["person"].pk}
     elif name == "people:person_merge":
@@ -828,6 +983,33 @@ def _page_url(name: str, records: dict[str, Any]) -> str:
     return reverse(name, kwargs=kwargs)
 
 
+def _quarter_value(days: int) -> str:
+    quarter = fiscal_quarter_of(date.today() + timedelta(days=days))
+    return f"{quarter.year}-{quarter.quarter}"
+
+
+def _capacity_kwargs(name: str, records: dict[str, Any]) -> dict[str, Any]:
+    if name in {"capacity:program_list", "capacity:program_create"}:
+        return {}
+    if name == "capacity:mentoring_create":
+        return {"program_pk": records["safe_program"].pk}
+    if name == "capacity:mentoring_update":
+        return {"pk": records["safe_mentoring"].pk}
+    if name == "capacity:attachment_download":
+        return {"pk": records["safe_attachment"].pk}
+    if name == "capacity:attachment_upload" or (
+        name.startswith("capacity:assessment_") and name != "capacity:assessment_create"
+    ):
+        return {"pk": records["safe_draft"].pk}
+    if name == "capacity:plan_item_link":
+        return {"pk": records["safe_link_item"].pk}
+    if name in {"capacity:plan_item_move", "capacity:plan_item_remove"}:
+        return {"pk": records["safe_removable"].pk}
+    if name == "capacity:plan_item_unlink":
+        return {"pk": records["safe_linked_item"].pk}
+    return {"pk": records["safe_program"].pk}
+
+
 def _page_data(name: str, records: dict[str, Any]) -> dict[str, Any]:
     """What an action sends, so that a role allowed to take it succeeds: a refusal in the
     action's own words (an error message) is no access either."""
@@ -848,12 +1030,37 @@ def _page_data(name: str, records: dict[str, Any]) -> dict[str, Any]:
             "reason": "Extended for the handover.",
         },
         "postings:deployment_cancel": {"reason": "Postponed."},
+        "capacity:assessment_move": {"move": "submitted"},
+        "capacity:plan_item_add": {
+            "course": Course.objects.get(code="CCT-101").pk,
+            "quarter": _quarter_value(900),
+        },
+        "capacity:plan_item_move": {"quarter": _quarter_value(800)},
+        "capacity:attachment_upload": {
+            "file": SimpleUploadedFile("minutes.txt", b"Minutes of the opening meeting.")
+        },
+        "capacity:plan_item_link": {"delivery": records["safe_to_link"].pk},
     }.get(name, {})
 
 
 def _api_url(name: str, records: dict[str, Any]) -> str:
     kwargs: dict[str, Any] = {}
     visit_id = records["visit"].pk
+    if name in {
+        "api-v1:get_safe_assessment",
+        "api-v1:record_safe_scores",
+        "api-v1:move_safe_assessment",
+    }:
+        return reverse(name, kwargs={"assessment_id": records["safe_draft"].pk})
+    if name == "api-v1:move_safe_plan_item":
+        return reverse(name, kwargs={"item_id": records["safe_removable"].pk})
+    if name in {
+        "api-v1:get_safe_program",
+        "api-v1:list_safe_assessments",
+        "api-v1:get_safe_plan",
+        "api-v1:generate_safe_plan",
+    }:
+        return reverse(name, kwargs={"program_id": records["safe_program"].pk})
     if name == "api-v1:get_visit_site":
         kwargs = {"site_id": records["site"].pk}
     elif name == "api-v1:answer_visit_stop":
