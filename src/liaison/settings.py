@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "liaison.vetting",
     "liaison.training",
     "liaison.visits",
+    "liaison.agreements",
     "liaison.api",
     "liaison.home",
     "liaison.reports",

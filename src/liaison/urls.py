@@ -28,6 +28,7 @@ urlpatterns = [
     path("vetting/", include("liaison.vetting.urls")),
     path("training/", include("liaison.training.urls")),
     path("visits/", include("liaison.visits.urls")),
+    path("agreements/", include("liaison.agreements.urls")),
     path("audit/", include("liaison.audit.urls")),
     path("", include("liaison.training.public_urls")),
     path("", include("liaison.visits.public_urls")),

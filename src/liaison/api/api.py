@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from liaison.agreements.api import router as agreements_router
 from liaison.api import errors
 from liaison.api.auth import AUTH
 from liaison.catalog.api import router as catalog_router
@@ -16,9 +17,8 @@ from liaison.visits.api import router as visits_router
 api = NinjaAPI(
     title="Liaison API",
     version="1",
-    description="Partners, people, the catalog, vetting and training of the Office of "
-    "International Affairs. Authenticate with "
-    "a personal API token (Authorization: Bearer …); every endpoint applies the same role and "
+    description="Partners, people, the catalog, vetting, training, visits and agreements of the "
+    "Office of International Affairs. Authenticate with a personal API token (Authorization: Bearer …); every endpoint applies the same role and "
     "scope rules as the pages.",
     urls_namespace="api-v1",
     docs_url="/docs",
@@ -31,3 +31,4 @@ api.add_router("/catalog", catalog_router)
 api.add_router("/vetting", vetting_router)
 api.add_router("/training", training_router)
 api.add_router("/visits", visits_router)
+api.add_router("/agreements", agreements_router)

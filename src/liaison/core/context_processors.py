@@ -15,6 +15,7 @@ SECTIONS = [
     ("Training", "training:delivery_list", "training.browse"),
     ("Visits", "visits:visit_list", "visits.browse"),
     ("Host inbox", "visits:host_inbox", "visits.host_inbox"),
+    ("Agreements", "agreements:agreement_list", "agreements.browse"),
     ("Catalog", "catalog:course_list", "catalog.browse"),
     ("Vetting", "vetting:record_list", "vetting.browse"),
     ("Audit", "audit:search", "audit.search"),
