@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any
-from uuid import uuid4
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -40,6 +39,7 @@ from liaison.audit.services import apply_changes, audit_log
 from liaison.audit.transitions import transition
 from liaison.core.access import require_perm
 from liaison.core.attachments import attachment_check, seal, unseal
+from liaison.core.fiscal import fiscal_year_of
 from liaison.partners.models import Agency, AgencyKind, Country
 from liaison.people.models import Person, Staff
 
@@ -463,15 +463,12 @@ def assistance_request_file(
             )
         request.status = RequestStatus.DRAFT
         request.due_on = due_on
-    request.reference = f"NEW-{uuid4().hex}"  # unique until the id is known
     _check_request(request)
     owner = owner if owner is not None else actor
     _check_owner(request, owner)
     request.owner = owner
+    request.reference = next_reference(agreement, direction, request.received_on or _today())
     request.save()
-    prefix = "IN" if direction == Direction.INCOMING else "OUT"
-    request.reference = f"{prefix}-{agreement.country.code}-{request.pk:05d}"
-    request.save(update_fields=["reference"])
     audit_log(
         actor=actor,
         action="assistance_request.filed",
@@ -502,6 +499,21 @@ def assistance_request_file_with_letter(
             data=data,
         )
     return request
+
+
+def reference_prefix(country_code: str, direction: str, day: date) -> str:
+    """"IN-PE-2026-": direction, country, fiscal year (of the day received, or drafted)."""
+    way = "IN" if direction == Direction.INCOMING else "OUT"
+    return f"{way}-{country_code}-{fiscal_year_of(day).year}-"
+
+
+def next_reference(agreement: Agreement, direction: str, day: date) -> str:
+    """The next number of its series ("IN-PE-2026-004"); the agreement's row is locked while
+    it is taken, so two requests filed at once are numbered one after the other."""
+    Agreement.objects.select_for_update().filter(pk=agreement.pk).values_list("pk").get()
+    prefix = reference_prefix(str(agreement.country.code), direction, day)
+    taken = AssistanceRequest.objects.filter(reference__startswith=prefix).count()
+    return f"{prefix}{taken + 1:03d}"
 
 
 REQUEST_FIELDS = (

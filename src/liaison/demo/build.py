@@ -1,5 +1,5 @@
 """Building the demo: the reference data, then the registry of officials and staff with the
-demo accounts, then training (FY2013 to FY2017) and visits on top of them."""
+demo accounts, then training (FY2013 to FY2017), visits and agreements on top of them."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from liaison.agreements.models import Agreement, AssistanceRequest
+from liaison.demo.agreements import build_agreement_demo
 from liaison.demo.registry import (
     OFFICIALS_PER_FISCAL_YEAR,
     Names,
@@ -34,6 +36,8 @@ class DemoResult:
     staff: int
     deliveries: int = 0
     visits: int = 0
+    agreements: int = 0
+    assistance_requests: int = 0
 
 
 @transaction.atomic
@@ -48,6 +52,8 @@ def build_demo(*, scale: float = 1.0, seed: int = 2015) -> DemoResult:
             Staff.objects.count(),
             Delivery.objects.count(),
             Visit.objects.count(),
+            Agreement.objects.count(),
+            AssistanceRequest.objects.count(),
         )
     rng = random.Random(seed)
     names = Names(seed)
@@ -70,6 +76,14 @@ def build_demo(*, scale: float = 1.0, seed: int = 2015) -> DemoResult:
     ensure_demo_accounts()  # the training demo links the advisor to an instructor
     training = build_training_demo(scale=scale, seed=seed)
     visits = build_visit_demo(scale=scale, seed=seed)
+    agreements = build_agreement_demo(seed=seed)
     return DemoResult(
-        True, len(people), len(agencies), len(staff), training.deliveries, visits.visits
+        True,
+        len(people),
+        len(agencies),
+        len(staff),
+        training.deliveries,
+        visits.visits,
+        agreements.agreements,
+        agreements.requests,
     )
