@@ -135,7 +135,7 @@ def _check_agreement_dates(agreement: Agreement) -> None:
         value = getattr(agreement, field)
         label = _label(field)
         if needed and value is None:
-            errors[field] = f"A {agreement.get_status_display().lower()} agreement needs a {label}."
+            errors[field] = f"A {agreement.get_status_display().lower()} agreement needs its {label} date."
         elif value is not None and value > today:
             errors[field] = f"The {label} date is in the future: record it once it is."
     order = ("signed_on", "in_force_on", "suspended_on", "terminated_on")
