@@ -73,27 +73,24 @@ def _agency(user: Any, pk: int) -> Any:
     )
 
 
-def _agreement_detail(user: Any, agreement: Agreement) -> dict[str, Any]:
+def _agreement_detail(user: Any, agreement: Agreement) -> Agreement:
+    """The agreement with what its detail schema adds: its contacts and the user's moves."""
     ours, theirs = selectors.agreement_contacts(agreement=agreement)
-    return {
-        **AgreementOut.from_orm(agreement).dict(),
-        "status_reason": agreement.status_reason,
-        "notes": agreement.notes,
-        "our_contacts": [
-            {"id": s.pk, "name": str(s), "title": s.title, "email": s.email} for s in ours
-        ],
-        "their_contacts": [
-            {
-                "id": p.pk,
-                "name": str(p),
-                "nationality": str(p.nationality.code) if p.nationality else None,
-                "position": p.position,
-                "trained": bool(p.courses),
-            }
-            for p in theirs
-        ],
-        "moves": [m.name for m in AGREEMENT.available(user, agreement)],
-    }
+    agreement.api_our_contacts = [  # type: ignore[attr-defined]
+        {"id": s.pk, "name": str(s), "title": s.title, "email": s.email} for s in ours
+    ]
+    agreement.api_their_contacts = [  # type: ignore[attr-defined]
+        {
+            "id": p.pk,
+            "name": str(p),
+            "nationality": str(p.nationality.code) if p.nationality else None,
+            "position": p.position,
+            "trained": bool(p.courses),
+        }
+        for p in theirs
+    ]
+    agreement.api_moves = [m.name for m in AGREEMENT.available(user, agreement)]  # type: ignore[attr-defined]
+    return agreement
 
 
 def _document(document: Document) -> dict[str, Any]:
@@ -207,23 +204,24 @@ def get_agreement_health(request: HttpRequest, region: str = "") -> Any:
 # --- assistance requests ----------------------------------------------------------------------
 
 
-def _request_detail(user: Any, assistance: AssistanceRequest) -> dict[str, Any]:
+def _request_detail(user: Any, assistance: AssistanceRequest) -> AssistanceRequest:
+    """The request with what its detail schema adds: persons, companies, the checklist of a
+    draft and the user's moves."""
     checklist = []
     if assistance.status == "draft":
         checklist = [
             {"key": i.key, "label": i.label, "done": i.done}
             for i in services.send_checklist(assistance)
         ]
-    return {
-        **RequestOut.from_orm(assistance).dict(),
-        "details": assistance.details,
-        "answer_summary": assistance.answer_summary,
-        "status_reason": assistance.status_reason,
-        "persons": list(selectors.request_persons(request=assistance)),
-        "companies": list(selectors.request_companies(request=assistance)),
-        "checklist": checklist,
-        "moves": [m.name for m in request_workflow(assistance).available(user, assistance)],
+    extra = {
+        "api_persons": list(selectors.request_persons(request=assistance)),
+        "api_companies": list(selectors.request_companies(request=assistance)),
+        "api_checklist": checklist,
+        "api_moves": [m.name for m in request_workflow(assistance).available(user, assistance)],
     }
+    for name, value in extra.items():
+        setattr(assistance, name, value)
+    return assistance
 
 
 @router.get("/requests", response=list[RequestOut])

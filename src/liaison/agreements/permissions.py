@@ -110,8 +110,8 @@ def attaches_to_request(user: Any, document: Any) -> bool:
     if document is None:
         return False
     if document.request_id is not None:
-        return bool(can_work_request(user, document.request))
-    return bool(can_manage_agreement(user, document.agreement))
+        return bool(can_work_request.test(user, document.request))
+    return bool(can_manage_agreement.test(user, document.agreement))
 
 
 can_browse_agreements = is_headquarters | is_attache | reads_agreements

@@ -73,6 +73,18 @@ class AgreementDetailOut(AgreementOut):
     their_contacts: list[PersonContactOut]
     moves: list[str]
 
+    @staticmethod
+    def resolve_our_contacts(obj: Any) -> list[dict[str, Any]]:
+        return list(obj.api_our_contacts)
+
+    @staticmethod
+    def resolve_their_contacts(obj: Any) -> list[dict[str, Any]]:
+        return list(obj.api_their_contacts)
+
+    @staticmethod
+    def resolve_moves(obj: Any) -> list[str]:
+        return list(obj.api_moves)
+
 
 class AgreementIn(Schema):
     country: str
@@ -192,6 +204,22 @@ class RequestDetailOut(RequestOut):
     companies: list[RequestCompanyOut]
     checklist: list[ChecklistItemOut]
     moves: list[str]
+
+    @staticmethod
+    def resolve_persons(obj: Any) -> list[Any]:
+        return list(obj.api_persons)
+
+    @staticmethod
+    def resolve_companies(obj: Any) -> list[Any]:
+        return list(obj.api_companies)
+
+    @staticmethod
+    def resolve_checklist(obj: Any) -> list[dict[str, Any]]:
+        return list(obj.api_checklist)
+
+    @staticmethod
+    def resolve_moves(obj: Any) -> list[str]:
+        return list(obj.api_moves)
 
 
 class RequestIn(Schema):

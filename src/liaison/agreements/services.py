@@ -135,7 +135,9 @@ def _check_agreement_dates(agreement: Agreement) -> None:
         value = getattr(agreement, field)
         label = _label(field)
         if needed and value is None:
-            errors[field] = f"A {agreement.get_status_display().lower()} agreement needs its {label} date."
+            errors[field] = (
+                f"A {agreement.get_status_display().lower()} agreement needs its {label} date."
+            )
         elif value is not None and value > today:
             errors[field] = f"The {label} date is in the future: record it once it is."
     order = ("signed_on", "in_force_on", "suspended_on", "terminated_on")
@@ -502,7 +504,7 @@ def assistance_request_file_with_letter(
 
 
 def reference_prefix(country_code: str, direction: str, day: date) -> str:
-    """"IN-PE-2026-": direction, country, fiscal year (of the day received, or drafted)."""
+    """ "IN-PE-2026-": direction, country, fiscal year (of the day received, or drafted)."""
     way = "IN" if direction == Direction.INCOMING else "OUT"
     return f"{way}-{country_code}-{fiscal_year_of(day).year}-"
 

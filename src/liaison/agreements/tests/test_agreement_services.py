@@ -23,7 +23,9 @@ pytestmark = pytest.mark.django_db
 def test_an_agreement_is_recorded_under_negotiation_with_the_usual_title(users, make_agency):
     customs = make_agency("PE", "Customs Service")
     agreement = services.agreement_create(
-        actor=users[Role.PROGRAM_MANAGER], country=Country.objects.get(code="PE"), counterpart=customs
+        actor=users[Role.PROGRAM_MANAGER],
+        country=Country.objects.get(code="PE"),
+        counterpart=customs,
     )
     assert agreement.status == AgreementStatus.NEGOTIATING
     assert agreement.title.startswith("Agreement between the Government of the United States")
@@ -114,7 +116,9 @@ def test_suspending_needs_a_reason_and_resuming_clears_the_suspension(users, per
     services.agreement_resume(actor=manager, agreement=peru)
     peru.refresh_from_db()
     assert peru.status == AgreementStatus.IN_FORCE and peru.suspended_on is None
-    assert AuditEntry.objects.filter(action="agreement.in_force", object_id=str(peru.pk)).count() == 2
+    assert (
+        AuditEntry.objects.filter(action="agreement.in_force", object_id=str(peru.pk)).count() == 2
+    )
 
 
 def test_an_agreement_with_open_requests_cannot_end(users, peru, make_request):

@@ -65,7 +65,9 @@ def test_the_attache_files_for_their_region_only(users, peru, jordan, make_reque
             make_request(peru, actor=users[role])
 
 
-def test_the_owner_may_work_requests_under_the_agreement(users, make_user, peru, jordan, make_request):
+def test_the_owner_may_work_requests_under_the_agreement(
+    users, make_user, peru, jordan, make_request
+):
     with pytest.raises(ValidationError, match="may not work requests under the CMAA with Jordan"):
         make_request(jordan, owner=users[Role.ATTACHE])  # WHA's attaché, Jordan is NEA
     with pytest.raises(ValidationError, match="may not work requests"):
