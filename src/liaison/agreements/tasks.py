@@ -48,8 +48,8 @@ def assistance_request_reminder(*, request_id: int, due_on: str, reminder: str) 
     if request.due_on is None or request.due_on.isoformat() != due_on:
         return 0  # the deadline moved: the reminders of the new one were queued with it
     today = timezone.localdate()
-    if reminder == OVERDUE and not request.is_overdue(today):
-        return 0
+    if request.is_overdue(today) != (reminder == OVERDUE):
+        return 0  # an overdue reminder too early, or a "due soon" one run after the deadline
     address = request.owner.email
     if not address:
         return 0
