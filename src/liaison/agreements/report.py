@@ -1,5 +1,5 @@
 """The agreements' figures for a fiscal year, as published ("76 CMAAs in force, with five
-being signed during Fiscal Year 2015 – Costa Rica, Gabon, Malaysia, Senegal, and Singapore")."""
+being signed during Fiscal Year 2015 - Costa Rica, Gabon, Malaysia, Senegal, and Singapore")."""
 
 from __future__ import annotations
 

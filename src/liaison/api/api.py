@@ -18,8 +18,9 @@ api = NinjaAPI(
     title="Liaison API",
     version="1",
     description="Partners, people, the catalog, vetting, training, visits and agreements of the "
-    "Office of International Affairs. Authenticate with a personal API token (Authorization: Bearer …); every endpoint applies the same role and "
-    "scope rules as the pages.",
+    "Office of International Affairs. Authenticate with a personal API token "
+    "(Authorization: Bearer …); every endpoint applies the same role and scope rules as the "
+    "pages.",
     urls_namespace="api-v1",
     docs_url="/docs",
     auth=AUTH,

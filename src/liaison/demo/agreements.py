@@ -111,7 +111,7 @@ SUBJECTS = {
     RequestKind.ENFORCEMENT: "Controlled delivery of {goods}",
     RequestKind.SURVEILLANCE: "Surveillance of a consignee of {goods}",
 }
-DETAILS = {
+DETAILS: dict[str, str] = {
     Direction.INCOMING: "The partner's customs ask for {what} about {goods} shipped by the "
     "companies named, for an investigation of theirs.",
     Direction.OUTGOING: "We ask the partner for {what} about {goods} shipped by the companies "
@@ -124,7 +124,7 @@ WHAT = {
     RequestKind.ENFORCEMENT: "coordinated action on a consignment",
     RequestKind.SURVEILLANCE: "surveillance of the persons and premises named",
 }
-ANSWERS = {
+ANSWERS: dict[str, list[str]] = {
     Direction.INCOMING: [
         "Records sent to the partner's designated contact.",
         "Declarations and invoices sent, certified.",
@@ -138,7 +138,7 @@ ANSWERS = {
         "The partner found no export by the company named.",
     ],
 }
-REFUSALS = {
+REFUSALS: dict[str, list[str]] = {
     Direction.INCOMING: [
         "Providing the records would prejudice an ongoing U.S. investigation.",
         "The records asked for are held by another agency, outside the agreement.",

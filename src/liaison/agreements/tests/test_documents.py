@@ -58,7 +58,7 @@ def test_a_file_that_is_not_a_document_is_refused_and_nothing_is_kept(users, per
 
 def test_the_same_file_twice_and_the_wrong_kind_are_refused(users, letter):
     manager = users[Role.PROGRAM_MANAGER]
-    with pytest.raises(ValidationError, match="already attached, as “Oficio 041 señor.pdf”"):
+    with pytest.raises(ValidationError, match=r"already attached, as “Oficio 041 señor\.pdf”"):
         services.document_attach(
             actor=manager, request=letter.request, kind="response", filename="x.pdf", data=PDF
         )

@@ -69,9 +69,7 @@ def test_the_owner_is_reminded_a_week_before_and_the_morning_after(filed):
     assert len(mail.outbox) == 1
     soon = mail.outbox[0]
     assert soon.to == ["pat@agency.example"]
-    assert soon.subject == (
-        f"Due in 7 days: incoming assistance request {filed.reference} (Peru)"
-    )
+    assert soon.subject == (f"Due in 7 days: incoming assistance request {filed.reference} (Peru)")
     assert "Friday 20 March 2026" in soon.body
     with time_machine.travel(_at(DUE + timedelta(days=1)), tick=True):
         _work()

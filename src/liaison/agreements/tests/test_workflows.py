@@ -98,7 +98,7 @@ def test_the_request_page_offers_exactly_the_moves_the_service_accepts(
             name
             for name, arguments in REQUEST_ARGUMENTS.items()
             if _accepts(
-                lambda name=name, arguments=arguments: services.assistance_request_move(
+                lambda name=name, arguments=arguments, user=user: services.assistance_request_move(
                     actor=user,
                     request=AssistanceRequest.objects.get(pk=request.pk),
                     move=name,
@@ -156,7 +156,7 @@ def test_the_agreement_page_offers_exactly_the_moves_the_service_accepts(
             name
             for name, arguments in AGREEMENT_ARGUMENTS.items()
             if _accepts(
-                lambda name=name, arguments=arguments: services.agreement_move(
+                lambda name=name, arguments=arguments, user=user: services.agreement_move(
                     actor=user,
                     agreement=type(agreement).objects.get(pk=agreement.pk),
                     move=name,

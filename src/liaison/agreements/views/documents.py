@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from liaison.agreements import selectors, services
 from liaison.agreements.forms import DocumentForm
 from liaison.agreements.models import Agreement, AssistanceRequest
+from liaison.agreements.views.nav import form_reasons
 from liaison.core.attachments import download_response
 
 
@@ -43,7 +44,7 @@ def _attach(
 ) -> bool:
     form = document_form(agreement=agreement, request=request, data=http.POST, files=http.FILES)
     if not form.is_valid():
-        reasons = [str(e) for errors in form.errors.values() for e in errors]
+        reasons = form_reasons(form)
         messages.error(http, "The document was not attached: " + " ".join(reasons))
         return False
     upload = form.cleaned_data["file"]

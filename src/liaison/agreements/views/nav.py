@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.forms import BaseForm
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -27,3 +28,8 @@ def crumbs(*trail: tuple[str, str]) -> list[tuple[str, str]]:
 
 def request_crumbs(*trail: tuple[str, str]) -> list[tuple[str, str]]:
     return crumbs(("Assistance requests", reverse("agreements:request_list")), *trail)
+
+
+def form_reasons(form: BaseForm) -> list[str]:
+    """A form's errors as sentences, for a message: those of the form, then of each field."""
+    return [*form.non_field_errors(), *(str(e) for field in form for e in field.errors)]

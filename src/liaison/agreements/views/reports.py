@@ -116,7 +116,7 @@ def answer_times(request: HttpRequest) -> HttpResponse:
             "direction": direction,
             "country": country,
             "directions": Direction.choices,
-            "countries": countries_for_choice(user=request.user).only("code", "name"),
+            "countries": countries_for_choice(user=request.user),
             "querystring": request.GET.urlencode(),
             "side_nav": side_nav(request),
             "breadcrumbs": request_crumbs(("Time to answer", "")),

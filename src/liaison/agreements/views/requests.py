@@ -31,7 +31,7 @@ from liaison.agreements.models import (
     RequestStatus,
 )
 from liaison.agreements.views.documents import document_form
-from liaison.agreements.views.nav import request_crumbs, side_nav
+from liaison.agreements.views.nav import form_reasons, request_crumbs, side_nav
 from liaison.agreements.workflows import request_workflow
 from liaison.core.access import require_perm
 from liaison.core.export import export_format, table_response
@@ -119,7 +119,7 @@ def _list_page(
             "directions": Direction.choices,
             "statuses": RequestStatus.choices,
             "kinds": RequestKind.choices,
-            "countries": countries_for_choice(user=request.user).only("code", "name"),
+            "countries": countries_for_choice(user=request.user),
             "can_file": request.user.has_perm("agreements.file_request"),
             "side_nav": side_nav(request),
             "breadcrumbs": request_crumbs((title, "")) if overdue_page else request_crumbs(),
@@ -370,7 +370,7 @@ def request_company_add(request: HttpRequest, pk: int) -> HttpResponse:
     assistance = selectors.request_get(user=request.user, pk=pk, perm="agreements.work_request")
     form = RequestCompanyForm(request.POST, prefix="company")
     if not form.is_valid():
-        reasons = [str(e) for errors in form.errors.values() for e in errors]
+        reasons = form_reasons(form)
         messages.error(request, "The company was not added: " + " ".join(reasons))
         return redirect("agreements:request_detail", pk=pk)
     try:
