@@ -493,6 +493,9 @@ class _AgreementDemo:
         for company in planned.companies:
             company.country = agreement.country
         planned.persons = []
+        region = agreement.country.region.code if agreement.country.region else ""
+        if request.owner == self.attache and region != "WHA":  # the attaché works WHA only
+            request.owner = request.created_by = self.manager
 
     def _turn_incoming(self, planned: _Planned) -> None:
         request = planned.request
