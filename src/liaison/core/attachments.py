@@ -31,7 +31,7 @@ from anyascii import anyascii
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 
-from liaison.core.export import patch_no_store
+from liaison.core.export import XLSX_CONTENT_TYPE, patch_no_store
 from liaison.core.imports import _fernet
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
@@ -58,11 +58,8 @@ DOCX = FileType(
     "docx",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 )
-XLSX = FileType(
-    "an Excel workbook",
-    "xlsx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-)
+# The workbook's content type is core.export's (a test holds every spreadsheet to it).
+XLSX = FileType("an Excel workbook", "xlsx", XLSX_CONTENT_TYPE)
 TEXT = FileType("a text file", "txt", "text/plain; charset=utf-8")
 ACCEPTED = (PDF, PNG, JPEG, TIFF, DOCX, XLSX, TEXT)
 ACCEPTED_LABEL = "PDF, PNG, JPEG, TIFF, Word (.docx), Excel (.xlsx) or plain text"
