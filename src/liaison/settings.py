@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "liaison.training",
     "liaison.visits",
     "liaison.capacity",
+    "liaison.agreements",
     "liaison.api",
     "liaison.home",
     "liaison.reports",

@@ -42,6 +42,7 @@ urlpatterns = [
     path("postings/", include("liaison.postings.urls")),
     path("visits/", include("liaison.visits.urls")),
     path("capacity/", include("liaison.capacity.urls")),
+    path("agreements/", include("liaison.agreements.urls")),
     path("audit/", include("liaison.audit.urls")),
     path("", include("liaison.training.public_urls")),
     path("", include("liaison.visits.public_urls")),

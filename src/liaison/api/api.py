@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from liaison.agreements.api import router as agreements_router
 from liaison.api import errors
 from liaison.api.auth import AUTH
 from liaison.capacity.api import router as capacity_router
@@ -18,10 +19,10 @@ from liaison.visits.api import router as visits_router
 api = NinjaAPI(
     title="Liaison API",
     version="1",
-    description="Partners, people, the catalog, vetting, training, visits and SAFE capacity "
-    "building of the Office of International Affairs. Authenticate with "
-    "a personal API token (Authorization: Bearer …); every endpoint applies the same role and "
-    "scope rules as the pages.",
+    description="Partners, people, the catalog, vetting, training, visits, SAFE capacity "
+    "building, postings and mutual assistance agreements of the Office of International "
+    "Affairs. Authenticate with a personal API token (Authorization: Bearer …); every endpoint "
+    "applies the same role and scope rules as the pages.",
     urls_namespace="api-v1",
     docs_url="/docs",
     auth=AUTH,
@@ -35,3 +36,4 @@ api.add_router("/training", training_router)
 api.add_router("/postings", postings_router)
 api.add_router("/visits", visits_router)
 api.add_router("/capacity", capacity_router)
+api.add_router("/agreements", agreements_router)

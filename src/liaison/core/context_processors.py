@@ -17,6 +17,7 @@ SECTIONS = [
     ("Postings", "postings:posting_list", "postings.browse"),
     ("SAFE", "capacity:program_list", "capacity.browse"),
     ("Host inbox", "visits:host_inbox", "visits.host_inbox"),
+    ("Agreements", "agreements:agreement_list", "agreements.browse"),
     ("Catalog", "catalog:course_list", "catalog.browse"),
     ("Vetting", "vetting:record_list", "vetting.browse"),
     ("Audit", "audit:search", "audit.search"),

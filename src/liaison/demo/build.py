@@ -1,6 +1,6 @@
 """Building the demo: the reference data, then the registry of officials and staff with the
-demo accounts, then training (FY2013 to FY2017), visits, SAFE capacity-building programs and
-our staff posted abroad on top of them."""
+demo accounts, then training (FY2013 to FY2017), visits, SAFE capacity-building programs,
+the mutual assistance agreements and our staff posted abroad on top of them."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from liaison.agreements.models import Agreement, AssistanceRequest
+from liaison.demo.agreements import build_agreement_demo
 from liaison.demo.capacity import build_capacity_demo
 from liaison.demo.postings import build_postings_demo
 from liaison.demo.registry import (
@@ -38,6 +40,8 @@ class DemoResult:
     deliveries: int = 0
     visits: int = 0
     postings: int = 0
+    agreements: int = 0
+    assistance_requests: int = 0
 
 
 @transaction.atomic
@@ -52,6 +56,8 @@ def build_demo(*, scale: float = 1.0, seed: int = 2015) -> DemoResult:
             Staff.objects.count(),
             Delivery.objects.count(),
             Visit.objects.count(),
+            Agreement.objects.count(),
+            AssistanceRequest.objects.count(),
         )
     rng = random.Random(seed)
     names = Names(seed)
@@ -75,6 +81,7 @@ def build_demo(*, scale: float = 1.0, seed: int = 2015) -> DemoResult:
     training = build_training_demo(scale=scale, seed=seed)
     visits = build_visit_demo(scale=scale, seed=seed)
     build_capacity_demo(seed=seed)
+    agreements = build_agreement_demo(seed=seed)
     postings = build_postings_demo(seed=seed)  # instructors' TDYs avoid their teaching days
     return DemoResult(
         True,
@@ -84,4 +91,6 @@ def build_demo(*, scale: float = 1.0, seed: int = 2015) -> DemoResult:
         training.deliveries,
         visits.visits,
         postings.postings,
+        agreements.agreements,
+        agreements.requests,
     )

@@ -21,11 +21,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from liaison.accounts.models import User
 from liaison.accounts.roles import Role
 from liaison.accounts.services import api_token_create
+from liaison.agreements import services as agreement_services
+from liaison.agreements.models import Direction
 from liaison.capacity import services as capacity_services
 from liaison.catalog.models import Course, FundingSource, SafeEdition, SafeStandard, Venue
 from liaison.catalog.services import reference_catalog_load, reference_safe_framework_load
 from liaison.conftest import create_agency, create_person, create_user
 from liaison.core.fiscal import fiscal_quarter_of
+from liaison.demo.agreements import letter_pdf
 from liaison.partners.models import Country
 from liaison.partners.services import reference_partners_load
 from liaison.people.models import Staff
@@ -84,6 +87,14 @@ PRESENCE_RECORDERS = HQ | {Role.ATTACHE}
 # named assessor of its draft assessment. Evidence files: headquarters and the assessor.
 SAFE_READERS = HQ | {Role.TRAINING_ADVISOR, Role.ATTACHE}
 SAFE_ASSESSORS = HQ | {Role.TRAINING_ADVISOR}
+# The records' agreement is Peru's (the attaché's region); its request is an incoming one.
+AGREEMENT_READERS = HQ | {
+    Role.ATTACHE,
+    Role.TRAINING_ADVISOR,
+    Role.IVP_COORDINATOR,
+    Role.VETTING_OFFICER,
+}
+REQUEST_WORKERS = HQ | {Role.ATTACHE}
 
 # url name -> (method, allowed roles, JSON body for API writes)
 PAGES: dict[str, tuple[str, set[Role]]] = {
@@ -240,6 +251,29 @@ PAGES: dict[str, tuple[str, set[Role]]] = {
     "capacity:plan_item_unlink": ("post", HQ),
     "capacity:mentoring_create": ("get", HQ),
     "capacity:mentoring_update": ("get", HQ),
+    "agreements:agreement_list": ("get", AGREEMENT_READERS),
+    "agreements:agreement_create": ("get", HQ),
+    "agreements:agreement_detail": ("get", AGREEMENT_READERS),
+    "agreements:agreement_update": ("get", HQ),
+    "agreements:agreement_transition": ("post", HQ),
+    "agreements:agreement_contact_add": ("post", HQ),
+    "agreements:agreement_contact_remove": ("post", HQ),
+    "agreements:agreement_document_add": ("post", HQ),
+    "agreements:document_download": ("get", REQUEST_WORKERS),
+    "agreements:request_list": ("get", REQUEST_WORKERS),
+    "agreements:overdue": ("get", REQUEST_WORKERS),
+    "agreements:answer_times": ("get", REQUEST_WORKERS),
+    "agreements:health": ("get", REQUEST_WORKERS),
+    "agreements:request_create": ("get", REQUEST_WORKERS),
+    "agreements:request_detail": ("get", REQUEST_WORKERS),
+    "agreements:request_update": ("get", REQUEST_WORKERS),
+    "agreements:request_transition": ("post", REQUEST_WORKERS),
+    "agreements:request_assign": ("post", REQUEST_WORKERS),
+    "agreements:request_person_add": ("post", REQUEST_WORKERS),
+    "agreements:request_person_remove": ("post", REQUEST_WORKERS),
+    "agreements:request_company_add": ("post", REQUEST_WORKERS),
+    "agreements:request_company_remove": ("post", REQUEST_WORKERS),
+    "agreements:request_document_add": ("post", REQUEST_WORKERS),
 }
 API: dict[str, tuple[str, set[Role], Any]] = {
     "api-v1:list_regions": ("get", PARTNER_READERS, None),
@@ -442,7 +476,43 @@ API: dict[str, tuple[str, set[Role], Any]] = {
             "quarter": fiscal_quarter_of(date.today() + timedelta(days=800)).quarter,
         },
     ),
+    "api-v1:list_agreements": ("get", AGREEMENT_READERS, None),
+    "api-v1:get_agreement": ("get", AGREEMENT_READERS, None),
+    "api-v1:create_agreement": ("post", HQ, {"country": "CL", "counterpart_id": 0}),
+    "api-v1:update_agreement": ("patch", HQ, {"notes": "seen"}),
+    "api-v1:transition_agreement": (
+        "post",
+        HQ,
+        {"move": "suspended", "on": date.today().isoformat(), "reason": "Review"},
+    ),
+    "api-v1:list_agreement_documents": ("get", AGREEMENT_READERS, None),
+    "api-v1:get_agreement_health": ("get", REQUEST_WORKERS, None),
+    "api-v1:list_assistance_requests": ("get", REQUEST_WORKERS, None),
+    "api-v1:list_overdue_requests": ("get", REQUEST_WORKERS, None),
+    "api-v1:get_assistance_request": ("get", REQUEST_WORKERS, None),
+    "api-v1:file_assistance_request": (
+        "post",
+        REQUEST_WORKERS,
+        {"agreement_id": 0, "direction": "outgoing", "subject": "Gold", "kind": "documents"},
+    ),
+    "api-v1:update_assistance_request": ("patch", REQUEST_WORKERS, {"subject": "Gold exports"}),
+    "api-v1:transition_assistance_request": ("post", REQUEST_WORKERS, {"move": "started"}),
+    "api-v1:assign_assistance_request": ("post", REQUEST_WORKERS, {"owner_id": 0}),
+    "api-v1:add_request_person": ("post", REQUEST_WORKERS, {"person_id": 0, "role": "subject"}),
+    "api-v1:remove_request_person": ("delete", REQUEST_WORKERS, None),
+    "api-v1:add_request_company": (
+        "post",
+        REQUEST_WORKERS,
+        {"name": "Oro SAC", "role": "exporter"},
+    ),
+    "api-v1:remove_request_company": ("delete", REQUEST_WORKERS, None),
+    "api-v1:list_request_documents": ("get", REQUEST_WORKERS, None),
+    # Sent as multipart/form-data (MULTIPART below), as a client uploads a file.
+    "api-v1:attach_request_document": ("post", REQUEST_WORKERS, None),
+    "api-v1:download_document": ("get", REQUEST_WORKERS, None),
 }
+# Endpoints that take a file: sent a small PDF as multipart/form-data.
+MULTIPART = {"api-v1:attach_request_document"}
 # Reachable without signing in, on purpose.
 PUBLIC = {
     "healthz",
@@ -529,6 +599,7 @@ def _records(users: dict[Role, User]) -> dict[str, Any]:
         **_visit_records(users, person),
         **_posting_records(users),
         **_capacity_records(users, agency),
+        **_agreement_records(users, agency, person, staff),
     }
 
 
@@ -864,6 +935,78 @@ def _visit_records(users: dict[Role, Any], person: Any) -> dict[str, Any]:
     }
 
 
+def _agreement_records(
+    users: dict[Role, Any], agency: Any, person: Any, staff: Staff
+) -> dict[str, Any]:
+    """Peru's CMAA (the attaché's region) in force, with a designated contact on their side,
+    and an incoming request with its letter, a person and a company named."""
+    manager = users[Role.PROGRAM_MANAGER]
+    agreement = agreement_services.agreement_create(
+        actor=manager, country=Country.objects.get(code="PE"), counterpart=agency
+    )
+    agreement_services.agreement_sign(actor=manager, agreement=agreement, on=date(2010, 5, 4))
+    agreement_services.agreement_enter_into_force(
+        actor=manager, agreement=agreement, on=date(2010, 9, 1)
+    )
+    agreement_services.agreement_contact_add(actor=manager, agreement=agreement, person=person)
+    request = agreement_services.assistance_request_file(
+        actor=manager,
+        agreement=agreement,
+        direction=Direction.INCOMING,
+        subject="Copper exports",
+        kind="information",
+        received_on=date.today() - timedelta(days=5),
+    )
+    letter = agreement_services.document_attach(
+        actor=manager,
+        request=request,
+        kind="request_letter",
+        filename="letter.pdf",
+        data=letter_pdf(["Request letter"]),
+    )
+    return {
+        "agreement": agreement,
+        "assistance_request": request,
+        "letter": letter,
+        "request_person": agreement_services.assistance_request_person_add(
+            actor=manager, request=request, person=person
+        ),
+        "request_company": agreement_services.assistance_request_company_add(
+            actor=manager, request=request, name="Andes SAC"
+        ),
+        "manager": manager,
+    }
+
+
+def _agreement_page_kwargs(name: str, records: dict[str, Any]) -> dict[str, Any]:
+    if name == "agreements:document_download":
+        return {"pk": records["letter"].pk}
+    if name == "agreements:request_person_remove":
+        return {"pk": records["request_person"].pk}
+    if name == "agreements:request_company_remove":
+        return {"pk": records["request_company"].pk}
+    if name in {
+        "agreements:request_detail",
+        "agreements:request_update",
+        "agreements:request_transition",
+        "agreements:request_assign",
+        "agreements:request_person_add",
+        "agreements:request_company_add",
+        "agreements:request_document_add",
+    }:
+        return {"pk": records["assistance_request"].pk}
+    if name.startswith("agreements:agreement_") and name not in {
+        "agreements:agreement_list",
+        "agreements:agreement_create",
+    }:
+        return {"pk": records["agreement"].pk}
+    return {}
+
+
+def _pdf_upload() -> SimpleUploadedFile:
+    return SimpleUploadedFile("answer.pdf", letter_pdf(["An answer"]), "application/pdf")
+
+
 def _visit_page_kwargs(name: str, records: dict[str, Any]) -> dict[str, Any]:
     if name == "visits:delegate_remove":
         return {"pk": records["settled_delegate"].pk}
@@ -910,6 +1053,8 @@ def _page_url(name: str, records: dict[str, Any]) -> str:
         return reverse(name, kwargs=_visit_page_kwargs(name, records))
     if name.startswith("postings:"):
         return reverse(name, kwargs=_posting_page_kwargs(name, records))
+    if name.startswith("agreements:"):
+        return reverse(name, kwargs=_agreement_page_kwargs(name, records))
     kwargs: dict[str, Any] = {}
     if name.startswith("capacity:"):
         return reverse(name, kwargs=_capacity_kwargs(name, records))
@@ -1040,6 +1185,25 @@ def _page_data(name: str, records: dict[str, Any]) -> dict[str, Any]:
             "file": SimpleUploadedFile("minutes.txt", b"Minutes of the opening meeting.")
         },
         "capacity:plan_item_link": {"delivery": records["safe_to_link"].pk},
+        "agreements:agreement_transition": {
+            "move": "suspended",
+            "suspended-on": date.today().isoformat(),
+            "suspended-reason": "Review of the partner's law",
+        },
+        "agreements:agreement_contact_add": {"staff": records["staff"].pk},
+        "agreements:agreement_contact_remove": {"person": records["person"].pk},
+        "agreements:agreement_document_add": {
+            "document-kind": "agreement_text",
+            "document-file": _pdf_upload(),
+        },
+        "agreements:request_transition": {"move": "started"},
+        "agreements:request_assign": {"owner": records["manager"].pk},
+        "agreements:request_person_add": {"person": records["other"].pk, "role": "witness"},
+        "agreements:request_company_add": {"company-name": "Oro SAC", "company-role": "exporter"},
+        "agreements:request_document_add": {
+            "document-kind": "response",
+            "document-file": _pdf_upload(),
+        },
     }.get(name, {})
 
 
@@ -1061,7 +1225,32 @@ def _api_url(name: str, records: dict[str, Any]) -> str:
         "api-v1:generate_safe_plan",
     }:
         return reverse(name, kwargs={"program_id": records["safe_program"].pk})
-    if name == "api-v1:get_visit_site":
+    request_id = records["assistance_request"].pk
+    if name in {
+        "api-v1:get_agreement",
+        "api-v1:update_agreement",
+        "api-v1:transition_agreement",
+        "api-v1:list_agreement_documents",
+    }:
+        kwargs = {"agreement_id": records["agreement"].pk}
+    elif name in {
+        "api-v1:get_assistance_request",
+        "api-v1:update_assistance_request",
+        "api-v1:transition_assistance_request",
+        "api-v1:assign_assistance_request",
+        "api-v1:add_request_person",
+        "api-v1:add_request_company",
+        "api-v1:list_request_documents",
+        "api-v1:attach_request_document",
+    }:
+        kwargs = {"request_id": request_id}
+    elif name == "api-v1:remove_request_person":
+        kwargs = {"request_id": request_id, "link_id": records["request_person"].pk}
+    elif name == "api-v1:remove_request_company":
+        kwargs = {"request_id": request_id, "company_id": records["request_company"].pk}
+    elif name == "api-v1:download_document":
+        kwargs = {"document_id": records["letter"].pk}
+    elif name == "api-v1:get_visit_site":
         kwargs = {"site_id": records["site"].pk}
     elif name == "api-v1:answer_visit_stop":
         kwargs = {"stop_id": records["stop"].pk}
@@ -1246,12 +1435,19 @@ def test_each_role_gets_exactly_its_access_to_the_api(client, matrix, name):
     for role, user in users.items():
         with _undone():
             _, raw = api_token_create(actor=user, name="matrix")
-            response = getattr(client, method)(
-                url,
-                data=body or {},
-                content_type="application/json",
-                HTTP_AUTHORIZATION=f"Bearer {raw}",
-            )
+            if name in MULTIPART:
+                response = client.post(
+                    url,
+                    {"kind": "response", "file": _pdf_upload()},
+                    HTTP_AUTHORIZATION=f"Bearer {raw}",
+                )
+            else:
+                response = getattr(client, method)(
+                    url,
+                    data=body or {},
+                    content_type="application/json",
+                    HTTP_AUTHORIZATION=f"Bearer {raw}",
+                )
         if role in allowed:
             assert response.status_code not in (401, 403), (
                 f"{role} should reach {name}: {response.content!r}"

@@ -23,7 +23,8 @@ class Command(BaseCommand):
         verb = "Built" if result.created else "Kept the existing"
         self.stdout.write(
             f"{verb} demo data: {result.people} officials, {result.agencies} agencies, "
-            f"{result.staff} staff, {result.deliveries} deliveries, {result.visits} visits "
+            f"{result.staff} staff, {result.deliveries} deliveries, {result.visits} visits, "
+            f"{result.agreements} agreements, {result.assistance_requests} assistance requests "
             f"({time.perf_counter() - started:.1f} s)."
         )
         self.stdout.write(f"Demo accounts (password “{DEMO_PASSWORD}”):")

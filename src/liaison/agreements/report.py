@@ -1,0 +1,37 @@
+"""The agreements' figures for a fiscal year, as published ("76 CMAAs in force, with five
+being signed during Fiscal Year 2015 - Costa Rica, Gabon, Malaysia, Senegal, and Singapore")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from liaison.agreements.models import Agreement, AssistanceRequest, RequestStatus
+from liaison.core.fiscal import FiscalYear
+
+
+def agreement_figures(fy: FiscalYear) -> dict[str, Any]:
+    """- ``cmaas_in_force``: agreements in force on the fiscal year's last day (entered into
+      force by then, neither suspended nor ended by then);
+    - ``cmaas_signed`` and ``cmaas_signed_countries``: signed during the year, and the ISO codes
+      of their countries, sorted;
+    - ``assistance_requests``: requests received (incoming) or sent (outgoing) during the year;
+      drafts never sent are not counted.
+
+    Three queries, whatever the size of the year.
+    """
+    signed = sorted(
+        str(code)
+        for code in Agreement.objects.filter(
+            signed_on__gte=fy.start, signed_on__lte=fy.end
+        ).values_list("country__code", flat=True)
+    )
+    return {
+        "cmaas_in_force": Agreement.objects.in_force_on(fy.end).count(),
+        "cmaas_signed": len(signed),
+        "cmaas_signed_countries": signed,
+        "assistance_requests": AssistanceRequest.objects.filter(
+            received_on__gte=fy.start, received_on__lte=fy.end
+        )
+        .exclude(status=RequestStatus.DRAFT)
+        .count(),
+    }
