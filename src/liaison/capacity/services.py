@@ -34,8 +34,8 @@ from liaison.capacity.selectors import DELIVERED, approved_assessments, gap_rows
 from liaison.capacity.workflows import ASSESSMENT
 from liaison.catalog.models import Course, SafeStandard
 from liaison.core.access import require_perm
+from liaison.core.attachments import attachment_check, seal, unseal
 from liaison.core.fiscal import FiscalQuarter, fiscal_quarter_of, fiscal_quarters
-from liaison.core.uploads import check_upload, seal, unseal
 from liaison.people.models import Staff
 from liaison.training.models import Delivery, DeliveryStatus
 
@@ -414,12 +414,12 @@ def attachment_add(
         raise ValidationError("The assessment is approved: its evidence is closed.")
     if standard is not None and standard.edition_id != assessment.edition_id:
         raise ValidationError({"standard": "That standard is not in the assessment's edition."})
-    checked = check_upload(filename=filename, data=data)
+    checked = attachment_check(filename=filename, data=data)
     attachment = Attachment.objects.create(
         assessment=assessment,
         standard=standard,
-        name=checked.name,
-        content_type=checked.file_type.content_type,
+        name=checked.filename,
+        content_type=checked.content_type,
         size=checked.size,
         sha256=checked.sha256,
         payload=seal(data),
@@ -431,7 +431,10 @@ def attachment_add(
         action="assessment.attachment_added",
         obj=assessment,
         changes={
-            "attachment": [None, f"{checked.name} ({checked.size} bytes, {checked.sha256[:12]})"]
+            "attachment": [
+                None,
+                f"{checked.filename} ({checked.size} bytes, {checked.sha256[:12]})",
+            ]
         },
     )
     return attachment

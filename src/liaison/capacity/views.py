@@ -24,11 +24,11 @@ from liaison.capacity.forms import (
 from liaison.capacity.models import MATURITY, Program
 from liaison.capacity.workflows import ASSESSMENT
 from liaison.core.access import require_perm
+from liaison.core.attachments import download_response
 from liaison.core.fiscal import FiscalQuarter, fiscal_quarters
 from liaison.core.forms import add_service_errors
 from liaison.core.listing import render_list
 from liaison.core.navigation import NavItem, side_nav
-from liaison.core.uploads import download_response
 from liaison.core.views import form_page
 
 NAV = (NavItem("Programs", "capacity:program_list"),)
@@ -323,7 +323,9 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     attachment = selectors.attachment_get(user=request.user, pk=pk)
     data = services.attachment_download(actor=request.user, attachment=attachment)
-    return download_response(name=attachment.name, content_type=attachment.content_type, data=data)
+    return download_response(
+        filename=attachment.name, content_type=attachment.content_type, data=data
+    )
 
 
 # --- the training plan ---------------------------------------------------------------------

@@ -16,6 +16,7 @@ from liaison.capacity.models import AssessmentStatus, PlanItem
 from liaison.capacity.tests.conftest import approved, score_all, set_targets
 from liaison.catalog.models import Course, FundingSource, SafeEdition, Venue
 from liaison.conftest import create_agency, create_person
+from liaison.core.attachments import MAX_ATTACHMENT_BYTES
 from liaison.core.fiscal import FiscalQuarter
 from liaison.partners.models import Country
 from liaison.training.models import Certificate, Delivery, DeliveryStatus, Enrollment
@@ -241,25 +242,29 @@ def test_an_attachment_is_checked_by_its_content_and_its_name_made_safe(world):
         services.attachment_add(
             actor=world.advisor, assessment=assessment, filename="x.pdf", data=b""
         )
+    with pytest.raises(ValidationError, match=r"its name ends in “\.txt”"):
+        services.attachment_add(
+            actor=world.advisor, assessment=assessment, filename="report.txt", data=PDF
+        )
     attachment = services.attachment_add(
         actor=world.advisor,
         assessment=assessment,
-        filename="../../etc/<evidence>\x00 report.txt",
+        filename="../../etc/<evidence>\x00 report.pdf",
         data=PDF,
     )
-    assert attachment.name == "evidence_ report.pdf"
+    assert attachment.name == "evidence report.pdf"
     assert attachment.content_type == "application/pdf"
     assert bytes(attachment.payload) != PDF  # encrypted at rest
 
 
 def test_an_oversized_attachment_is_refused(world):
     assessment = _draft(world)
-    with pytest.raises(ValidationError, match="larger than 10 MB"):
+    with pytest.raises(ValidationError, match=f"larger than {MAX_ATTACHMENT_BYTES // 2**20} MB"):
         services.attachment_add(
             actor=world.advisor,
             assessment=assessment,
             filename="big.txt",
-            data=b"a" * (10 * 1024 * 1024 + 1),
+            data=b"a" * (MAX_ATTACHMENT_BYTES + 1),
         )
 
 
