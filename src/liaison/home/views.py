@@ -8,6 +8,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from liaison.agreements import selectors as agreement_selectors
+from liaison.capacity import selectors as capacity_selectors
 from liaison.core.navigation import side_nav
 from liaison.home.country import country_training, country_visits
 from liaison.home.selectors import home_figures
@@ -18,6 +20,7 @@ from liaison.partners.views import crumbs as partners_crumbs
 from liaison.people import selectors as people_selectors
 from liaison.people.views import NAV as PEOPLE_NAV
 from liaison.people.views import crumbs as people_crumbs
+from liaison.postings import selectors as posting_selectors
 from liaison.training.selectors import enrollments_of_person
 from liaison.vetting.models import Purpose
 from liaison.vetting.selectors import vetting_record_of, vetting_records_of_person
@@ -43,6 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     country = partner_selectors.country_get(user=request.user, code=code)
+    safe = capacity_selectors.country_capacity_summary(user=request.user, country=country)
     return render(
         request,
         "home/country_detail.html",
@@ -51,6 +55,14 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
             "profile": partner_selectors.country_profile(user=request.user, country=country),
             "training": country_training(user=request.user, country=country),
             "visits": country_visits(user=request.user, country=country),
+            "agreement": agreement_selectors.country_agreements_summary(
+                user=request.user, country=country
+            ),
+            "safe": safe,
+            "safe_programs": [(p, safe.current.get(p.pk)) for p in safe.programs] if safe else [],
+            "postings": posting_selectors.country_postings_summary(
+                user=request.user, country=country
+            ),
             "side_nav": side_nav(request, PARTNERS_NAV),
             "breadcrumbs": partners_crumbs(
                 ("Countries", reverse("partners:country_list")), (country.name, "")
@@ -85,6 +97,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "enrollments": enrollments_of_person(user=request.user, person=person),
             "can_browse_training": request.user.has_perm("training.browse"),
             "delegations": visit_selectors.delegations_of_person(user=request.user, person=person),
+            "agreements": agreement_selectors.person_agreements_summary(
+                user=request.user, person=person
+            ),
             "can_browse_visits": request.user.has_perm("visits.browse"),
             "side_nav": side_nav(request, PEOPLE_NAV),
             "breadcrumbs": people_crumbs(

@@ -6,7 +6,6 @@ see, and is offered only to a user who has the permission to act on it."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -15,6 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from liaison.agreements import selectors as agreements
+from liaison.capacity import selectors as capacity
+from liaison.core.work import WorkItem, WorkList
+from liaison.postings import selectors as postings
 from liaison.training import selectors as training
 from liaison.training.models import DeliveryStatus, RequestStatus
 from liaison.vetting import selectors as vetting
@@ -25,25 +28,6 @@ from liaison.visits.models import VisitStatus
 SHOWN = 5
 # How far ahead an attaché's region's deliveries and visits are worth a look on home.
 COMING_WITHIN = timedelta(days=60)
-
-
-@dataclass(frozen=True)
-class WorkItem:
-    label: str
-    url: str
-    detail: str = ""
-
-
-@dataclass(frozen=True)
-class WorkList:
-    """One kind of work: ``total`` records wait, ``items`` are the first of them."""
-
-    key: str
-    title: str
-    why: str  # what the user is expected to do
-    items: list[WorkItem]
-    total: int
-    more_url: str
 
 
 def _list(
@@ -261,11 +245,46 @@ def _region_work(user: Any) -> Iterable[WorkList]:
         )
 
 
+def _agreement_work(user: Any) -> Iterable[WorkList]:
+    """Assistance requests overdue, due soon, to start or still drafts (agreements' own
+    order, most pressing first)."""
+    waiting = agreements.work_for(user=user, limit=100)
+    if waiting:
+        yield WorkList(
+            "assistance-requests",
+            "Assistance requests that need you",
+            "Answer or chase what is overdue first; start what has arrived.",
+            [
+                WorkItem(w.label, w.url, f"due {w.due_on:%-d %b %Y}" if w.due_on else w.why)
+                for w in waiting[:SHOWN]
+            ],
+            len(waiting),
+            reverse("agreements:request_list"),
+        )
+
+
+def _capacity_work(user: Any) -> Iterable[WorkList]:
+    """SAFE assessments to score, review or approve."""
+    waiting = capacity.work_for(user=user)
+    if waiting:
+        yield WorkList(
+            "safe-assessments",
+            "SAFE assessments waiting on you",
+            "Score and submit your drafts; a second person reviews, headquarters approves.",
+            [WorkItem(w.label, w.url) for w in waiting[:SHOWN]],
+            len(waiting),
+            reverse("capacity:program_list"),
+        )
+
+
 def work_for(*, user: Any) -> list[WorkList]:
     """Every kind of work waiting on ``user``, in the order their day would take it."""
     return [
+        *_agreement_work(user),
         *_training_work(user),
         *_visit_work(user),
         *_vetting_work(user),
+        *_capacity_work(user),
+        *postings.work_for(user=user),
         *_region_work(user),
     ]

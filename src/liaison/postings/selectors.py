@@ -20,6 +20,7 @@ from liaison.audit.models import AuditEntryQuerySet
 from liaison.audit.selectors import audit_history
 from liaison.core.access import get_for_user, require_perm
 from liaison.core.formats import date_span
+from liaison.core.work import WorkItem, WorkList
 from liaison.partners.models import Country
 from liaison.people.models import Staff
 from liaison.postings.models import (
@@ -538,28 +539,6 @@ DUE_LABELS = {
     "end": "Past their planned end",
     "handover": f"Handovers within {HANDOVER_DAYS} days",
 }
-
-
-@dataclass(frozen=True)
-class WorkItem:
-    """One record waiting on the user (home's ``WorkItem``: a label, its page, a detail)."""
-
-    label: str
-    url: str
-    detail: str = ""
-
-
-@dataclass(frozen=True)
-class WorkList:
-    """One kind of postings work (home's ``WorkList``): ``total`` records wait, ``items`` are
-    the first of them, ``more_url`` the postings list filtered to all of them."""
-
-    key: str
-    title: str
-    why: str
-    items: list[WorkItem]
-    total: int
-    more_url: str
 
 
 def _item(posting: Posting, detail: str) -> WorkItem:

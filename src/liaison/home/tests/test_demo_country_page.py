@@ -7,12 +7,17 @@ from collections import Counter
 
 import pytest
 from django.db.models import Count
+from django.utils import timezone
 
 from liaison.accounts.models import User
 from liaison.accounts.roles import Role
+from liaison.agreements.models import Agreement, AgreementStatus
+from liaison.agreements.selectors import country_agreements_summary
+from liaison.capacity.models import Program
 from liaison.conftest import Demo
 from liaison.core.fiscal import fiscal_year_of, fiscal_year_of_field
 from liaison.partners.models import Country
+from liaison.postings.selectors import postings_covering
 from liaison.training.models import Delivery, DeliveryStatus, Enrollment, EnrollmentStatus
 from liaison.visits.models import Delegate, Visit
 from liaison.visits.report import HELD
@@ -114,3 +119,35 @@ def test_the_database_puts_each_delivery_in_the_fiscal_year_python_does(shared_d
         )
     )
     assert rows and all(fy == fiscal_year_of(day).year for day, fy in rows)
+
+
+def test_every_program_meets_on_the_country_page(client, shared_demo: Demo):
+    """Agreement, attaché coverage and SAFE program come from their apps' data, not "None"."""
+    program = Program.objects.select_related("country", "agency").order_by("pk").first()
+    assert program is not None
+    country = program.country
+    manager = _sign_in(client, Role.PROGRAM_MANAGER)
+    html = client.get(f"/partners/countries/{country.code}/").content.decode()
+
+    assert program.agency.name in html.split('id="safe-heading"', 1)[1]
+    cmaa = html.split('id="cmaa-heading"', 1)[1].split("</section>", 1)[0]
+    agreement = country_agreements_summary(user=manager, country=country)
+    assert agreement is not None
+    if agreement.agreement is None:
+        assert "No mutual assistance agreement" in cmaa
+    else:
+        assert agreement.url in cmaa
+    cover = html.split('id="cover-heading"', 1)[1].split("</section>", 1)[0]
+    covering = postings_covering(user=manager, country=country, on=timezone.localdate())
+    assert covering, "the demo's attachés cover every partner with a program"
+    for c in covering:
+        assert str(c.posting.staff) in cover
+
+
+def test_a_country_signed_in_fy2015_shows_its_agreement_in_force(client, shared_demo: Demo):
+    _sign_in(client, Role.PROGRAM_MANAGER)
+    html = client.get("/partners/countries/CR/").content.decode()
+    cmaa = html.split('id="cmaa-heading"', 1)[1].split("</section>", 1)[0]
+    agreement = Agreement.objects.get(country__code="CR", status=AgreementStatus.IN_FORCE)
+    assert f'href="/agreements/{agreement.pk}/"' in cmaa
+    assert "In force" in cmaa and "generated demo data" in cmaa

@@ -7,8 +7,10 @@ import pytest
 
 from liaison.accounts.models import User
 from liaison.accounts.roles import Role
+from liaison.agreements.selectors import work_for as agreement_work
 from liaison.conftest import Demo
 from liaison.home.work import SHOWN, WorkList, work_for
+from liaison.postings.selectors import work_for as posting_work
 from liaison.training.models import DeliveryStatus, RequestStatus, TrainingRequest
 from liaison.training.selectors import delivery_list
 from liaison.vetting.models import VettingRecord, VettingStatus
@@ -70,3 +72,19 @@ def test_home_answers_every_role_in_a_bounded_number_of_queries(
     client.force_login(_user(role))  # the demo has an account of every role
     with django_assert_max_num_queries(45):
         assert client.get("/").status_code == 200
+
+
+def test_home_gathers_the_new_programs_work(shared_demo: Demo):
+    """Overdue assistance requests, SAFE assessments to review and tours to act on reach home
+    from each app's own ``work_for``, with their totals."""
+    manager = _user(Role.PROGRAM_MANAGER)
+    lists = _lists(manager)
+
+    waiting = agreement_work(user=manager, limit=100)
+    assert waiting, "the demo keeps requests overdue"
+    assert lists["assistance-requests"].total == len(waiting)
+    assert lists["assistance-requests"].items[0].url == waiting[0].url
+    assert "safe-assessments" not in lists, "the manager submitted the one awaiting review"
+    # A second person reviews: the administrator finds it waiting.
+    assert "safe-assessments" in _lists(_user(Role.ADMINISTRATOR))
+    assert {w.key for w in posting_work(user=manager)} <= set(lists)

@@ -7,6 +7,7 @@ import pytest
 
 from liaison.accounts.models import User
 from liaison.accounts.roles import Role
+from liaison.agreements.models import RequestPerson
 from liaison.conftest import Demo
 from liaison.visits.models import Delegate
 
@@ -40,3 +41,14 @@ def test_a_role_that_does_not_see_visits_gets_no_visit_section(client, shared_de
 
     assert "Visits to the United States" not in html
     assert "Vetting" in html
+
+
+def test_a_person_named_in_an_assistance_request_sees_it_on_their_page(client, shared_demo: Demo):
+    link = RequestPerson.objects.select_related("request", "person").order_by("pk").first()
+    assert link is not None
+    _sign_in(client, Role.PROGRAM_MANAGER)
+
+    html = client.get(f"/people/{link.person.pk}/").content.decode()
+
+    assert "Mutual assistance" in html
+    assert link.request.reference in html
