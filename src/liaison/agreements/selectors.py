@@ -38,6 +38,7 @@ from liaison.agreements.permissions import (
 )
 from liaison.audit.models import AuditEntryQuerySet
 from liaison.audit.selectors import audit_history
+from liaison.capacity.selectors import maturity_by_country
 from liaison.core.access import get_for_user, require_perm
 from liaison.core.fiscal import fiscal_year_of
 from liaison.partners.models import Country
@@ -388,6 +389,9 @@ class Health:
     days_out: list[int] = field(default_factory=list)
     contacts: int = 0
     contacts_trained: int = 0
+    # The partner's SAFE maturity (mean level, 0 to 4, in its latest approved assessment), when the
+    # user sees capacity building and the partner has one.
+    safe_maturity: float | None = None
 
     @property
     def median_in(self) -> float | None:
@@ -458,6 +462,11 @@ def agreement_health(
     for agreement_id, person_id in contacts.values_list("agreement_id", "person_id"):
         rows[agreement_id].contacts += 1
         rows[agreement_id].contacts_trained += person_id in trained
+    maturity = maturity_by_country(
+        user=user, countries={h.agreement.country_id for h in rows.values()}
+    )
+    for health in rows.values():
+        health.safe_maturity = maturity.get(health.agreement.country_id)
     return sorted(
         rows.values(),
         key=lambda h: (-h.overdue, -(h.open_in + h.open_out), str(h.agreement.country)),

@@ -4,6 +4,7 @@ list scoped by ``capacity.permissions``."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -472,12 +473,8 @@ class CountrySummary:
     link: str
 
 
-def country_capacity_summary(*, user: Any, country: Any) -> CountrySummary | None:
-    """The country's SAFE programs the user may see, with each one's mean maturity in its
-    latest approved assessment: two queries, whatever the number of programs."""
-    if not user.has_perm("capacity.browse"):
-        return None
-    programs = list(scope_programs(user, _programs().filter(country=country)))
+def _latest_maturity(programs: list[Program]) -> dict[int, tuple[Assessment, float | None]]:
+    """Each program's latest approved assessment and its mean score: two queries."""
     latest: dict[int, Assessment] = {}
     for assessment in Assessment.objects.filter(
         program__in=[p.pk for p in programs], status=AssessmentStatus.APPROVED
@@ -491,18 +488,40 @@ def country_capacity_summary(*, user: Any, country: Any) -> CountrySummary | Non
         .values("assessment_id")
         .annotate(mean=Avg("level"))
     }
+    return {
+        program_id: (a, round(means[a.pk], 1) if a.pk in means else None)
+        for program_id, a in latest.items()
+    }
+
+
+def country_capacity_summary(*, user: Any, country: Any) -> CountrySummary | None:
+    """The country's SAFE programs the user may see, with each one's mean maturity in its
+    latest approved assessment: three queries, whatever the number of programs."""
+    if not user.has_perm("capacity.browse"):
+        return None
+    programs = list(scope_programs(user, _programs().filter(country=country)))
+    latest = _latest_maturity(programs)
     return CountrySummary(
         programs,
-        {
-            p.pk: (
-                round(means[latest[p.pk].pk], 1)
-                if p.pk in latest and latest[p.pk].pk in means
-                else None
-            )
-            for p in programs
-        },
+        {p.pk: latest[p.pk][1] if p.pk in latest else None for p in programs},
         reverse("capacity:program_list") + f"?country={country.code}",
     )
+
+
+def maturity_by_country(*, user: Any, countries: Iterable[int]) -> dict[int, float | None]:
+    """Each country's SAFE maturity as its most recent approved assessment scored it (the mean
+    level, 0 to 4), for the countries' programs the user may see; a country with no approved
+    assessment is left out. Three queries."""
+    if not user.has_perm("capacity.browse"):
+        return {}
+    programs = list(scope_programs(user, _programs().filter(country__in=list(countries))))
+    by_program = {p.pk: p.country_id for p in programs}
+    found: dict[int, tuple[Any, float | None]] = {}
+    for program_id, (assessment, mean) in _latest_maturity(programs).items():
+        country = by_program[program_id]
+        if country not in found or found[country][0] < (assessment.ends_on, assessment.pk):
+            found[country] = ((assessment.ends_on, assessment.pk), mean)
+    return {country: mean for country, (_, mean) in found.items()}
 
 
 def person_capacity_summary(*, user: Any, person: Any) -> list[Assessment]:

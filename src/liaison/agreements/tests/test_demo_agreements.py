@@ -147,3 +147,18 @@ def test_the_demo_attache_and_manager_have_work_now(demo):
     manager, attache = User.objects.get(username="manager"), User.objects.get(username="attache")
     assert work_for(user=manager)
     assert AssistanceRequest.objects.filter(owner=attache).exists()
+
+
+def test_agreement_health_shows_the_partners_safe_maturity_beside_its_requests(shared_demo):
+    from liaison.accounts.models import User
+    from liaison.agreements.selectors import agreement_health
+    from liaison.capacity.selectors import country_capacity_summary
+
+    manager = User.objects.get(username="manager")
+    rows = agreement_health(user=manager)
+    with_maturity = [h for h in rows if h.safe_maturity is not None]
+    assert with_maturity, "a demo partner with a SAFE program has an agreement in force"
+    for health in with_maturity:
+        summary = country_capacity_summary(user=manager, country=health.agreement.country)
+        assert summary is not None
+        assert health.safe_maturity in summary.current.values()
