@@ -5,6 +5,7 @@ from liaison.core import views as core_views
 from liaison.home import views as home_views
 from liaison.partners.urls import urlpatterns as partners_urls
 from liaison.people.urls import urlpatterns as people_urls
+from liaison.postings.urls import urlpatterns as postings_urls
 
 urlpatterns = [
     path("", home_views.home, name="home"),
@@ -39,7 +40,20 @@ urlpatterns = [
     path("catalog/", include("liaison.catalog.urls")),
     path("vetting/", include("liaison.vetting.urls")),
     path("training/", include("liaison.training.urls")),
-    path("postings/", include("liaison.postings.urls")),
+    # Coverage gaps and a tour's handover read every program: their views are home's.
+    path(
+        "postings/",
+        include(
+            (
+                [
+                    *postings_urls,
+                    path("gaps/", home_views.coverage_gap_list, name="coverage_gaps"),
+                    path("<int:pk>/handover/", home_views.posting_handover_page, name="handover"),
+                ],
+                "postings",
+            )
+        ),
+    ),
     path("visits/", include("liaison.visits.urls")),
     path("capacity/", include("liaison.capacity.urls")),
     path("agreements/", include("liaison.agreements.urls")),

@@ -12,6 +12,7 @@ from liaison.agreements import selectors as agreement_selectors
 from liaison.capacity import selectors as capacity_selectors
 from liaison.core.navigation import side_nav
 from liaison.home.country import country_training, country_visits
+from liaison.home.coverage import coverage_gaps, posting_handover
 from liaison.home.selectors import home_figures
 from liaison.home.work import work_for
 from liaison.partners import selectors as partner_selectors
@@ -21,6 +22,7 @@ from liaison.people import selectors as people_selectors
 from liaison.people.views import NAV as PEOPLE_NAV
 from liaison.people.views import crumbs as people_crumbs
 from liaison.postings import selectors as posting_selectors
+from liaison.postings.views import NAV as POSTINGS_NAV
 from liaison.training.selectors import enrollments_of_person
 from liaison.vetting.models import Purpose
 from liaison.vetting.selectors import vetting_record_of, vetting_records_of_person
@@ -105,5 +107,42 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "breadcrumbs": people_crumbs(
                 ("Foreign officials", reverse("people:person_list")), (str(person), "")
             ),
+        },
+    )
+
+
+@require_GET
+def coverage_gap_list(request: HttpRequest) -> HttpResponse:
+    """Countries where work is open and nobody covers them, or their cover leaves first."""
+    return render(
+        request,
+        "home/coverage_gaps.html",
+        {
+            "gaps": coverage_gaps(user=request.user),
+            "side_nav": side_nav(request, POSTINGS_NAV),
+            "breadcrumbs": [
+                ("Home", reverse("home")),
+                ("Postings", reverse("postings:posting_list")),
+                ("Coverage gaps", ""),
+            ],
+        },
+    )
+
+
+@require_GET
+def posting_handover_page(request: HttpRequest, pk: int) -> HttpResponse:
+    handover = posting_handover(user=request.user, pk=pk)
+    return render(
+        request,
+        "home/posting_handover.html",
+        {
+            "handover": handover,
+            "side_nav": side_nav(request, POSTINGS_NAV),
+            "breadcrumbs": [
+                ("Home", reverse("home")),
+                ("Postings", reverse("postings:posting_list")),
+                (str(handover.posting), reverse("postings:posting_detail", args=[pk])),
+                ("Handover", ""),
+            ],
         },
     )

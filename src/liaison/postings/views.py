@@ -46,6 +46,7 @@ NAV = (
     NavItem("Postings", "postings:posting_list"),
     NavItem("Coverage map", "postings:coverage"),
     NavItem("Tours ending", "postings:ending"),
+    NavItem("Coverage gaps", "postings:coverage_gaps"),
     NavItem("Posts", "postings:post_list"),
     NavItem("Deployment programs", "postings:program_list"),
     NavItem("Deployments", "postings:deployment_list"),

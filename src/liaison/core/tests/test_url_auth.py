@@ -219,6 +219,8 @@ PAGES: dict[str, tuple[str, set[Role]]] = {
     "postings:posting_move": ("post", PRESENCE_RECORDERS),
     "postings:posting_change_end": ("post", HQ),
     "postings:coverage": ("get", POSTING_READERS),
+    "postings:coverage_gaps": ("get", POSTING_READERS),
+    "postings:handover": ("get", POSTING_READERS),
     "postings:ending": ("get", POSTING_READERS),
     "postings:post_list": ("get", POSTING_READERS),
     "postings:post_create": ("get", HQ),
@@ -1035,6 +1037,7 @@ def _posting_page_kwargs(name: str, records: dict[str, Any]) -> dict[str, Any]:
         return {"pk": records["proposed_posting"].pk}
     if name in {
         "postings:posting_detail",
+        "postings:handover",
         "postings:posting_move",
         "postings:posting_change_end",
     }:
