@@ -64,20 +64,31 @@ def _visit(v: Any) -> WorkItem:
     )
 
 
+def _waiting_requests(user: Any) -> QuerySet[Any]:
+    """Training requests not decided yet, oldest first."""
+    return (
+        training.request_list(user=user, status=RequestStatus.SUBMITTED)
+        .select_related("country", "course")
+        .order_by("created_at", "pk")
+    )
+
+
+def _request(r: Any) -> WorkItem:
+    return WorkItem(
+        f"{r.country.name}: {r.course.title if r.course_id else r.need[:60]}",
+        reverse("training:request_detail", args=[r.pk]),
+        f"filed {timezone.localtime(r.created_at):%-d %b %Y}",
+    )
+
+
 def _training_work(user: Any) -> Iterable[WorkList]:
     if user.has_perm("training.decide_request"):
         yield _list(
             "requests",
             "Training requests to decide",
             "Approve and plan a delivery, or decline.",
-            training.request_list(user=user, status=RequestStatus.SUBMITTED)
-            .select_related("country", "course")
-            .order_by("created_at", "pk"),
-            lambda r: WorkItem(
-                f"{r.country.name}: {r.course.title if r.course_id else r.need[:60]}",
-                reverse("training:request_detail", args=[r.pk]),
-                f"filed {timezone.localtime(r.created_at):%-d %b %Y}",
-            ),
+            _waiting_requests(user),
+            _request,
             _url("training:request_list", status=RequestStatus.SUBMITTED),
         )
     if user.has_perm("training.manage_delivery"):
@@ -205,14 +216,8 @@ def _region_work(user: Any) -> Iterable[WorkList]:
         "region-requests",
         "Your region's training requests",
         "Headquarters has not decided them yet.",
-        training.request_list(user=user, status=RequestStatus.SUBMITTED)
-        .select_related("country", "course")
-        .order_by("created_at", "pk"),
-        lambda r: WorkItem(
-            f"{r.country.name}: {r.course.title if r.course_id else r.need[:60]}",
-            reverse("training:request_detail", args=[r.pk]),
-            f"filed {timezone.localtime(r.created_at):%-d %b %Y}",
-        ),
+        _waiting_requests(user),
+        _request,
         _url("training:request_list", status=RequestStatus.SUBMITTED),
     )
     yield _list(
