@@ -3,7 +3,6 @@ read through that program's own scope, each section in a fixed number of queries
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -103,21 +102,22 @@ def country_visits(*, user: Any, country: Country) -> CountrySection | None:
         .values("fy")
         .annotate(n=Count("id"))
     )
-    officials: dict[int, int] = defaultdict(int)
-    for row in (
-        Delegate.objects.filter(visit__in=visits.filter(status__in=HELD, starts_on__isnull=False))
+    officials = {
+        row["fy"]: row["n"]
+        for row in Delegate.objects.filter(
+            visit__in=visits.filter(status__in=HELD, starts_on__isnull=False)
+        )
         .annotate(fy=fiscal_year_of_field("visit__starts_on"))
         .values("fy")
         .annotate(n=Count("id"))
-    ):
-        officials[row["fy"]] += row["n"]
+    }
     under_way = (
         visits.filter(status__in=VISITS_UNDER_WAY)
         .filter(Q(starts_on__isnull=True) | Q(starts_on__gte=timezone.localdate()))
         .order_by("earliest_start")[:UPCOMING_SHOWN]
     )
     return CountrySection(
-        years=_by_year({r["fy"]: r["n"] for r in held}, dict(officials)),
+        years=_by_year({r["fy"]: r["n"] for r in held}, officials),
         upcoming=list(under_way),
         list_url=f"{reverse('visits:visit_list')}?country={country.code}",
     )
