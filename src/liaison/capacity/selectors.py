@@ -28,10 +28,15 @@ from liaison.capacity.models import (
     Target,
     TrainingPlan,
 )
-from liaison.capacity.permissions import scope_assessments, scope_programs
+from liaison.capacity.permissions import (
+    scope_assessments,
+    scope_editable_assessments,
+    scope_programs,
+)
 from liaison.catalog.models import Course, SafeStandard
 from liaison.core.access import get_for_user, require_perm
 from liaison.core.charts import Chart, chart
+from liaison.core.work import WorkItem, WorkList
 from liaison.people.models import Person
 from liaison.training.models import Delivery, DeliveryStatus
 
@@ -534,47 +539,58 @@ def person_capacity_summary(*, user: Any, person: Any) -> list[Assessment]:
     )
 
 
-@dataclass(frozen=True)
-class Work:
-    label: str
-    url: str
+# How many of each kind of waiting assessment home shows (the program list holds the rest).
+WORK_SHOWN = 5
 
 
-def work_for(*, user: Any) -> list[Work]:
-    """What needs this user now: drafts they assess, assessments waiting for their review or
-    approval, programs without a plan from their latest approved assessment. One query each."""
-    work: list[Work] = []
+def work_for(*, user: Any) -> list[WorkList]:
+    """What needs this user now: drafts they may score, assessments waiting for review (by a
+    second person: not what the user submitted) or approval. Each kind holds its first
+    WORK_SHOWN assessments and its true total; two queries a kind at most."""
+    if not user.has_perm("capacity.browse"):
+        return []
     assessments = scope_assessments(user, _assessments())
-    drafts = assessments.filter(status=AssessmentStatus.DRAFT)
-    if not user.has_perm("capacity.review_assessment"):
-        drafts = drafts.filter(assessors__user=user)
-    for a in drafts.order_by("ends_on")[:10]:
-        if user.has_perm("capacity.edit_assessment", a):
-            work.append(
-                Work(
-                    f"Score and submit: {a} of {a.program.agency.name}",
-                    reverse("capacity:assessment_detail", args=[a.pk]),
-                )
-            )
+    kinds = [
+        (
+            "safe-drafts",
+            "SAFE assessments to score and submit",
+            "Score each standard with its evidence, then submit for review.",
+            "Score and submit",
+            scope_editable_assessments(user, assessments.filter(status=AssessmentStatus.DRAFT)),
+        ),
+    ]
     if user.has_perm("capacity.review_assessment"):
-        # A second person reviews: not what the user submitted.
-        for a in (
-            assessments.filter(status=AssessmentStatus.SUBMITTED)
-            .exclude(submitted_by=user)
-            .order_by("ends_on")[:10]
-        ):
-            work.append(
-                Work(
-                    f"Review: {a} of {a.program.agency.name}",
-                    reverse("capacity:assessment_detail", args=[a.pk]),
-                )
+        kinds.append(
+            (
+                "safe-review",
+                "SAFE assessments to review",
+                "A second person checks the scores against the evidence.",
+                "Review",
+                assessments.filter(status=AssessmentStatus.SUBMITTED).exclude(submitted_by=user),
             )
+        )
     if user.has_perm("capacity.approve_assessment"):
-        for a in assessments.filter(status=AssessmentStatus.REVIEWED).order_by("ends_on")[:10]:
-            work.append(
-                Work(
-                    f"Approve: {a} of {a.program.agency.name}",
-                    reverse("capacity:assessment_detail", args=[a.pk]),
-                )
+        kinds.append(
+            (
+                "safe-approve",
+                "SAFE assessments to approve",
+                "Approve the reviewed scores; the program's gaps and plan follow them.",
+                "Approve",
+                assessments.filter(status=AssessmentStatus.REVIEWED),
             )
-    return work
+        )
+    lists = []
+    for key, title, why, verb, waiting in kinds:
+        waiting = waiting.order_by("ends_on", "pk")
+        first = [
+            WorkItem(
+                f"{verb}: {a} of {a.program.agency.name}",
+                reverse("capacity:assessment_detail", args=[a.pk]),
+                f"ended {a.ends_on:%-d %b %Y}",
+            )
+            for a in waiting[:WORK_SHOWN]
+        ]
+        if first:
+            total = len(first) if len(first) < WORK_SHOWN else waiting.count()
+            lists.append(WorkList(key, title, why, first, total, reverse("capacity:program_list")))
+    return lists
