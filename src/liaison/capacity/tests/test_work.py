@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from liaison.accounts.models import User
 from liaison.capacity import selectors, services
 from liaison.capacity.models import Assessment
 from liaison.capacity.tests.conftest import World, score_all
@@ -26,7 +27,7 @@ def _draft(world: World, n: int) -> Assessment:
     )
 
 
-def _work(user) -> dict[str, tuple[int, int]]:  # type: ignore[no-untyped-def]
+def _work(user: User) -> dict[str, tuple[int, int]]:
     return {w.key: (len(w.items), w.total) for w in selectors.work_for(user=user)}
 
 
