@@ -28,6 +28,7 @@ from liaison.training.selectors.deliveries import (
     delivery_offers,
 )
 from liaison.training.selectors.instructors import (
+    assignment_clashes,
     assignment_find,
     calendar_feed_authorize,
     calendar_feed_by_token,
@@ -88,6 +89,7 @@ __all__ = [
     "DeliveryBlockers",
     "Offer",
     "Result",
+    "assignment_clashes",
     "assignment_find",
     "attendance_mark_of",
     "attendance_sheet",
