@@ -669,7 +669,8 @@ def standard_changes_after(*, deliveries: Iterable[Delivery]) -> list[StandardCh
         )
     ):
         mission = missions[program_id].setdefault(assessment_id, (starts_on, ends_on, {}))
-        mission[2][(f"{pillar}.{number}", title)] = int(level)  # level__isnull=False above
+        if level is not None:  # (filtered out above; the column itself may be null)
+            mission[2][(f"{pillar}.{number}", title)] = level
     changes = []
     for delivery in deliveries:
         wanted = standards_of_course[delivery.course_id]
