@@ -44,7 +44,7 @@ def _tested(delivery: Delivery, person: Person, pre: int, post: int) -> None:
 
 
 @pytest.fixture
-def deliveries(reference: None, make_person) -> dict[str, Delivery]:  # type: ignore[no-untyped-def]
+def deliveries(reference: None, make_person) -> dict[str, Delivery]:
     reference_catalog_load()
     salvador = _delivery("ILEA-SAL", date(2025, 3, 2))  # FY2025, the Western Hemisphere
     bangkok = _delivery("ILEA-BKK", date(2025, 11, 3), course="SCS-101")  # FY2026, Asia
@@ -56,7 +56,7 @@ def deliveries(reference: None, make_person) -> dict[str, Delivery]:  # type: ig
     return {"salvador": salvador, "bangkok": bangkok}
 
 
-def _rows(client, **query: object) -> list[list[str]]:  # type: ignore[no-untyped-def]
+def _rows(client, **query: object) -> list[list[str]]:
     response = client.get(URL, {**query, "format": "csv"})
     assert response.status_code == 200
     return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
