@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -38,7 +39,7 @@ from liaison.core.access import get_for_user, require_perm
 from liaison.core.charts import Chart, chart
 from liaison.core.work import WorkItem, WorkList
 from liaison.people.models import Person
-from liaison.training.models import Delivery, DeliveryStatus
+from liaison.training.models import Delivery, DeliveryStatus, Enrollment
 
 DELIVERED = (DeliveryStatus.DELIVERED, DeliveryStatus.CLOSED)
 
@@ -594,3 +595,101 @@ def work_for(*, user: Any) -> list[WorkList]:
             total = len(first) if len(first) < WORK_SHOWN else waiting.count()
             lists.append(WorkList(key, title, why, first, total, reverse("capacity:program_list")))
     return lists
+
+
+# --- results (evaluation level 4) -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StandardChange:
+    """Level 4 of the evaluation, for one delivery: a SAFE standard its course builds, in the
+    program of an administration whose officials completed it, scored at the last approved
+    assessment before the delivery and at the latest approved one after it."""
+
+    delivery_id: int
+    program_id: int
+    country_id: int
+    code: str
+    before: int
+    after: int
+
+    @property
+    def change(self) -> int:
+        return self.after - self.before
+
+
+def standard_changes_after(*, deliveries: Iterable[Delivery]) -> list[StandardChange]:
+    """Level 4 for each delivery: the change of every standard its course maps to, in each
+    SAFE program of its graduates' administrations (a valid certificate; their agency today),
+    between the approved assessments either side of it. A standard counts where both scored it
+    (same code and title, so across editions only when comparable). Four queries."""
+    deliveries = list(deliveries)
+    graduates = (
+        Enrollment.objects.filter(
+            delivery__in=[d.pk for d in deliveries],
+            certificate__isnull=False,
+            certificate__revoked_at__isnull=True,
+            person__agency__safe_program__isnull=False,
+        )
+        .values_list("delivery_id", "person__agency__safe_program", "person__agency__country_id")
+        .distinct()
+    )
+    programs_of: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    for delivery_id, program_id, country_id in graduates:
+        programs_of[delivery_id].add((program_id, country_id))
+    if not programs_of:
+        return []
+    standards_of_course: dict[int, set[tuple[str, str]]] = defaultdict(set)
+    for course_id, pillar, number, title in Course.standards.through.objects.filter(
+        course_id__in={d.course_id for d in deliveries}
+    ).values_list(
+        "course_id", "safestandard__pillar__number", "safestandard__number", "safestandard__title"
+    ):
+        standards_of_course[course_id].add((f"{pillar}.{number}", title))
+    # Each program's approved assessments, in time order, with their scores by standard.
+    missions: dict[int, dict[int, tuple[date, date, dict[tuple[str, str], int]]]] = defaultdict(
+        dict
+    )
+    for program_id, assessment_id, starts_on, ends_on, pillar, number, title, level in (
+        Score.objects.filter(
+            assessment__program_id__in={p for found in programs_of.values() for p, _ in found},
+            assessment__status=AssessmentStatus.APPROVED,
+            level__isnull=False,
+        )
+        .order_by("assessment__ends_on", "assessment_id")
+        .values_list(
+            "assessment__program_id",
+            "assessment_id",
+            "assessment__starts_on",
+            "assessment__ends_on",
+            "standard__pillar__number",
+            "standard__number",
+            "standard__title",
+            "level",
+        )
+    ):
+        mission = missions[program_id].setdefault(assessment_id, (starts_on, ends_on, {}))
+        if level is not None:  # (filtered out above; the column itself may be null)
+            mission[2][(f"{pillar}.{number}", title)] = level
+    changes = []
+    for delivery in deliveries:
+        wanted = standards_of_course[delivery.course_id]
+        for program_id, country_id in sorted(programs_of[delivery.pk]):
+            timeline = list(missions[program_id].values())
+            before = [m for m in timeline if m[1] <= delivery.starts_on]
+            after = [m for m in timeline if m[0] >= delivery.ends_on]
+            if not before or not after:
+                continue
+            first, last = before[-1][2], after[-1][2]
+            for standard in sorted(wanted & first.keys() & last.keys()):
+                changes.append(
+                    StandardChange(
+                        delivery.pk,
+                        program_id,
+                        country_id,
+                        standard[0],
+                        first[standard],
+                        last[standard],
+                    )
+                )
+    return changes

@@ -41,6 +41,8 @@ from liaison.training.selectors.instructors import (
 )
 from liaison.training.selectors.learning import (
     GRADUATED,
+    LEARNING_GROUPS,
+    Learning,
     Result,
     attendance_mark_of,
     attendance_sheet,
@@ -54,6 +56,7 @@ from liaison.training.selectors.learning import (
     follow_up_sources_listed,
     graduates_of,
     graduates_of_deliveries,
+    learning_by,
 )
 from liaison.training.selectors.requests import (
     request_countries,
@@ -82,11 +85,13 @@ from liaison.training.selectors.roster import (
 
 __all__ = [
     "GRADUATED",
+    "LEARNING_GROUPS",
     "ROSTER_MOVES",
     "Blocker",
     "CostRow",
     "CostSummary",
     "DeliveryBlockers",
+    "Learning",
     "Offer",
     "Result",
     "assignment_clashes",
@@ -125,6 +130,7 @@ __all__ = [
     "graduates_of",
     "graduates_of_deliveries",
     "instructor_conflict",
+    "learning_by",
     "matching_state",
     "request_countries",
     "request_deliveries",
