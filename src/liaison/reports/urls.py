@@ -1,6 +1,6 @@
 """Report pages: each views module keeps its own ``urlpatterns``."""
 
-from liaison.reports.views import evaluation
+from liaison.reports.views import dashboard, evaluation, sponsor
 
 app_name = "reports"
-urlpatterns = [*evaluation.urlpatterns]
+urlpatterns = [*dashboard.urlpatterns, *evaluation.urlpatterns, *sponsor.urlpatterns]
