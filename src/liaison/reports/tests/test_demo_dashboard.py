@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from liaison.accounts.models import User
 from liaison.accounts.roles import Role
 from liaison.catalog.models import FundingSource
 from liaison.conftest import Demo
@@ -79,3 +80,11 @@ def test_the_dashboard_shows_fy2015_and_a_sponsor_report_agrees_with_it(client, 
         assert report.trained == narrowed["participants"]
         # A student trained in two countries counts in each, once in the total.
         assert sum(r.trained for r in report.rows) >= report.trained
+
+
+def test_the_demo_sponsor_reads_the_dashboard_of_their_funding_source(client, demo):
+    client.force_login(User.objects.get(username="sponsor"))
+    html = client.get(reverse("reports:dashboard"), {"fiscal_year": 2015}).content.decode()
+    assert "FY2015, funding source INL" in html
+    narrowed = fiscal_year_figures(FY2015, ReportScope(funding_source="INL"))
+    assert f'data-figure="deliveries"><strong>{narrowed["deliveries"]}</strong>' in html
