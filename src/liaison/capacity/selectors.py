@@ -421,22 +421,34 @@ def plan_progress(*, items: list[PlanItem]) -> list[QuarterProgress]:
     return [by_slot[slot] for slot in sorted(by_slot)]
 
 
-def deliveries_to_link(*, user: Any, item: PlanItem) -> list[Delivery]:
-    """Deliveries of the item's course that the item may link to: not cancelled, not linked to
-    another item, in the program's country or at an ILEA (a regional course)."""
-    program = item.plan.program
+# How many deliveries a plan item offers to link (soonest first).
+LINK_CHOICES = 50
+
+
+def deliveries_to_link(*, user: Any, items: list[PlanItem]) -> dict[int, list[Delivery]]:
+    """For each of a plan's items without a delivery, the deliveries of its course it may link
+    to: not cancelled, not linked to another item, in the program's country or at an ILEA (a
+    regional course). One query for the whole plan, however many items."""
+    unlinked = [item for item in items if not item.delivery_id]
+    if not unlinked:
+        return {}
+    program = unlinked[0].plan.program
     require_perm(user, "capacity.manage_program", program)
-    return list(
-        Delivery.objects.filter(course_id=item.course_id)
+    candidates = (
+        Delivery.objects.filter(course_id__in={item.course_id for item in unlinked})
         .exclude(status=DeliveryStatus.CANCELLED)
-        .filter(Q(safe_plan_item__isnull=True) | Q(safe_plan_item=item))
+        .filter(safe_plan_item__isnull=True)
         .filter(
             Q(country_id=program.country_id)
             | Q(venue__kind__in=("ilea", "regional_training_center"))
         )
         .select_related("venue", "country")
-        .order_by("starts_on", "pk")[:50]
+        .order_by("starts_on", "pk")
     )
+    by_course: dict[int, list[Delivery]] = defaultdict(list)
+    for delivery in candidates:
+        by_course[delivery.course_id].append(delivery)
+    return {item.pk: by_course[item.course_id][:LINK_CHOICES] for item in unlinked}
 
 
 def courses_to_add(*, user: Any, plan: TrainingPlan) -> list[Course]:

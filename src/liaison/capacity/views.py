@@ -345,12 +345,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get(user=request.user, program=program)
     items = selectors.plan_items(plan=plan)
     can_manage = request.user.has_perm("capacity.manage_program", program)
+    choices = selectors.deliveries_to_link(user=request.user, items=items) if can_manage else {}
     for item in items:
-        item.link_choices = (  # type: ignore[attr-defined]
-            selectors.deliveries_to_link(user=request.user, item=item)
-            if can_manage and not item.delivery_id
-            else []
-        )
+        item.link_choices = choices.get(item.pk, [])  # type: ignore[attr-defined]
     return render(
         request,
         "capacity/plan_detail.html",
@@ -446,7 +443,7 @@ def plan_item_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_item_link(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.plan_item_get(user=request.user, pk=pk)
-    choices = selectors.deliveries_to_link(user=request.user, item=item)
+    choices = selectors.deliveries_to_link(user=request.user, items=[item]).get(item.pk, [])
     delivery = next((d for d in choices if str(d.pk) == request.POST.get("delivery")), None)
     try:
         if delivery is None:
