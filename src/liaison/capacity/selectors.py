@@ -100,7 +100,9 @@ def _assessments() -> QuerySet[Assessment]:
 
 def assessment_list(*, user: Any, program: Program) -> list[Assessment]:
     return list(
-        scope_assessments(user, _assessments().filter(program=program)).order_by("ends_on", "pk")
+        scope_assessments(user, _assessments().filter(program=program))
+        .prefetch_related("participants")
+        .order_by("ends_on", "pk")
     )
 
 
@@ -542,13 +544,28 @@ def maturity_by_country(*, user: Any, countries: Iterable[int]) -> dict[int, flo
     return {country: mean for country, (_, mean) in found.items()}
 
 
-def person_capacity_summary(*, user: Any, person: Any) -> list[Assessment]:
-    """The assessments a staff member took part in as an assessor (a person's page shows a
-    foreign official; our assessors are staff, so this reads the staff record's user's)."""
+def person_assessments(*, user: Any, person: Person) -> list[Assessment] | None:
+    """The SAFE assessments a partner official took part in, newest first, of the programs the
+    user may see; None when the user does not follow SAFE programs at all."""
     if not user.has_perm("capacity.browse"):
-        return []
+        return None
     return list(
-        scope_assessments(user, _assessments().filter(assessors=person)).order_by("-ends_on")
+        scope_assessments(user, _assessments().filter(participants=person)).order_by(
+            "-ends_on", "-pk"
+        )
+    )
+
+
+def assessment_participants(*, assessment: Assessment) -> list[Person]:
+    return list(assessment.participants.select_related("agency").order_by("family_name", "pk"))
+
+
+def participant_choices(*, program: Program) -> QuerySet[Person]:
+    """Who may be named as taking part: the administration's registered officials."""
+    return (
+        Person.objects.active()
+        .filter(agency_id=program.agency_id)
+        .order_by("family_name", "given_name", "pk")
     )
 
 
