@@ -61,7 +61,7 @@ def noun(n: int, singular: str, plural: str | None = None) -> str:
 
 
 def join(items: Sequence[str]) -> str:
-    """"A", "A and B", "A, B and C" (the published text has no serial comma)."""
+    """ "A", "A and B", "A, B and C" (the published text has no serial comma)."""
     items = list(items)
     if len(items) <= 1:
         return "".join(items)
@@ -199,7 +199,9 @@ class AnnualDocument:
     charts: list[Chart] = field(default_factory=list)
 
 
-def _trend_chart(key: str, caption: str, trend: list[dict[str, Any]], measures: dict[str, str]) -> Chart:
+def _trend_chart(
+    key: str, caption: str, trend: list[dict[str, Any]], measures: dict[str, str]
+) -> Chart:
     values = [
         {"fiscal_year": f"FY{row['fiscal_year']}", "measure": label, "count": row.get(name, 0)}
         for row in trend
@@ -242,7 +244,10 @@ def trend_charts(trend: list[dict[str, Any]]) -> list[Chart]:
             "reach",
             f"Countries reached: hosting training and sending visitors, {span}",
             trend,
-            {"delivery_countries": "Countries hosting training", "visit_countries": "Visiting countries"},
+            {
+                "delivery_countries": "Countries hosting training",
+                "visit_countries": "Visiting countries",
+            },
         ),
     ]
 
@@ -263,15 +268,17 @@ def annual_document(filters: dict[str, Any], progress: Progress = _no_progress) 
     text = narrative(figures, signed_names=country_names(figures.get("cmaas_signed_countries", [])))
     progress(TREND_YEARS + 1, STEPS, "Drawing the charts")
     return AnnualDocument(
-        filters=dict(filters), figures=figures, narrative=text, trend=trend, charts=trend_charts(trend)
+        filters=dict(filters),
+        figures=figures,
+        narrative=text,
+        trend=trend,
+        charts=trend_charts(trend),
     )
 
 
 def annual_pdf(document: AnnualDocument, *, made_at: Any = None) -> bytes:
     """The report on A4 portrait pages, charts drawn as SVG by vl-convert."""
-    charts = [
-        {"chart": c, "svg": svg_of({**c.spec, "width": 520})} for c in document.charts
-    ]
+    charts = [{"chart": c, "svg": svg_of({**c.spec, "width": 520})} for c in document.charts]
     html = render_to_string(
         "reports/annual_pdf.html",
         {

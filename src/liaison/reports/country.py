@@ -111,11 +111,12 @@ def _training(user: Any, country: Country, fy: FiscalYear) -> TrainingPart | Non
         trained=Count("person", distinct=True, filter=Q(status=EnrollmentStatus.ATTENDED)),
         seats=Count("id", filter=Q(status__in=SEATED)),
     )
-    hosted = deliveries.filter(country=country).select_related("course", "venue").order_by(
-        "starts_on", "pk"
+    hosted = (
+        deliveries.filter(country=country)
+        .select_related("course", "venue")
+        .order_by("starts_on", "pk")
     )
     return TrainingPart(list(hosted), counted["trained"], counted["seats"])
-
 
 
 def _visits(user: Any, country: Country, fy: FiscalYear) -> VisitsPart | None:
@@ -204,7 +205,9 @@ def _coverage(user: Any, country: Country, fy: FiscalYear) -> list[Coverage] | N
             posting__starts_on__lte=fy.end,
         ),
     )
-    return list(rows.select_related("posting__staff", "posting__post").order_by("posting__starts_on"))
+    return list(
+        rows.select_related("posting__staff", "posting__post").order_by("posting__starts_on")
+    )
 
 
 def _summary(report: CountryReport) -> list[str]:
@@ -228,7 +231,9 @@ def _summary(report: CountryReport) -> list[str]:
     if report.agreements and report.agreements.events:
         lines.append(
             "Its Customs Mutual Assistance Agreement: "
-            + "; ".join(f"{what.lower()} on {day:%-d %B %Y}" for day, what in report.agreements.events)
+            + "; ".join(
+                f"{what.lower()} on {day:%-d %B %Y}" for day, what in report.agreements.events
+            )
             + "."
         )
     return lines
@@ -262,6 +267,8 @@ def country_report_pdf(*, actor: Any, report: CountryReport) -> bytes:
         actor=actor,
         action="country_report.downloaded",
         obj=report.country,
-        changes={"file": [None, f"country-report-{report.country.code}-fy{report.fiscal_year.year}.pdf"]},
+        changes={
+            "file": [None, f"country-report-{report.country.code}-fy{report.fiscal_year.year}.pdf"]
+        },
     )
     return pdf

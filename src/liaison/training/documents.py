@@ -52,8 +52,6 @@ def certificate_html(certificate: Certificate, *, verify_url: str) -> str:
     )
 
 
-
-
 def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
     """An A4 landscape certificate of completion, with its code and a QR code to check it."""
     html = certificate_html(certificate, verify_url=verify_url)

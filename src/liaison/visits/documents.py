@@ -146,8 +146,6 @@ def itinerary_context(
     }
 
 
-
-
 def itinerary_pdf(context: dict[str, Any]) -> bytes:
     """The itinerary on A4 portrait pages, for the delegation and its escorts."""
     html = render_to_string("visits/itinerary_pdf.html", context)

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,27 +15,52 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AnnualReport',
+            name="AnnualReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fiscal_year', models.PositiveSmallIntegerField()),
-                ('filters', models.JSONField(blank=True, default=dict)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='queued', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('progress_done', models.PositiveSmallIntegerField(default=0)),
-                ('progress_total', models.PositiveSmallIntegerField(default=0)),
-                ('progress_label', models.CharField(blank=True, max_length=120)),
-                ('figures', models.JSONField(blank=True, default=dict)),
-                ('narrative', models.JSONField(blank=True, default=list)),
-                ('pdf', models.BinaryField(blank=True)),
-                ('pdf_size', models.PositiveIntegerField(default=0)),
-                ('error', models.TextField(blank=True)),
-                ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("fiscal_year", models.PositiveSmallIntegerField()),
+                ("filters", models.JSONField(blank=True, default=dict)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("progress_done", models.PositiveSmallIntegerField(default=0)),
+                ("progress_total", models.PositiveSmallIntegerField(default=0)),
+                ("progress_label", models.CharField(blank=True, max_length=120)),
+                ("figures", models.JSONField(blank=True, default=dict)),
+                ("narrative", models.JSONField(blank=True, default=list)),
+                ("pdf", models.BinaryField(blank=True)),
+                ("pdf_size", models.PositiveIntegerField(default=0)),
+                ("error", models.TextField(blank=True)),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
     ]

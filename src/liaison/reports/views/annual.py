@@ -18,7 +18,6 @@ from liaison.core.access import require_perm
 from liaison.core.export import patch_no_store
 from liaison.core.forms import UswdsFormMixin, add_service_errors
 from liaison.reports import annual, services
-from liaison.reports.models import AnnualReport
 
 # How often a page watching a generation asks how it is doing, in seconds.
 POLL_SECONDS = 2
