@@ -52,9 +52,7 @@ def test_asking_for_a_report_queues_it_for_the_worker(
     users, frozen_today, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        report = services.annual_report_request(
-            actor=users[Role.PROGRAM_MANAGER], fiscal_year=2015
-        )
+        report = services.annual_report_request(actor=users[Role.PROGRAM_MANAGER], fiscal_year=2015)
     assert report.status == AnnualReportStatus.QUEUED
     assert report.filters == {"fiscal_year": 2015}
     task = DBTaskResult.objects.get()
