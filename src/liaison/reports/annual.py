@@ -23,6 +23,7 @@ from liaison.core.access import get_for_user, require_perm
 from liaison.core.charts import Chart, chart
 from liaison.core.fiscal import FiscalYear
 from liaison.core.pdf import html_pdf, svg_of
+from liaison.core.reporting import ReportScope
 from liaison.partners.models import Country
 from liaison.reports.figures import fiscal_year_figures
 from liaison.reports.models import AnnualReport
@@ -32,6 +33,9 @@ ISSUER = "Office of International Affairs"
 TREND_YEARS = 5
 # One step per year of the trend, then the narrative, the charts and the PDF.
 STEPS = TREND_YEARS + 3
+
+# The filters that narrow the figures (reports.filters.ReportFilters' names).
+SCOPE_KEYS = ("region", "country", "program_area", "funding_source")
 
 Progress = Callable[[int, int, str], None]
 
@@ -175,7 +179,7 @@ def filter_lines(filters: dict[str, Any]) -> list[tuple[str, str]]:
     fy = FiscalYear(int(filters["fiscal_year"]))
     lines = [("Fiscal year", f"FY{fy.year} ({fy.start:%-d %B %Y} to {fy.end:%-d %B %Y})")]
     for key, label in (
-        ("bureau", "Bureau"),
+        ("region", "Bureau"),
         ("country", "Country"),
         ("program_area", "Program area"),
         ("funding_source", "Funding source"),
@@ -259,10 +263,11 @@ def _no_progress(done: int, total: int, label: str) -> None:
 def annual_document(filters: dict[str, Any], progress: Progress = _no_progress) -> AnnualDocument:
     """Read the year's figures and the four years before it, and write the narrative."""
     fy = int(filters["fiscal_year"])
+    scope = ReportScope(**{k: str(filters.get(k) or "") for k in SCOPE_KEYS})
     trend = []
     for step, year in enumerate(range(fy - TREND_YEARS + 1, fy + 1)):
         progress(step, STEPS, f"Counting FY{year}")
-        trend.append(fiscal_year_figures(FiscalYear(year)))
+        trend.append(fiscal_year_figures(FiscalYear(year), scope))
     figures = trend[-1]
     progress(TREND_YEARS, STEPS, "Writing the narrative")
     text = narrative(figures, signed_names=country_names(figures.get("cmaas_signed_countries", [])))

@@ -7,4 +7,4 @@ class ReportsConfig(AppConfig):
     verbose_name = "Reports"
 
     def ready(self) -> None:
-        from liaison.reports import permissions  # noqa: F401
+        from liaison.reports import permissions  # noqa: F401  (registers the rules)

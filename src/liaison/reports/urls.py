@@ -1,11 +1,6 @@
-from __future__ import annotations
+"""Report pages: each views module keeps its own ``urlpatterns``."""
 
-from liaison.reports.views.annual import urlpatterns as annual_urls
-from liaison.reports.views.country import urlpatterns as country_urls
+from liaison.reports.views import annual, country, evaluation
 
 app_name = "reports"
-
-urlpatterns = [
-    *annual_urls,
-    *country_urls,
-]
+urlpatterns = [*evaluation.urlpatterns, *annual.urlpatterns, *country.urlpatterns]

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from liaison.reports.annual import annual_document
+
+pytestmark = pytest.mark.django_db
 
 
 def test_the_fy2015_text_holds_the_published_figures_and_the_five_countries(shared_demo):
