@@ -19,13 +19,14 @@ from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from liaison.catalog.models import FundingSource, ProgramArea
 from liaison.core.access import get_for_user, require_perm
 from liaison.core.charts import Chart, chart
 from liaison.core.fiscal import FiscalYear
 from liaison.core.pdf import html_pdf, svg_of
 from liaison.core.reporting import ReportScope
-from liaison.partners.models import Country
-from liaison.reports.figures import fiscal_year_figures
+from liaison.partners.models import Country, Region
+from liaison.reports.figures import fiscal_year_figures, not_narrowed
 from liaison.reports.models import AnnualReport
 
 ISSUER = "Office of International Affairs"
@@ -36,6 +37,18 @@ STEPS = TREND_YEARS + 3
 
 # The filters that narrow the figures (reports.filters.ReportFilters' names).
 SCOPE_KEYS = ("region", "country", "program_area", "funding_source")
+
+# The figures the narrative reads, as a reader names them (to say which a filter leaves out).
+FIGURE_LABELS = {
+    "deliveries": "Training sessions",
+    "participants": "Officials trained",
+    "visits": "Visits",
+    "visit_officials": "Officials visiting",
+    "safe_programs": "SAFE programs",
+    "postings": "Tours of duty",
+    "cmaas_in_force": "Customs Mutual Assistance Agreements",
+    "assistance_requests": "Requests for mutual assistance",
+}
 
 Progress = Callable[[int, int, str], None]
 
@@ -173,10 +186,29 @@ def narrative(figures: dict[str, Any], *, signed_names: Sequence[str] = ()) -> l
 # --- the filters, as printed -----------------------------------------------------------------
 
 
+def _filter_names(filters: dict[str, Any]) -> dict[str, str]:
+    """The names of the filters' codes ("WHA" is "WHA — Western Hemisphere Affairs")."""
+    names: dict[str, str] = {}
+    if code := filters.get("region"):
+        region = Region.objects.filter(code=code).first()
+        names["region"] = f"{region.code} — {region.name}" if region else code
+    if code := filters.get("country"):
+        country = Country.objects.filter(code=code).first()
+        names["country"] = f"{country.name} ({code})" if country else code
+    if code := filters.get("program_area"):
+        area = ProgramArea.objects.filter(code__iexact=code).first()
+        names["program_area"] = area.name if area else code
+    if code := filters.get("funding_source"):
+        source = FundingSource.objects.filter(code__iexact=code).first()
+        names["funding_source"] = str(source) if source else code
+    return names
+
+
 def filter_lines(filters: dict[str, Any]) -> list[tuple[str, str]]:
     """The filters the report was made with, as (label, value) lines; a filter left unset is
     printed as "All" so a reader knows nothing was left out."""
     fy = FiscalYear(int(filters["fiscal_year"]))
+    names = _filter_names(filters)
     lines = [("Fiscal year", f"FY{fy.year} ({fy.start:%-d %B %Y} to {fy.end:%-d %B %Y})")]
     for key, label in (
         ("region", "Bureau"),
@@ -184,9 +216,19 @@ def filter_lines(filters: dict[str, Any]) -> list[tuple[str, str]]:
         ("program_area", "Program area"),
         ("funding_source", "Funding source"),
     ):
-        value = filters.get(key)
-        lines.append((label, str(value) if value else "All"))
+        lines.append((label, names.get(key, "All")))
     return lines
+
+
+def not_counted_lines(filters: dict[str, Any]) -> list[str]:
+    """The figures the filters cannot narrow (their rows do not carry a dimension asked):
+    the report leaves them out and says so."""
+    scope = ReportScope(**{k: str(filters.get(k) or "") for k in SCOPE_KEYS})
+    return [
+        f"{FIGURE_LABELS.get(key, key)}: not recorded by {' or '.join(dims).lower()}"
+        for key, dims in not_narrowed(scope).items()
+        if key in FIGURE_LABELS
+    ]
 
 
 # --- the document ----------------------------------------------------------------------------
@@ -229,9 +271,15 @@ def _trend_chart(
         figure=figure,
         columns=["Fiscal year", *measures.values()],
         rows=[
-            [f"FY{row['fiscal_year']}", *(row.get(name, 0) for name in measures)] for row in trend
+            [f"FY{row['fiscal_year']}", *(_cell(row.get(name)) for name in measures)]
+            for row in trend
         ],
     )
+
+
+def _cell(value: Any) -> Any:
+    """A figure in a chart's table; one the filters could not narrow is a dash."""
+    return "—" if value is None else value
 
 
 def trend_charts(trend: list[dict[str, Any]]) -> list[Chart]:
@@ -270,7 +318,9 @@ def annual_document(filters: dict[str, Any], progress: Progress = _no_progress) 
         trend.append(fiscal_year_figures(FiscalYear(year), scope))
     figures = trend[-1]
     progress(TREND_YEARS, STEPS, "Writing the narrative")
-    text = narrative(figures, signed_names=country_names(figures.get("cmaas_signed_countries", [])))
+    text = narrative(
+        figures, signed_names=country_names(figures.get("cmaas_signed_countries") or [])
+    )
     progress(TREND_YEARS + 1, STEPS, "Drawing the charts")
     return AnnualDocument(
         filters=dict(filters),
@@ -291,6 +341,7 @@ def annual_pdf(document: AnnualDocument, *, made_at: Any = None) -> bytes:
             "document": document,
             "year": document.figures["fiscal_year"],
             "filter_lines": filter_lines(document.filters),
+            "not_counted": not_counted_lines(document.filters),
             "charts": charts,
             "made_at": made_at or timezone.now(),
         },

@@ -9,11 +9,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from pydantic import ValidationError as PydanticError
 
 from liaison.audit.services import audit_log
 from liaison.core.access import require_perm
 from liaison.core.fiscal import recorded_fiscal_years
 from liaison.reports import annual
+from liaison.reports.filters import ReportFilters
 from liaison.reports.models import AnnualReport, AnnualReportStatus
 
 logger = logging.getLogger(__name__)
@@ -42,9 +44,14 @@ def annual_report_request(
     """Queue the generation of a fiscal year's annual report; the task worker writes it."""
     require_perm(actor, "reports.generate_annual")
     _check_year(fiscal_year)
+    try:
+        narrowed = ReportFilters.model_validate(filters or {})
+    except PydanticError as error:
+        raise ValidationError(f"These filters cannot be read: {error}") from error
+    chosen = {k: v for k in annual.SCOPE_KEYS if (v := getattr(narrowed, k))}
     report = AnnualReport.objects.create(
         fiscal_year=fiscal_year,
-        filters={**(filters or {}), "fiscal_year": fiscal_year},
+        filters={"fiscal_year": fiscal_year, **chosen},
         requested_by=actor,
         progress_total=annual.STEPS,
         progress_label="Waiting for the task worker",
@@ -53,7 +60,7 @@ def annual_report_request(
         actor=actor,
         action="annual_report.requested",
         obj=report,
-        changes={"fiscal_year": [None, fiscal_year]},
+        changes={"fiscal_year": [None, fiscal_year], **{k: [None, v] for k, v in chosen.items()}},
     )
     transaction.on_commit(lambda: _enqueue(report.pk))
     return report

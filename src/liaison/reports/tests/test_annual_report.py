@@ -179,3 +179,39 @@ def test_the_command_line_writes_a_real_pdf(tmp_path, delivered):
     assert "technical assistance and capacity" in text
     assert "FY2015 (1 October 2014 to 30 September 2015)" in text
     assert "In Fiscal Year 2015, the agency provided one technical" in out.getvalue()
+
+
+def test_the_filters_chosen_are_printed_and_a_figure_they_cannot_narrow_is_left_out(
+    client, users, delivered
+):
+    client.force_login(users[Role.PROGRAM_MANAGER])
+    client.post(
+        reverse("reports:annual_list"),
+        {"fiscal_year": "2015", "region": "WHA", "funding_source": "INL"},
+    )
+    report = AnnualReport.objects.get()
+    assert report.filters == {"fiscal_year": 2015, "region": "WHA", "funding_source": "INL"}
+    generate_annual_report.call(report.pk)
+    report.refresh_from_db()
+    # The delivery at ILEA San Salvador is WHA's and INL's; agreements carry no funding source.
+    assert report.figures["year"]["deliveries"] == 1
+    assert report.figures["year"]["cmaas_in_force"] is None
+    assert not any("Customs Mutual Assistance" in p for p in report.narrative)
+    page = client.get(reverse("reports:annual_detail", args=[report.pk])).content.decode()
+    assert "WHA — " in page
+    assert "Customs Mutual Assistance Agreements: not recorded by funding source" in page
+    text = " ".join(
+        p.extract_text()
+        for p in pypdf.PdfReader(
+            io.BytesIO(client.get(reverse("reports:annual_pdf", args=[report.pk])).content)
+        ).pages
+    )
+    assert "Bureau" in text and "WHA" in text and "not recorded by funding source" in text
+
+
+def test_a_filter_that_cannot_be_read_is_refused_and_nothing_is_queued(users, frozen_today):
+    with pytest.raises(ValidationError, match="cannot be read"):
+        services.annual_report_request(
+            actor=users[Role.ADMINISTRATOR], fiscal_year=2015, filters={"country": "X" * 40}
+        )
+    assert not AnnualReport.objects.exists()

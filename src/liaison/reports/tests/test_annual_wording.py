@@ -106,3 +106,9 @@ def test_singular_figures_read_in_the_singular():
     assert "including one course at the ILEAs" in text
     assert "one foreign official attended" in text
     assert "one Customs Mutual Assistance Agreement in force, with one signed" in text
+
+
+def test_a_figure_the_filters_could_not_narrow_says_nothing():
+    paragraphs = narrative({**FY2015, "cmaas_in_force": None, "cmaas_signed": None})
+    assert paragraphs[0].startswith("In Fiscal Year 2015, the agency provided 222")
+    assert "Customs Mutual Assistance" not in " ".join(paragraphs)

@@ -3,9 +3,6 @@ the page shows its progress), one report's narrative, charts and filters, and it
 
 from __future__ import annotations
 
-from typing import Any
-
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -16,24 +13,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from liaison.core.access import require_perm
 from liaison.core.export import patch_no_store
-from liaison.core.forms import UswdsFormMixin, add_service_errors
+from liaison.core.forms import add_service_errors
 from liaison.reports import annual, services
+from liaison.reports.forms_annual import AnnualReportForm
 
 # How often a page watching a generation asks how it is doing, in seconds.
 POLL_SECONDS = 2
 REPORTS_PER_PAGE = 20
-
-
-class GenerateForm(UswdsFormMixin, forms.Form):
-    fiscal_year = forms.TypedChoiceField(label="Fiscal year", coerce=int)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        years = services.fiscal_years_reported()
-        field = self.fields["fiscal_year"]
-        assert isinstance(field, forms.TypedChoiceField)
-        field.choices = [(y, f"FY{y}") for y in years]
-        field.initial = years[1] if len(years) > 1 else years[0]  # the last year closed
 
 
 def _crumbs(*trail: tuple[str, str]) -> list[tuple[str, str]]:
@@ -44,13 +30,15 @@ def _crumbs(*trail: tuple[str, str]) -> list[tuple[str, str]]:
 def annual_list(request: HttpRequest) -> HttpResponse:
     """The reports generated so far, and the form that asks for another."""
     reports = annual.annual_reports_for(request.user)
-    form = GenerateForm(request.POST or None)
+    form = AnnualReportForm(request.POST or None)
     if request.method == "POST":
         require_perm(request.user, "reports.generate_annual")
         if form.is_valid():
             try:
                 report = services.annual_report_request(
-                    actor=request.user, fiscal_year=form.cleaned_data["fiscal_year"]
+                    actor=request.user,
+                    fiscal_year=form.cleaned_data["fiscal_year"],
+                    filters=form.filters(),
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -88,6 +76,7 @@ def annual_detail(request: HttpRequest, pk: int) -> HttpResponse:
             **context,
             "document": document,
             "filter_lines": annual.filter_lines(report.filters),
+            "not_counted": annual.not_counted_lines(report.filters),
             "breadcrumbs": _crumbs((f"FY{report.fiscal_year}", "")),
         },
     )
