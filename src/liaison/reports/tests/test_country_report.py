@@ -4,17 +4,24 @@ headquarters and the attaché of the country's region only; its PDF downloads ar
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pypdf
 import pytest
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from liaison.accounts.roles import Role
 from liaison.agreements import services as agreement_services
 from liaison.audit.models import AuditEntry
+from liaison.catalog.models import Course, FundingSource, Venue
+from liaison.catalog.services import reference_catalog_load
 from liaison.partners.models import Country
 from liaison.reports.country import country_report
+from liaison.training.models import Delivery
+from liaison.training.services import delivery_create
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +92,43 @@ def test_the_pdf_holds_the_year_and_its_download_is_recorded(client, users, peru
     assert "Signed on 4 May 2015" in text
     entry = AuditEntry.objects.get(action="country_report.downloaded")
     assert entry.changes["file"][1] == "country-report-PE-fy2015.pdf"
+
+
+def _delivery_in_fy2015(manager):
+    """A delivery at ILEA San Salvador, moved to March 2015 once planned."""
+    course = Course.objects.get(code="LBI-101")
+    starts_on = date.today() + timedelta(days=30)
+    delivery = delivery_create(
+        actor=manager,
+        course=course,
+        venue=Venue.objects.get(code="ILEA-SAL"),
+        starts_on=starts_on,
+        ends_on=starts_on + timedelta(days=4),
+        funding_source=FundingSource.objects.get(code="INL"),
+        capacity=20,
+    )
+    Delivery.objects.filter(pk=delivery.pk).update(
+        starts_on=date(2015, 3, 3), ends_on=date(2015, 3, 7)
+    )
+
+
+def _queries(user, country):
+    with CaptureQueriesContext(connection) as captured:
+        report = country_report(user=user, country=country, fiscal_year=2015)
+        render_to_string("reports/country_report.html", {"report": report, "years": [2015]})
+    return len(captured.captured_queries), report
+
+
+def test_the_report_takes_as_many_queries_however_many_sessions_the_year_held(users, frozen_today):
+    reference_catalog_load()
+    manager = users[Role.PROGRAM_MANAGER]
+    salvador = Country.objects.get(code="SV")
+    _delivery_in_fy2015(manager)
+    few, report = _queries(manager, salvador)
+    assert report.training is not None and len(report.training.hosted) == 1
+    for _ in range(3):
+        _delivery_in_fy2015(manager)
+    many, report = _queries(manager, salvador)
+    assert report.training is not None and len(report.training.hosted) == 4
+    assert many == few
+    assert "El Salvador hosted four training sessions" in " ".join(report.summary)
