@@ -100,7 +100,9 @@ def _assessments() -> QuerySet[Assessment]:
 
 def assessment_list(*, user: Any, program: Program) -> list[Assessment]:
     return list(
-        scope_assessments(user, _assessments().filter(program=program)).order_by("ends_on", "pk")
+        scope_assessments(user, _assessments().filter(program=program))
+        .prefetch_related("participants")
+        .order_by("ends_on", "pk")
     )
 
 
@@ -421,22 +423,34 @@ def plan_progress(*, items: list[PlanItem]) -> list[QuarterProgress]:
     return [by_slot[slot] for slot in sorted(by_slot)]
 
 
-def deliveries_to_link(*, user: Any, item: PlanItem) -> list[Delivery]:
-    """Deliveries of the item's course that the item may link to: not cancelled, not linked to
-    another item, in the program's country or at an ILEA (a regional course)."""
-    program = item.plan.program
+# How many deliveries a plan item offers to link (soonest first).
+LINK_CHOICES = 50
+
+
+def deliveries_to_link(*, user: Any, items: list[PlanItem]) -> dict[int, list[Delivery]]:
+    """For each of a plan's items without a delivery, the deliveries of its course it may link
+    to: not cancelled, not linked to another item, in the program's country or at an ILEA (a
+    regional course). One query for the whole plan, however many items."""
+    unlinked = [item for item in items if not item.delivery_id]
+    if not unlinked:
+        return {}
+    program = unlinked[0].plan.program
     require_perm(user, "capacity.manage_program", program)
-    return list(
-        Delivery.objects.filter(course_id=item.course_id)
+    candidates = (
+        Delivery.objects.filter(course_id__in={item.course_id for item in unlinked})
         .exclude(status=DeliveryStatus.CANCELLED)
-        .filter(Q(safe_plan_item__isnull=True) | Q(safe_plan_item=item))
+        .filter(safe_plan_item__isnull=True)
         .filter(
             Q(country_id=program.country_id)
             | Q(venue__kind__in=("ilea", "regional_training_center"))
         )
         .select_related("venue", "country")
-        .order_by("starts_on", "pk")[:50]
+        .order_by("starts_on", "pk")
     )
+    by_course: dict[int, list[Delivery]] = defaultdict(list)
+    for delivery in candidates:
+        by_course[delivery.course_id].append(delivery)
+    return {item.pk: by_course[item.course_id][:LINK_CHOICES] for item in unlinked}
 
 
 def courses_to_add(*, user: Any, plan: TrainingPlan) -> list[Course]:
@@ -530,13 +544,28 @@ def maturity_by_country(*, user: Any, countries: Iterable[int]) -> dict[int, flo
     return {country: mean for country, (_, mean) in found.items()}
 
 
-def person_capacity_summary(*, user: Any, person: Any) -> list[Assessment]:
-    """The assessments a staff member took part in as an assessor (a person's page shows a
-    foreign official; our assessors are staff, so this reads the staff record's user's)."""
+def person_assessments(*, user: Any, person: Person) -> list[Assessment] | None:
+    """The SAFE assessments a partner official took part in, newest first, of the programs the
+    user may see; None when the user does not follow SAFE programs at all."""
     if not user.has_perm("capacity.browse"):
-        return []
+        return None
     return list(
-        scope_assessments(user, _assessments().filter(assessors=person)).order_by("-ends_on")
+        scope_assessments(user, _assessments().filter(participants=person)).order_by(
+            "-ends_on", "-pk"
+        )
+    )
+
+
+def assessment_participants(*, assessment: Assessment) -> list[Person]:
+    return list(assessment.participants.select_related("agency").order_by("family_name", "pk"))
+
+
+def participant_choices(*, program: Program) -> QuerySet[Person]:
+    """Who may be named as taking part: the administration's registered officials."""
+    return (
+        Person.objects.active()
+        .filter(agency_id=program.agency_id)
+        .order_by("family_name", "given_name", "pk")
     )
 
 
