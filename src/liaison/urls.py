@@ -57,7 +57,6 @@ urlpatterns = [
     path("visits/", include("liaison.visits.urls")),
     path("capacity/", include("liaison.capacity.urls")),
     path("agreements/", include("liaison.agreements.urls")),
-    path("reports/", include("liaison.reports.urls")),
     path("audit/", include("liaison.audit.urls")),
     path("reports/", include("liaison.reports.urls")),
     path("", include("liaison.training.public_urls")),
