@@ -7,9 +7,15 @@ from typing import Any
 
 from liaison.agreements.models import Agreement, AssistanceRequest, RequestStatus
 from liaison.core.fiscal import FiscalYear
+from liaison.core.reporting import COUNTRY, EVERYTHING, REGION, ReportScope
+
+# An agreement is with one country (so one bureau); it has no program area or funding source.
+AGREEMENT_PATHS = {REGION: "country__region__code", COUNTRY: "country__code"}
+REQUEST_PATHS = {REGION: "agreement__country__region__code", COUNTRY: "agreement__country__code"}
+KEYS = ("cmaas_in_force", "cmaas_signed", "cmaas_signed_countries", "assistance_requests")
 
 
-def agreement_figures(fy: FiscalYear) -> dict[str, Any]:
+def agreement_figures(fy: FiscalYear, scope: ReportScope = EVERYTHING) -> dict[str, Any]:
     """- ``cmaas_in_force``: agreements in force on the fiscal year's last day (entered into
       force by then, neither suspended nor ended by then);
     - ``cmaas_signed`` and ``cmaas_signed_countries``: signed during the year, and the ISO codes
@@ -19,18 +25,21 @@ def agreement_figures(fy: FiscalYear) -> dict[str, Any]:
 
     Three queries, whatever the size of the year.
     """
+    if not scope.covers(AGREEMENT_PATHS):
+        return dict.fromkeys(KEYS)
+    agreements = Agreement.objects.filter(scope.q(AGREEMENT_PATHS))
     signed = sorted(
         str(code)
-        for code in Agreement.objects.filter(
-            signed_on__gte=fy.start, signed_on__lte=fy.end
-        ).values_list("country__code", flat=True)
+        for code in agreements.filter(signed_on__gte=fy.start, signed_on__lte=fy.end).values_list(
+            "country__code", flat=True
+        )
     )
     return {
-        "cmaas_in_force": Agreement.objects.in_force_on(fy.end).count(),
+        "cmaas_in_force": agreements.in_force_on(fy.end).count(),
         "cmaas_signed": len(signed),
         "cmaas_signed_countries": signed,
         "assistance_requests": AssistanceRequest.objects.filter(
-            received_on__gte=fy.start, received_on__lte=fy.end
+            scope.q(REQUEST_PATHS), received_on__gte=fy.start, received_on__lte=fy.end
         )
         .exclude(status=RequestStatus.DRAFT)
         .count(),

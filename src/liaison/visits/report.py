@@ -6,19 +6,32 @@ from __future__ import annotations
 from django.db.models import Count
 
 from liaison.core.fiscal import FiscalYear
+from liaison.core.reporting import COUNTRY, EVERYTHING, FUNDING_SOURCE, REGION, ReportScope
 from liaison.visits.models import Delegate, Visit, VisitStatus
 
 # Visits that took place, or are settled to take place.
 HELD = (VisitStatus.CONFIRMED, VisitStatus.COMPLETED)
 
+# A visit carries its country (so its bureau) and its sponsor; it teaches no program area.
+VISIT_PATHS = {
+    REGION: "country__region__code",
+    COUNTRY: "country__code",
+    FUNDING_SOURCE: "sponsor__code__iexact",
+}
+KEYS = ("visits", "visit_officials", "visit_countries")
 
-def visit_figures(fy: FiscalYear) -> dict[str, int]:
+
+def visit_figures(fy: FiscalYear, scope: ReportScope = EVERYTHING) -> dict[str, int | None]:
     """A visit counts in the fiscal year it starts in, once confirmed or completed.
 
     ``visit_officials`` counts delegates (an official on two visits counts twice, as the
     published figure counts officials hosted), ``visit_countries`` the distinct countries.
     """
-    visits = Visit.objects.filter(status__in=HELD, starts_on__gte=fy.start, starts_on__lte=fy.end)
+    if not scope.covers(VISIT_PATHS):
+        return dict.fromkeys(KEYS)
+    visits = Visit.objects.filter(
+        scope.q(VISIT_PATHS), status__in=HELD, starts_on__gte=fy.start, starts_on__lte=fy.end
+    )
     held = visits.aggregate(visits=Count("id"), visit_countries=Count("country", distinct=True))
     return {
         "visits": held["visits"],
