@@ -85,7 +85,8 @@ def test_an_assessment_a_plan_and_the_trend_through_the_pages(
 ):
     page.set_viewport_size({"width": 1280, "height": 900})
     set_targets(world, {"1.4": (4, 1)})
-    official = str(create_person("Rosa", "Huaman", agency=world.program.agency))
+    person = create_person("Rosa", "Huaman", agency=world.program.agency)
+    official = str(person)
     program_url = f"{live_server.url}/capacity/{world.program.pk}/"
 
     # The initial assessment: headquarters records it, the named assessor scores and submits.
@@ -177,4 +178,15 @@ def test_an_assessment_a_plan_and_the_trend_through_the_pages(
     assert_accessible(page)
     safe = page.locator("section[aria-labelledby='safe-heading']")
     expect(safe.get_by_role("link", name=world.program.agency.name)).to_be_visible()
-    expect(safe).to_contain_text("current maturity")
+    # The mean level of the monitoring mission (the latest approved), to one decimal.
+    levels = [level or 0 for level in monitoring.scores.values_list("level", flat=True)]
+    mean = round(sum(levels) / len(levels), 1)
+    expect(safe).to_contain_text(f"current maturity {mean} of 4 (latest approved assessment)")
+
+    # The official's page lists both missions they took part in, each linked.
+    visit(page, f"{live_server.url}/people/{person.pk}/")
+    took_part = page.locator("#safe-assessments")
+    agency = world.program.agency.name
+    expect(took_part.get_by_role("link")).to_have_text(
+        [f"Monitoring assessment of {agency}", f"Initial assessment of {agency}"]
+    )
