@@ -21,6 +21,7 @@ SECTIONS = [
     ("Reports", "reports:dashboard", "reports.view_dashboard"),
     ("Catalog", "catalog:course_list", "catalog.browse"),
     ("Vetting", "vetting:record_list", "vetting.browse"),
+    ("Annual reports", "reports:annual_list", "reports.view_annual"),
     ("Audit", "audit:search", "audit.search"),
     ("Users", "accounts:user_list", "accounts.manage_users"),
 ]

@@ -97,3 +97,13 @@ def fiscal_quarters(first: date, last: date) -> list[FiscalQuarter]:
         quarters.append(current)
         current = current.next()
     return quarters
+
+
+# The first fiscal year the office's records cover (the reference data and the demo begin
+# there): reports and pickers offer no earlier year.
+FIRST_RECORDED_YEAR = 2008
+
+
+def recorded_fiscal_years(today: date) -> list[int]:
+    """The fiscal years from the current one (holding ``today``) back to the first recorded."""
+    return list(range(fiscal_year_of(today).year, FIRST_RECORDED_YEAR - 1, -1))

@@ -6,10 +6,12 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from liaison.agreements import selectors as agreement_selectors
 from liaison.capacity import selectors as capacity_selectors
+from liaison.core.fiscal import recorded_fiscal_years
 from liaison.core.navigation import side_nav
 from liaison.home.country import country_training, country_visits
 from liaison.home.coverage import coverage_gaps, posting_handover
@@ -65,6 +67,9 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
             "postings": posting_selectors.country_postings_summary(
                 user=request.user, country=country
             ),
+            "report_years": recorded_fiscal_years(timezone.localdate())
+            if request.user.has_perm("reports.view_country", country)
+            else [],
             "side_nav": side_nav(request, PARTNERS_NAV),
             "breadcrumbs": partners_crumbs(
                 ("Countries", reverse("partners:country_list")), (country.name, "")

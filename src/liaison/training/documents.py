@@ -5,7 +5,6 @@ Both are built from plain data here, so views only fetch, authorize and send the
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any
@@ -16,6 +15,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from liaison.core.formats import date_span
+from liaison.core.pdf import html_pdf
 from liaison.training.models import Certificate, Delivery, DeliveryStatus
 
 ISSUER = "Office of International Affairs"
@@ -52,23 +52,10 @@ def certificate_html(certificate: Certificate, *, verify_url: str) -> str:
     )
 
 
-def _weasyprint() -> Any:
-    # WeasyPrint warns on import when the system lacks HarfBuzz-Subset; fonts are still
-    # subset by fontTools, so the warning says nothing about this document.
-    with warnings.catch_warnings():
-        warnings.filterwarnings(
-            "ignore", message=".*HarfBuzz-Subset.*", category=DeprecationWarning
-        )
-        import weasyprint
-
-    return weasyprint
-
-
 def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
     """An A4 landscape certificate of completion, with its code and a QR code to check it."""
     html = certificate_html(certificate, verify_url=verify_url)
-    pdf: bytes = _weasyprint().HTML(string=html).write_pdf()
-    return pdf
+    return html_pdf(html)
 
 
 # --- the calendar ------------------------------------------------------------------------------

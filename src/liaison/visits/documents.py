@@ -6,7 +6,6 @@ Both are built from plain data here, so the views only fetch, authorize and send
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
@@ -14,6 +13,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from liaison.core.pdf import html_pdf
 from liaison.training.documents import date_span
 from liaison.visits import planner
 from liaison.visits.models import Delegate, DelegateRole, Site, Stop, Visit
@@ -146,23 +146,10 @@ def itinerary_context(
     }
 
 
-def _weasyprint() -> Any:
-    # As in training.documents: WeasyPrint warns on import when the system lacks
-    # HarfBuzz-Subset; fonts are still subset by fontTools, so it says nothing about this PDF.
-    with warnings.catch_warnings():
-        warnings.filterwarnings(
-            "ignore", message=".*HarfBuzz-Subset.*", category=DeprecationWarning
-        )
-        import weasyprint
-
-    return weasyprint
-
-
 def itinerary_pdf(context: dict[str, Any]) -> bytes:
     """The itinerary on A4 portrait pages, for the delegation and its escorts."""
     html = render_to_string("visits/itinerary_pdf.html", context)
-    pdf: bytes = _weasyprint().HTML(string=html).write_pdf()
-    return pdf
+    return html_pdf(html)
 
 
 # --- the day-by-day calendar -----------------------------------------------------------------

@@ -33,6 +33,7 @@ from liaison.partners.models import Country
 from liaison.partners.services import reference_partners_load
 from liaison.people.models import Staff
 from liaison.postings import services as postings_services
+from liaison.reports.models import AnnualReport, AnnualReportStatus
 from liaison.training import services as training_services
 from liaison.training.models import Certificate, FollowUp
 from liaison.vetting.services import vetting_approve, vetting_submit
@@ -98,6 +99,8 @@ AGREEMENT_READERS = HQ | {
     Role.VETTING_OFFICER,
 }
 REQUEST_WORKERS = HQ | {Role.ATTACHE}
+# The annual report is headquarters'; a country report (Peru) its attaché's too.
+COUNTRY_REPORT_READERS = HQ | {Role.ATTACHE}
 
 # url name -> (method, allowed roles, JSON body for API writes)
 PAGES: dict[str, tuple[str, set[Role]]] = {
@@ -109,6 +112,11 @@ PAGES: dict[str, tuple[str, set[Role]]] = {
     "partners:region_list": ("get", PARTNER_READERS),
     "partners:country_list": ("get", PARTNER_READERS),
     "partners:country_detail": ("get", PARTNER_READERS),
+    "reports:annual_list": ("get", HQ),
+    "reports:annual_detail": ("get", HQ),
+    "reports:annual_pdf": ("get", HQ),
+    "reports:country_report": ("get", COUNTRY_REPORT_READERS),
+    "reports:country_report_pdf": ("get", COUNTRY_REPORT_READERS),
     "partners:agency_list": ("get", PARTNER_READERS),
     "partners:agency_detail": ("get", PARTNER_READERS),
     "partners:agency_create": ("get", AGENCY_EDITORS),
@@ -612,6 +620,12 @@ def _records(users: dict[Role, User]) -> dict[str, Any]:
         **_posting_records(users),
         **_capacity_records(users, agency),
         **_agreement_records(users, agency, person, staff),
+        "annual_report": AnnualReport.objects.create(
+            fiscal_year=2015,
+            filters={"fiscal_year": 2015},
+            status=AnnualReportStatus.DONE,
+            pdf=letter_pdf(["Annual report"]),
+        ),
     }
 
 
@@ -1082,8 +1096,14 @@ def _page_url(name: str, records: dict[str, Any]) -> str:
         kwargs = {"pk": records["staff"].pk}
     elif name in {"partners:agency_detail", "partners:agency_update"}:
         kwargs = {"pk": records["agency"].pk}
-    elif name == "partners:country_detail":
+    elif name in {
+        "partners:country_detail",
+        "reports:country_report",
+        "reports:country_report_pdf",
+    }:
         kwargs = {"code": "PE"}
+    elif name in {"reports:annual_detail", "reports:annual_pdf"}:
+        kwargs = {"pk": records["annual_report"].pk}
     elif name == "accounts:user_update":
         kwargs = {"pk": records["user"].pk}
     elif name in {"catalog:course_detail", "catalog:course_update"}:

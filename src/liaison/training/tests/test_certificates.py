@@ -15,6 +15,7 @@ from django.urls import reverse
 from liaison.accounts.models import User
 from liaison.accounts.roles import Role
 from liaison.audit.models import AuditEntry
+from liaison.core import pdf
 from liaison.core.formats import date_span
 from liaison.people.models import Person, Staff
 from liaison.training import documents, services
@@ -180,7 +181,7 @@ def test_the_pdf_downloads_for_those_who_see_the_delivery(client, users, certifi
 
 
 def test_the_pdf_is_one_landscape_a4_page(certificate):
-    weasyprint = documents._weasyprint()
+    weasyprint = pdf.weasyprint()
     html = documents.certificate_html(certificate, verify_url="https://x.example/verify/A/")
     rendered = weasyprint.HTML(string=html).render()
     assert len(rendered.pages) == 1
