@@ -136,3 +136,20 @@ def test_the_dashboard_reads_in_a_number_of_queries_that_does_not_grow(
     with django_assert_num_queries(len(small.captured_queries)):
         html = client.get(URL, query).content.decode()
     assert 'data-figure="deliveries"><strong>31</strong>' in html
+
+
+def test_reading_the_dashboard_and_the_sponsor_report_writes_nothing(client, users, year):
+    client.force_login(users[Role.PROGRAM_MANAGER])
+    sponsor_url = reverse("reports:sponsor")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(URL, {"fiscal_year": 2015, "region": "WHA"}).status_code == 200
+        assert client.get(sponsor_url, {"funding_source": "INL"}).status_code == 200
+        query = {"funding_source": "INL", "format": "xlsx"}
+        assert client.get(sponsor_url, query).status_code == 200
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+        and "django_session" not in q["sql"]
+    ]
+    assert writes == []
