@@ -161,6 +161,12 @@ def invitation_by_token(*, token: str) -> Invitation:
     return invitation
 
 
+def invitation_language(*, pk: int | None) -> str | None:
+    if pk is None:
+        return None
+    return Invitation.objects.filter(pk=pk).values_list("language", flat=True).first()
+
+
 def invitation_for_mail(*, pk: int) -> Invitation | None:
     return (
         Invitation.objects.select_related(

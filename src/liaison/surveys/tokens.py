@@ -15,9 +15,11 @@ SALT = "liaison.surveys.invitation"
 class LinkRefused(Exception):
     """The link cannot be used; ``reason`` is one of ``tampered`` or ``expired``."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, invitation_id: int | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        # Known for a genuine but old link, so the refusal speaks the invitee's language.
+        self.invitation_id = invitation_id
 
 
 def invitation_token(invitation_id: int) -> str:
@@ -29,9 +31,17 @@ def invitation_id_from(token: str) -> int:
     try:
         data = signing.loads(token, salt=SALT, max_age=timedelta(days=settings.SURVEY_LINK_DAYS))
     except signing.SignatureExpired as error:
-        raise LinkRefused("expired") from error
+        genuine = signing.loads(token, salt=SALT)  # signed by us, only too old
+        raise LinkRefused("expired", _pk(genuine)) from error
     except signing.BadSignature as error:
         raise LinkRefused("tampered") from error
-    if not isinstance(data, dict) or not isinstance(data.get("i"), int):
+    pk = _pk(data)
+    if pk is None:
         raise LinkRefused("tampered")
-    return int(data["i"])
+    return pk
+
+
+def _pk(data: object) -> int | None:
+    if isinstance(data, dict) and isinstance(data.get("i"), int):
+        return int(data["i"])
+    return None

@@ -75,7 +75,10 @@ def _invitation(request: HttpRequest, token: str) -> tuple[Invitation | None, Ht
     try:
         invitation = selectors.invitation_by_token(token=token)
     except LinkRefused as refused:
-        return None, _refusal(request, refused.reason, _language(request, None))
+        known = selectors.invitation_language(pk=refused.invitation_id)
+        chosen = request.GET.get("lang") or request.POST.get("lang")
+        language = chosen if chosen in CODES else supported(known)
+        return None, _refusal(request, refused.reason, str(language))
     if reason := services.invitation_refusal(invitation, timezone.now()):
         return None, _refusal(request, reason, _language(request, invitation))
     return invitation, None
