@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from liaison.core.access import get_for_user
+from liaison.core.access import get_for_user, require_perm
 from liaison.people.models import Person
 from liaison.surveys.models import (
     CHOICE_KINDS,
@@ -36,6 +36,7 @@ from liaison.training.models import EnrollmentStatus
 def survey_list(
     *, user: Any, search: str = "", purpose: str = "", status: str = ""
 ) -> QuerySet[Survey]:
+    require_perm(user, "surveys.browse")
     surveys = scope_surveys(user, Survey.objects.all()).select_related(
         "delivery__course", "delivery__venue", "visit__country"
     )

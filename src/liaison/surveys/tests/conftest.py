@@ -74,8 +74,7 @@ def graduates(delivery, people) -> Callable[..., list[Person]]:
     def make(count: int, language: str = "", prefix: str = "G") -> list[Person]:
         group = people(count, prefix=prefix, language=language)
         Enrollment.objects.bulk_create(
-            Enrollment(delivery=delivery, person=p, status=EnrollmentStatus.ATTENDED)
-            for p in group
+            Enrollment(delivery=delivery, person=p, status=EnrollmentStatus.ATTENDED) for p in group
         )
         return group
 

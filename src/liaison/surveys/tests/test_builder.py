@@ -57,9 +57,7 @@ def test_a_published_survey_takes_no_new_question_until_a_new_version(manager, m
         services.question_add(actor=manager, survey=survey, kind=QuestionKind.TEXT, text="More?")
 
 
-def test_a_new_version_leaves_the_answers_to_the_old_one_untouched(
-    manager, make_survey, graduates
-):
+def test_a_new_version_leaves_the_answers_to_the_old_one_untouched(manager, make_survey, graduates):
     survey = make_survey()
     graduates(1)
     invitation = services.survey_invite(actor=manager, survey=survey, seed=1).invitations[0]
@@ -83,9 +81,7 @@ def test_a_new_version_leaves_the_answers_to_the_old_one_untouched(
     assert Invitation.objects.get().responded_at is not None
 
 
-def test_only_builders_create_surveys_and_an_advisor_only_for_deliveries(
-    users, delivery, visit
-):
+def test_only_builders_create_surveys_and_an_advisor_only_for_deliveries(users, delivery, visit):
     from datetime import date
 
     for role in (Role.SITE_HOST, Role.VETTING_OFFICER, Role.SPONSOR, Role.ATTACHE):
@@ -99,9 +95,17 @@ def test_only_builders_create_surveys_and_an_advisor_only_for_deliveries(
             )
     advisor = users[Role.TRAINING_ADVISOR]
     assert services.survey_create(
-        actor=advisor, title="T", purpose="end_of_course", delivery=delivery, closes_on=date(2026, 5, 1)
+        actor=advisor,
+        title="T",
+        purpose="end_of_course",
+        delivery=delivery,
+        closes_on=date(2026, 5, 1),
     )
     with pytest.raises(PermissionDenied):
         services.survey_create(
-            actor=advisor, title="V", purpose="end_of_visit", visit=visit, closes_on=date(2026, 5, 1)
+            actor=advisor,
+            title="V",
+            purpose="end_of_visit",
+            visit=visit,
+            closes_on=date(2026, 5, 1),
         )

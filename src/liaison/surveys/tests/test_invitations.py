@@ -113,7 +113,9 @@ def test_a_tampered_link_is_refused(client, manager, make_survey, graduates):
     assert client.post(reverse("surveys_public:opt_out", args=[forged])).status_code == 400
 
 
-def test_an_expired_link_is_refused_in_the_invitees_language(client, manager, make_survey, graduates):
+def test_an_expired_link_is_refused_in_the_invitees_language(
+    client, manager, make_survey, graduates
+):
     graduates(1, language="es")
     survey = make_survey()
     invitation = services.survey_invite(actor=manager, survey=survey, seed=1).invitations[0]
