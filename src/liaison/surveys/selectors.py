@@ -88,7 +88,10 @@ def question_get(*, user: Any, pk: int) -> Question:
     return question
 
 
-def questions_of(*, version: SurveyVersion) -> list[Question]:
+def questions_of(*, version: SurveyVersion | None) -> list[Question]:
+    """A version's questions in order, with their options (none for no version)."""
+    if version is None:
+        return []
     return list(version.questions.select_related("shown_if").prefetch_related("options"))
 
 

@@ -966,7 +966,7 @@ def _survey_records(users: dict[Role, Any]) -> dict[str, Any]:
 
     manager = users[Role.PROGRAM_MANAGER]
     delivery = Delivery.objects.order_by("pk").first()
-    made = {}
+    made: dict[str, Any] = {}
     for key in ("survey", "draft_survey"):
         survey = survey_services.survey_create(
             actor=manager,

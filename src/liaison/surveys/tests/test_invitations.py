@@ -131,7 +131,7 @@ def test_one_response_per_invitation(client, manager, make_survey, graduates):
     graduates(1)
     survey = make_survey()
     invitation = services.survey_invite(actor=manager, survey=survey, seed=1).invitations[0]
-    likert, useful, why, rating = _questions(survey)
+    likert, useful, _why, _rating = _questions(survey)
     url = reverse("surveys_public:answer", args=[invitation_token(invitation.pk)])
     data = {f"q{likert.pk}": "5", f"q{useful.pk}": "yes"}
     assert client.post(url, data).status_code == 200
@@ -145,7 +145,7 @@ def test_a_hidden_question_is_neither_required_nor_stored(manager, make_survey, 
     graduates(2)
     survey = make_survey()
     first, second = services.survey_invite(actor=manager, survey=survey, seed=1).invitations
-    likert, useful, why, rating = _questions(survey)
+    likert, useful, why, _rating = _questions(survey)
     services.response_submit(
         invitation=first,
         answers={f"q{likert.pk}": "3", f"q{useful.pk}": "yes", f"q{why.pk}": "sneaked in"},
@@ -167,14 +167,14 @@ def test_bad_answers_are_shown_again_with_the_reason_and_nothing_is_lost(
     graduates(1, language="es")
     survey = make_survey()
     invitation = services.survey_invite(actor=manager, survey=survey, seed=1).invitations[0]
-    likert, useful, why, rating = _questions(survey)
+    likert, useful, _why, rating = _questions(survey)
     url = reverse("surveys_public:answer", args=[invitation_token(invitation.pk)])
     response = client.post(url, {f"q{likert.pk}": "4", f"q{useful.pk}": "no", f"q{rating.pk}": "x"})
     assert response.status_code == 400
     page = response.content.decode()
     assert "Por favor, responda esta pregunta." in page  # "why not?" is shown and required
     assert "Elija uno de los valores ofrecidos." in page
-    assert f'value="4" checked' in page
+    assert 'value="4" checked' in page
     assert Response.objects.count() == 0
 
 
