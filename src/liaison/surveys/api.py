@@ -29,7 +29,7 @@ def get_survey(request: HttpRequest, survey_id: int) -> Any:
     survey = selectors.survey_get(user=actor(request), pk=survey_id)
     published = selectors.version_published(survey=survey)
     survey.published_version = published.number if published else None  # type: ignore[attr-defined]
-    survey.questions = list(published.questions.all()) if published else []  # type: ignore[attr-defined]
+    survey.questions = selectors.questions_of(version=published)  # type: ignore[attr-defined]
     return survey
 
 

@@ -182,6 +182,10 @@ class Question(models.Model):
     def text_in(self, language: str) -> str:
         return self.translations.get(language) or self.text
 
+    def options_in(self, language: str) -> list[tuple[str, str]]:
+        """(value, text) of each option, in ``language`` where staff translated it."""
+        return [(o.value, o.text_in(language)) for o in self.options.all()]
+
 
 class Option(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")

@@ -151,7 +151,7 @@ def _item(
     value = given.get(key, [] if question.kind == QuestionKind.MULTIPLE else "")
     chosen = {str(v) for v in value} if isinstance(value, list) else {str(value)}
     if question.kind in {QuestionKind.SINGLE, QuestionKind.MULTIPLE}:
-        choices = [(o.value, o.text_in(language)) for o in question.options.all()]
+        choices = question.options_in(language)
     elif question.kind == QuestionKind.LIKERT:
         with translation.override(language):
             labels = [
