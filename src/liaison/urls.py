@@ -58,6 +58,7 @@ urlpatterns = [
     path("capacity/", include("liaison.capacity.urls")),
     path("agreements/", include("liaison.agreements.urls")),
     path("surveys/", include("liaison.surveys.urls")),
+    path("reports/", include("liaison.reports.urls")),
     path("audit/", include("liaison.audit.urls")),
     path("", include("liaison.training.public_urls")),
     path("", include("liaison.visits.public_urls")),

@@ -41,6 +41,7 @@ from liaison.audit.selectors import audit_history
 from liaison.capacity.selectors import maturity_by_country
 from liaison.core.access import get_for_user, require_perm
 from liaison.core.fiscal import fiscal_year_of
+from liaison.core.work import WorkItem, WorkList
 from liaison.partners.models import Country
 from liaison.people.models import Person, Staff
 from liaison.training.models import Enrollment, EnrollmentStatus
@@ -558,69 +559,74 @@ def person_agreements_summary(*, user: Any, person: Person) -> PersonSummary | N
     return PersonSummary(request_links=links, contact_of=contact_of)
 
 
-@dataclass(frozen=True)
-class WorkItem:
-    """One thing that needs the user now, with where to do it."""
-
-    label: str
-    url: str
-    due_on: date | None
-    why: str  # "overdue", "due soon", "to start", "draft"
+# How many of each kind of waiting request home shows (the list holds the rest).
+WORK_SHOWN = 5
 
 
-def work_for(*, user: Any, limit: int = 10) -> list[WorkItem]:
+def work_for(*, user: Any) -> list[WorkList]:
     """What needs this user now, most pressing first: their overdue requests (headquarters:
     every overdue request), their requests due within the week, incoming requests nobody has
-    started, their drafts. Three queries at most."""
+    started, their drafts. Each kind holds its first WORK_SHOWN records and its true total,
+    with the list filtered to all of them; two queries a kind at most."""
     if not user.has_perm("agreements.browse_requests"):
         return []
     current = today()
+    soon = current + timedelta(days=DUE_SOON_DAYS)
     scoped = request_list(user=user)
     everyone = user.has_perm("agreements.refuse_request")  # headquarters follows every request
     mine = scoped if everyone else scoped.filter(owner=user)
-    items: list[WorkItem] = []
-    seen: set[int] = set()
-
-    def add(requests: QuerySet[AssistanceRequest], why: str, words: str) -> None:
-        for request in requests[:limit]:
-            if request.pk in seen or len(items) >= limit:
-                continue
-            seen.add(request.pk)
-            label = (
-                f"{request.reference} ({request.agreement.country.name}, "
-                f"{request.get_direction_display().lower()}): {words}"
-            )
-            url = reverse("agreements:request_detail", args=[request.pk])
-            items.append(WorkItem(label, url, request.due_on, why))
-
-    add(
-        mine.filter(status__in=OPEN, due_on__lt=current).order_by("due_on", "pk"),
-        "overdue",
-        "overdue",
-    )
-    if len(items) < limit:
-        add(
+    list_url = reverse("agreements:request_list")
+    kinds = [
+        (
+            "requests-overdue",
+            "Assistance requests overdue",
+            "Answer them, or tell the partner when they will have the answer.",
+            mine.filter(status__in=OPEN, due_on__lt=current).order_by("due_on", "pk"),
+            reverse("agreements:overdue") + ("" if everyone else "?mine=1"),
+        ),
+        (
+            "requests-due-soon",
+            f"Your assistance requests due within {DUE_SOON_DAYS} days",
+            "Answer them before their due date.",
             scoped.filter(
                 owner=user,
                 status__in=OPEN,
                 due_on__gte=current,
-                due_on__lte=current + timedelta(days=DUE_SOON_DAYS),
+                due_on__lte=soon,
             ).order_by("due_on", "pk"),
-            "due soon",
-            "due soon",
-        )
-    if len(items) < limit:
-        add(
+            f"{list_url}?mine=1",
+        ),
+        (
+            "requests-to-start",
+            "Incoming assistance requests not started",
+            "Received from the partner: start work on them.",
             mine.filter(
                 status=RequestStatus.RECEIVED, direction=Direction.INCOMING, due_on__gte=current
-            ).order_by("received_on", "pk"),
-            "to start",
-            "received, not started",
-        )
-    if len(items) < limit:
-        add(
+            )
+            .exclude(owner=user, due_on__lte=soon)  # already on the list above
+            .order_by("received_on", "pk"),
+            f"{list_url}?status={RequestStatus.RECEIVED}&direction={Direction.INCOMING}"
+            + ("" if everyone else "&mine=1"),
+        ),
+        (
+            "requests-drafts",
+            "Your outgoing requests still drafts",
+            "Complete them and send them to the partner.",
             scoped.filter(owner=user, status=RequestStatus.DRAFT).order_by("created_at", "pk"),
-            "draft",
-            "draft to complete and send",
-        )
-    return items
+            f"{list_url}?status={RequestStatus.DRAFT}&mine=1",
+        ),
+    ]
+    lists = []
+    for key, title, why, requests, more_url in kinds:
+        first = [
+            WorkItem(
+                f"{r.reference} ({r.agreement.country.name}, {r.get_direction_display().lower()})",
+                reverse("agreements:request_detail", args=[r.pk]),
+                f"due {r.due_on:%-d %b %Y}" if r.due_on else "",
+            )
+            for r in requests[:WORK_SHOWN]
+        ]
+        if first:
+            total = len(first) if len(first) < WORK_SHOWN else requests.count()
+            lists.append(WorkList(key, title, why, first, total, more_url))
+    return lists

@@ -4,13 +4,14 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 
 from liaison.capacity.models import MATURITY_CHOICES, AssessmentKind, Mentoring, Priority, Program
 from liaison.capacity.permissions import scope_program_managers
 from liaison.catalog.models import SafeEdition, SafeStandard
 from liaison.core.forms import UswdsFormMixin
 from liaison.partners.models import Agency
-from liaison.people.models import Staff
+from liaison.people.models import Person, Staff
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -93,13 +94,27 @@ class AssessmentForm(UswdsFormMixin, forms.Form):
     assessors = forms.ModelMultipleChoiceField(
         queryset=Staff.objects.filter(active=True), widget=forms.SelectMultiple(attrs={"size": 6})
     )
+    participants = forms.ModelMultipleChoiceField(
+        label="The administration's officials who took part",
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Interviewed on the mission, or on the partner's self-assessment team.",
+    )
     self_assessment_received_on = forms.DateField(
         label="Partner's self-assessment received on", widget=DATE, required=False
     )
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
-    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        participants: QuerySet[Person],
+        editing: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = participants  # type: ignore[attr-defined]
         if editing:
             del self.fields["kind"]
             del self.fields["edition"]

@@ -147,6 +147,13 @@ class Assessment(models.Model):
     assessors = models.ManyToManyField(
         "people.Staff", related_name="safe_assessments", help_text="Who scored it."
     )
+    participants = models.ManyToManyField(
+        "people.Person",
+        blank=True,
+        related_name="safe_assessments",
+        verbose_name="the administration's officials who took part",
+        help_text="Interviewed on the mission, or on the partner's self-assessment team.",
+    )
     summary = models.TextField(blank=True)
     self_assessment_received_on = models.DateField(
         "partner's self-assessment received on",
@@ -165,7 +172,7 @@ class Assessment(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(default=timezone.now)
-    history = HistoricalRecords(m2m_fields=[assessors])
+    history = HistoricalRecords(m2m_fields=[assessors, participants])
 
     class Meta:
         ordering = ["program", "ends_on", "pk"]

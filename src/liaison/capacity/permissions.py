@@ -99,6 +99,16 @@ def scope_assessments(user: Any, assessments: QuerySet[Any]) -> QuerySet[Any]:
     return assessments.filter(program__in=scope_programs(user, Program.objects.all()))
 
 
+def scope_editable_assessments(user: Any, assessments: QuerySet[Any]) -> QuerySet[Any]:
+    """The assessments whose scores ``capacity.edit_assessment`` lets the user change, as a
+    filter (headquarters: all; an advisor: those naming them as assessor)."""
+    if is_headquarters(user):
+        return assessments
+    if is_advisor(user):
+        return assessments.filter(_named_assessor(user)).distinct()
+    return assessments.none()
+
+
 def scope_program_managers(users: QuerySet[Any]) -> QuerySet[Any]:
     """Who may be named a program's manager: active headquarters users."""
     return users.filter(

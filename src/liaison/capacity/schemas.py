@@ -78,6 +78,7 @@ class AssessmentOut(Schema):
     ends_on: date
     status: str
     assessors: list[str]
+    participants: list[int]  # the officials' ids in the registry (GET /api/v1/people/{id})
     summary: str
     self_assessment_received_on: date | None
     created_at: datetime
@@ -89,6 +90,10 @@ class AssessmentOut(Schema):
     @staticmethod
     def resolve_assessors(obj: Any) -> list[str]:
         return [str(s) for s in obj.assessors.all()]
+
+    @staticmethod
+    def resolve_participants(obj: Any) -> list[int]:
+        return sorted(p.pk for p in obj.participants.all())
 
 
 class ScoreOut(Schema):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -28,12 +29,17 @@ from liaison.capacity.models import (
     Target,
     TrainingPlan,
 )
-from liaison.capacity.permissions import scope_assessments, scope_programs
+from liaison.capacity.permissions import (
+    scope_assessments,
+    scope_editable_assessments,
+    scope_programs,
+)
 from liaison.catalog.models import Course, SafeStandard
 from liaison.core.access import get_for_user, require_perm
 from liaison.core.charts import Chart, chart
+from liaison.core.work import WorkItem, WorkList
 from liaison.people.models import Person
-from liaison.training.models import Delivery, DeliveryStatus
+from liaison.training.models import Delivery, DeliveryStatus, Enrollment
 
 DELIVERED = (DeliveryStatus.DELIVERED, DeliveryStatus.CLOSED)
 
@@ -94,7 +100,9 @@ def _assessments() -> QuerySet[Assessment]:
 
 def assessment_list(*, user: Any, program: Program) -> list[Assessment]:
     return list(
-        scope_assessments(user, _assessments().filter(program=program)).order_by("ends_on", "pk")
+        scope_assessments(user, _assessments().filter(program=program))
+        .prefetch_related("participants")
+        .order_by("ends_on", "pk")
     )
 
 
@@ -415,22 +423,34 @@ def plan_progress(*, items: list[PlanItem]) -> list[QuarterProgress]:
     return [by_slot[slot] for slot in sorted(by_slot)]
 
 
-def deliveries_to_link(*, user: Any, item: PlanItem) -> list[Delivery]:
-    """Deliveries of the item's course that the item may link to: not cancelled, not linked to
-    another item, in the program's country or at an ILEA (a regional course)."""
-    program = item.plan.program
+# How many deliveries a plan item offers to link (soonest first).
+LINK_CHOICES = 50
+
+
+def deliveries_to_link(*, user: Any, items: list[PlanItem]) -> dict[int, list[Delivery]]:
+    """For each of a plan's items without a delivery, the deliveries of its course it may link
+    to: not cancelled, not linked to another item, in the program's country or at an ILEA (a
+    regional course). One query for the whole plan, however many items."""
+    unlinked = [item for item in items if not item.delivery_id]
+    if not unlinked:
+        return {}
+    program = unlinked[0].plan.program
     require_perm(user, "capacity.manage_program", program)
-    return list(
-        Delivery.objects.filter(course_id=item.course_id)
+    candidates = (
+        Delivery.objects.filter(course_id__in={item.course_id for item in unlinked})
         .exclude(status=DeliveryStatus.CANCELLED)
-        .filter(Q(safe_plan_item__isnull=True) | Q(safe_plan_item=item))
+        .filter(safe_plan_item__isnull=True)
         .filter(
             Q(country_id=program.country_id)
             | Q(venue__kind__in=("ilea", "regional_training_center"))
         )
         .select_related("venue", "country")
-        .order_by("starts_on", "pk")[:50]
+        .order_by("starts_on", "pk")
     )
+    by_course: dict[int, list[Delivery]] = defaultdict(list)
+    for delivery in candidates:
+        by_course[delivery.course_id].append(delivery)
+    return {item.pk: by_course[item.course_id][:LINK_CHOICES] for item in unlinked}
 
 
 def courses_to_add(*, user: Any, plan: TrainingPlan) -> list[Course]:
@@ -524,57 +544,181 @@ def maturity_by_country(*, user: Any, countries: Iterable[int]) -> dict[int, flo
     return {country: mean for country, (_, mean) in found.items()}
 
 
-def person_capacity_summary(*, user: Any, person: Any) -> list[Assessment]:
-    """The assessments a staff member took part in as an assessor (a person's page shows a
-    foreign official; our assessors are staff, so this reads the staff record's user's)."""
+def person_assessments(*, user: Any, person: Person) -> list[Assessment] | None:
+    """The SAFE assessments a partner official took part in, newest first, of the programs the
+    user may see; None when the user does not follow SAFE programs at all."""
     if not user.has_perm("capacity.browse"):
-        return []
+        return None
     return list(
-        scope_assessments(user, _assessments().filter(assessors=person)).order_by("-ends_on")
+        scope_assessments(user, _assessments().filter(participants=person)).order_by(
+            "-ends_on", "-pk"
+        )
     )
 
 
-@dataclass(frozen=True)
-class Work:
-    label: str
-    url: str
+def assessment_participants(*, assessment: Assessment) -> list[Person]:
+    return list(assessment.participants.select_related("agency").order_by("family_name", "pk"))
 
 
-def work_for(*, user: Any) -> list[Work]:
-    """What needs this user now: drafts they assess, assessments waiting for their review or
-    approval, programs without a plan from their latest approved assessment. One query each."""
-    work: list[Work] = []
+def participant_choices(*, program: Program) -> QuerySet[Person]:
+    """Who may be named as taking part: the administration's registered officials."""
+    return (
+        Person.objects.active()
+        .filter(agency_id=program.agency_id)
+        .order_by("family_name", "given_name", "pk")
+    )
+
+
+# How many of each kind of waiting assessment home shows (the program list holds the rest).
+WORK_SHOWN = 5
+
+
+def work_for(*, user: Any) -> list[WorkList]:
+    """What needs this user now: drafts they may score, assessments waiting for review (by a
+    second person: not what the user submitted) or approval. Each kind holds its first
+    WORK_SHOWN assessments and its true total; two queries a kind at most."""
+    if not user.has_perm("capacity.browse"):
+        return []
     assessments = scope_assessments(user, _assessments())
-    drafts = assessments.filter(status=AssessmentStatus.DRAFT)
-    if not user.has_perm("capacity.review_assessment"):
-        drafts = drafts.filter(assessors__user=user)
-    for a in drafts.order_by("ends_on")[:10]:
-        if user.has_perm("capacity.edit_assessment", a):
-            work.append(
-                Work(
-                    f"Score and submit: {a} of {a.program.agency.name}",
-                    reverse("capacity:assessment_detail", args=[a.pk]),
-                )
-            )
+    kinds = [
+        (
+            "safe-drafts",
+            "SAFE assessments to score and submit",
+            "Score each standard with its evidence, then submit for review.",
+            "Score and submit",
+            scope_editable_assessments(user, assessments.filter(status=AssessmentStatus.DRAFT)),
+        ),
+    ]
     if user.has_perm("capacity.review_assessment"):
-        # A second person reviews: not what the user submitted.
-        for a in (
-            assessments.filter(status=AssessmentStatus.SUBMITTED)
-            .exclude(submitted_by=user)
-            .order_by("ends_on")[:10]
-        ):
-            work.append(
-                Work(
-                    f"Review: {a} of {a.program.agency.name}",
-                    reverse("capacity:assessment_detail", args=[a.pk]),
-                )
+        kinds.append(
+            (
+                "safe-review",
+                "SAFE assessments to review",
+                "A second person checks the scores against the evidence.",
+                "Review",
+                assessments.filter(status=AssessmentStatus.SUBMITTED).exclude(submitted_by=user),
             )
+        )
     if user.has_perm("capacity.approve_assessment"):
-        for a in assessments.filter(status=AssessmentStatus.REVIEWED).order_by("ends_on")[:10]:
-            work.append(
-                Work(
-                    f"Approve: {a} of {a.program.agency.name}",
-                    reverse("capacity:assessment_detail", args=[a.pk]),
-                )
+        kinds.append(
+            (
+                "safe-approve",
+                "SAFE assessments to approve",
+                "Approve the reviewed scores; the program's gaps and plan follow them.",
+                "Approve",
+                assessments.filter(status=AssessmentStatus.REVIEWED),
             )
-    return work
+        )
+    lists = []
+    for key, title, why, verb, waiting in kinds:
+        waiting = waiting.order_by("ends_on", "pk")
+        first = [
+            WorkItem(
+                f"{verb}: {a} of {a.program.agency.name}",
+                reverse("capacity:assessment_detail", args=[a.pk]),
+                f"ended {a.ends_on:%-d %b %Y}",
+            )
+            for a in waiting[:WORK_SHOWN]
+        ]
+        if first:
+            total = len(first) if len(first) < WORK_SHOWN else waiting.count()
+            lists.append(WorkList(key, title, why, first, total, reverse("capacity:program_list")))
+    return lists
+
+
+# --- results (evaluation level 4) -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StandardChange:
+    """Level 4 of the evaluation, for one delivery: a SAFE standard its course builds, in the
+    program of an administration whose officials completed it, scored at the last approved
+    assessment before the delivery and at the latest approved one after it."""
+
+    delivery_id: int
+    program_id: int
+    country_id: int
+    code: str
+    before: int
+    after: int
+
+    @property
+    def change(self) -> int:
+        return self.after - self.before
+
+
+def standard_changes_after(*, deliveries: Iterable[Delivery]) -> list[StandardChange]:
+    """Level 4 for each delivery: the change of every standard its course maps to, in each
+    SAFE program of its graduates' administrations (a valid certificate; their agency today),
+    between the approved assessments either side of it. A standard counts where both scored it
+    (same code and title, so across editions only when comparable). Four queries."""
+    deliveries = list(deliveries)
+    graduates = (
+        Enrollment.objects.filter(
+            delivery__in=[d.pk for d in deliveries],
+            certificate__isnull=False,
+            certificate__revoked_at__isnull=True,
+            person__agency__safe_program__isnull=False,
+        )
+        .values_list("delivery_id", "person__agency__safe_program", "person__agency__country_id")
+        .distinct()
+    )
+    programs_of: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    for delivery_id, program_id, country_id in graduates:
+        programs_of[delivery_id].add((program_id, country_id))
+    if not programs_of:
+        return []
+    standards_of_course: dict[int, set[tuple[str, str]]] = defaultdict(set)
+    for course_id, pillar, number, title in Course.standards.through.objects.filter(
+        course_id__in={d.course_id for d in deliveries}
+    ).values_list(
+        "course_id", "safestandard__pillar__number", "safestandard__number", "safestandard__title"
+    ):
+        standards_of_course[course_id].add((f"{pillar}.{number}", title))
+    # Each program's approved assessments, in time order, with their scores by standard.
+    missions: dict[int, dict[int, tuple[date, date, dict[tuple[str, str], int]]]] = defaultdict(
+        dict
+    )
+    for program_id, assessment_id, starts_on, ends_on, pillar, number, title, level in (
+        Score.objects.filter(
+            assessment__program_id__in={p for found in programs_of.values() for p, _ in found},
+            assessment__status=AssessmentStatus.APPROVED,
+            level__isnull=False,
+        )
+        .order_by("assessment__ends_on", "assessment_id")
+        .values_list(
+            "assessment__program_id",
+            "assessment_id",
+            "assessment__starts_on",
+            "assessment__ends_on",
+            "standard__pillar__number",
+            "standard__number",
+            "standard__title",
+            "level",
+        )
+    ):
+        mission = missions[program_id].setdefault(assessment_id, (starts_on, ends_on, {}))
+        if level is not None:  # (filtered out above; the column itself may be null)
+            mission[2][(f"{pillar}.{number}", title)] = level
+    changes = []
+    for delivery in deliveries:
+        wanted = standards_of_course[delivery.course_id]
+        for program_id, country_id in sorted(programs_of[delivery.pk]):
+            timeline = list(missions[program_id].values())
+            before = [m for m in timeline if m[1] <= delivery.starts_on]
+            after = [m for m in timeline if m[0] >= delivery.ends_on]
+            if not before or not after:
+                continue
+            first, last = before[-1][2], after[-1][2]
+            for standard in sorted(wanted & first.keys() & last.keys()):
+                changes.append(
+                    StandardChange(
+                        delivery.pk,
+                        program_id,
+                        country_id,
+                        standard[0],
+                        first[standard],
+                        last[standard],
+                    )
+                )
+    return changes

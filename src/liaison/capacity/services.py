@@ -36,7 +36,7 @@ from liaison.catalog.models import Course, SafeStandard
 from liaison.core.access import require_perm
 from liaison.core.attachments import attachment_check, seal, unseal
 from liaison.core.fiscal import FiscalQuarter, fiscal_quarter_of, fiscal_quarters
-from liaison.people.models import Staff
+from liaison.people.models import Person, Staff
 from liaison.training.models import Delivery, DeliveryStatus
 
 PROGRAM_FIELDS = (
@@ -177,6 +177,18 @@ def _check_assessors(assessors: list[Staff]) -> None:
         raise ValidationError({"assessors": "Name at least one assessor."})
 
 
+def _check_participants(participants: list[Person]) -> None:
+    merged = [str(p) for p in participants if p.is_merged]
+    if merged:
+        raise ValidationError(
+            {"participants": f"{', '.join(merged)}: merged into another record; name that one."}
+        )
+
+
+def _names(people: Iterable[Any]) -> str:
+    return ", ".join(sorted(str(p) for p in people))
+
+
 @transaction.atomic
 def assessment_create(
     *,
@@ -186,15 +198,19 @@ def assessment_create(
     starts_on: date,
     ends_on: date,
     assessors: Iterable[Staff],
+    participants: Iterable[Person] = (),
     edition: Any = None,
     summary: str = "",
     self_assessment_received_on: date | None = None,
 ) -> Assessment:
     """A draft assessment with an empty score for every standard of its edition (the
-    program's, unless another is named)."""
+    program's, unless another is named), by its assessors, with the administration's officials
+    who took part."""
     require_perm(actor, "capacity.manage_program", program)
     chosen = list(assessors)
     _check_assessors(chosen)
+    officials = list(participants)
+    _check_participants(officials)
     assessment = Assessment(
         program=program,
         kind=kind,
@@ -207,6 +223,7 @@ def assessment_create(
     _check_assessment(assessment)
     assessment.save()
     assessment.assessors.set(chosen)
+    assessment.participants.set(officials)
     Score.objects.bulk_create(
         Score(assessment=assessment, standard=standard)
         for standard in SafeStandard.objects.filter(edition=assessment.edition)
@@ -218,6 +235,7 @@ def assessment_create(
         changes={
             **diff({}, snapshot(assessment, ASSESSMENT_FIELDS)),
             "assessors": [None, ", ".join(str(s) for s in chosen)],
+            **({"participants": [None, _names(officials)]} if officials else {}),
         },
     )
     return assessment
@@ -233,7 +251,12 @@ def _draft(assessment: Assessment) -> None:
 
 @transaction.atomic
 def assessment_update(
-    *, actor: Any, assessment: Assessment, assessors: Iterable[Staff] | None = None, **changes: Any
+    *,
+    actor: Any,
+    assessment: Assessment,
+    assessors: Iterable[Staff] | None = None,
+    participants: Iterable[Person] | None = None,
+    **changes: Any,
 ) -> Assessment:
     require_perm(actor, "capacity.edit_assessment", assessment)
     _draft(assessment)
@@ -259,6 +282,19 @@ def assessment_update(
                 action="assessment.assessors_changed",
                 obj=assessment,
                 changes={"assessors": [", ".join(before), ", ".join(after)]},
+            )
+    if participants is not None:
+        officials = list(participants)
+        _check_participants(officials)
+        was = _names(assessment.participants.all())
+        assessment.participants.set(officials)
+        now = _names(officials)
+        if was != now:
+            audit_log(
+                actor=actor,
+                action="assessment.participants_changed",
+                obj=assessment,
+                changes={"participants": [was, now]},
             )
     return assessment
 

@@ -174,7 +174,9 @@ def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
 
     return form_page(
         request,
-        form=AssessmentForm(request.POST or None),
+        form=AssessmentForm(
+            request.POST or None, participants=selectors.participant_choices(program=program)
+        ),
         save=save,
         title=f"New assessment of {program.agency.name}",
         cancel_url=reverse("capacity:program_detail", args=[program.pk]),
@@ -191,6 +193,7 @@ def assessment_update(request: HttpRequest, pk: int) -> HttpResponse:
         "starts_on": assessment.starts_on,
         "ends_on": assessment.ends_on,
         "assessors": selectors.assessment_assessors(assessment=assessment),
+        "participants": selectors.assessment_participants(assessment=assessment),
         "self_assessment_received_on": assessment.self_assessment_received_on,
         "summary": assessment.summary,
     }
@@ -200,7 +203,12 @@ def assessment_update(request: HttpRequest, pk: int) -> HttpResponse:
 
     return form_page(
         request,
-        form=AssessmentForm(request.POST or None, initial=initial, editing=True),
+        form=AssessmentForm(
+            request.POST or None,
+            initial=initial,
+            editing=True,
+            participants=selectors.participant_choices(program=assessment.program),
+        ),
         save=save,
         title=f"Edit the {assessment}",
         cancel_url=reverse("capacity:assessment_detail", args=[assessment.pk]),
@@ -228,6 +236,8 @@ def _assessment_page(
             "assessment": assessment,
             "program": assessment.program,
             "scores": scores,
+            "participants": selectors.assessment_participants(assessment=assessment),
+            "may_open_people": user.has_perm("people.browse"),
             "scores_form": scores_form if may_edit else None,
             "may_edit": may_edit,
             "moves": ASSESSMENT.available(user, assessment),
@@ -345,12 +355,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get(user=request.user, program=program)
     items = selectors.plan_items(plan=plan)
     can_manage = request.user.has_perm("capacity.manage_program", program)
+    choices = selectors.deliveries_to_link(user=request.user, items=items) if can_manage else {}
     for item in items:
-        item.link_choices = (  # type: ignore[attr-defined]
-            selectors.deliveries_to_link(user=request.user, item=item)
-            if can_manage and not item.delivery_id
-            else []
-        )
+        item.link_choices = choices.get(item.pk, [])  # type: ignore[attr-defined]
     return render(
         request,
         "capacity/plan_detail.html",
@@ -446,7 +453,7 @@ def plan_item_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_item_link(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.plan_item_get(user=request.user, pk=pk)
-    choices = selectors.deliveries_to_link(user=request.user, item=item)
+    choices = selectors.deliveries_to_link(user=request.user, items=[item]).get(item.pk, [])
     delivery = next((d for d in choices if str(d.pk) == request.POST.get("delivery")), None)
     try:
         if delivery is None:

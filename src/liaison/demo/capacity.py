@@ -31,7 +31,7 @@ from liaison.capacity.models import PlanItem, Program
 from liaison.catalog.models import Course, FundingSource, SafeEdition, SafeStandard
 from liaison.catalog.services import course_update
 from liaison.partners.models import Agency, AgencyKind
-from liaison.people.models import Staff, StaffKind
+from liaison.people.models import Person, Staff, StaffKind
 from liaison.training.models import CostKind, Delivery, DeliveryStatus
 
 COUNTRIES = ("SV", "PE", "GH", "TH", "CR")
@@ -75,6 +75,14 @@ def _scores(
     return scores
 
 
+def _participants(program: Program, kind: str) -> list[Person]:
+    """Up to three of the administration's registered officials, met on the mission (drawn
+    from a generator of their own, so the rest of the demo draws as before)."""
+    officials = list(Person.objects.active().filter(agency_id=program.agency_id).order_by("pk"))
+    rng = random.Random(f"{program.agency.name} {kind}")
+    return rng.sample(officials, min(3, len(officials)))
+
+
 def _assess(
     *,
     manager: User,
@@ -96,6 +104,7 @@ def _assess(
         starts_on=starts_on,
         ends_on=starts_on + timedelta(days=4),
         assessors=assessors,
+        participants=_participants(program, kind),
         edition=edition,
         self_assessment_received_on=starts_on - timedelta(days=14),
         summary="Generated for the demo.",

@@ -103,6 +103,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user, person=person
             ),
             "can_browse_visits": request.user.has_perm("visits.browse"),
+            "safe_assessments": capacity_selectors.person_assessments(
+                user=request.user, person=person
+            ),
             "side_nav": side_nav(request, PEOPLE_NAV),
             "breadcrumbs": people_crumbs(
                 ("Foreign officials", reverse("people:person_list")), (str(person), "")

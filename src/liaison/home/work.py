@@ -250,46 +250,14 @@ def _region_work(user: Any) -> Iterable[WorkList]:
         )
 
 
-def _agreement_work(user: Any) -> Iterable[WorkList]:
-    """Assistance requests overdue, due soon, to start or still drafts (agreements' own
-    order, most pressing first)."""
-    waiting = agreements.work_for(user=user, limit=100)
-    if waiting:
-        yield WorkList(
-            "assistance-requests",
-            "Assistance requests that need you",
-            "Answer or chase what is overdue first; start what has arrived.",
-            [
-                WorkItem(w.label, w.url, f"due {w.due_on:%-d %b %Y}" if w.due_on else w.why)
-                for w in waiting[:SHOWN]
-            ],
-            len(waiting),
-            reverse("agreements:request_list"),
-        )
-
-
-def _capacity_work(user: Any) -> Iterable[WorkList]:
-    """SAFE assessments to score, review or approve."""
-    waiting = capacity.work_for(user=user)
-    if waiting:
-        yield WorkList(
-            "safe-assessments",
-            "SAFE assessments waiting on you",
-            "Score and submit your drafts; a second person reviews, headquarters approves.",
-            [WorkItem(w.label, w.url) for w in waiting[:SHOWN]],
-            len(waiting),
-            reverse("capacity:program_list"),
-        )
-
-
 def work_for(*, user: Any) -> list[WorkList]:
     """Every kind of work waiting on ``user``, in the order their day would take it."""
     return [
-        *_agreement_work(user),
+        *agreements.work_for(user=user),
         *_training_work(user),
         *_visit_work(user),
         *_vetting_work(user),
-        *_capacity_work(user),
+        *capacity.work_for(user=user),
         *postings.work_for(user=user),
         *_region_work(user),
     ]

@@ -217,6 +217,10 @@ def person_merge(*, actor: Any, survivor: Person, duplicate: Person) -> Person:
             # A later app's many-to-many to people: re-point its link table's person column.
             through: Any = relation.through  # type: ignore[attr-defined]
             column = relation.field.m2m_reverse_field_name()  # type: ignore[attr-defined]
+            owner = relation.field.m2m_field_name()  # type: ignore[attr-defined]
+            # Where both were linked (two records of one participant), the survivor's link stays.
+            both = through.objects.filter(**{column: survivor}).values(owner)
+            through.objects.filter(**{column: duplicate, f"{owner}__in": both}).delete()
             count = through.objects.filter(**{column: duplicate}).update(**{column: survivor})
         else:
             name = relation.field.name

@@ -12,6 +12,7 @@ from liaison.accounts.roles import Role
 from liaison.agreements import selectors, services
 from liaison.agreements.models import Direction
 from liaison.conftest import TODAY
+from liaison.core.work import WorkList
 from liaison.partners.models import Country
 
 pytestmark = pytest.mark.django_db
@@ -97,21 +98,33 @@ def test_work_for_lists_what_needs_the_user_now_most_pressing_first(
     fresh = make_request(peru, actor=attache, due_on=TODAY + timedelta(days=30))
     draft = make_request(peru, Direction.OUTGOING, actor=attache)
     jordan_late = make_request(jordan, received_on=date(2026, 1, 2), due_on=date(2026, 2, 1))
-    with django_assert_max_num_queries(6):
-        items = selectors.work_for(user=attache)
-    assert [(i.why, i.url.rstrip("/").split("/")[-1]) for i in items] == [
-        ("overdue", str(overdue.pk)),
-        ("due soon", str(soon.pk)),
-        ("to start", str(fresh.pk)),
-        ("draft", str(draft.pk)),
+    with django_assert_max_num_queries(10):
+        lists = selectors.work_for(user=attache)
+
+    def ids(work_list: WorkList) -> list[str]:
+        return [i.url.rstrip("/").split("/")[-1] for i in work_list.items]
+
+    assert [(w.key, ids(w), w.total) for w in lists] == [
+        ("requests-overdue", [str(overdue.pk)], 1),
+        ("requests-due-soon", [str(soon.pk)], 1),
+        ("requests-to-start", [str(fresh.pk)], 1),
+        ("requests-drafts", [str(draft.pk)], 1),
     ]
-    assert items[0].label == f"{overdue.reference} (Peru, incoming): overdue"
-    # Headquarters follows every overdue request, whoever owns it.
-    assert [
-        i.label.split(" ")[0] for i in selectors.work_for(user=manager) if i.why == "overdue"
-    ] == [
+    assert lists[0].items[0].label == f"{overdue.reference} (Peru, incoming)"
+    assert lists[0].more_url == "/agreements/requests/overdue/?mine=1"
+    # Headquarters follows every overdue request, whoever owns it, on the whole overdue list.
+    (overdue_list, *_) = selectors.work_for(user=manager)
+    assert [i.label.split(" ")[0] for i in overdue_list.items] == [
         overdue.reference,
         jordan_late.reference,
     ]
+    assert overdue_list.more_url == "/agreements/requests/overdue/"
     assert selectors.work_for(user=users[Role.TRAINING_ADVISOR]) == []
-    assert len(selectors.work_for(user=manager, limit=2)) == 2
+
+
+def test_work_for_counts_every_waiting_request_beyond_the_few_it_shows(users, peru, make_request):
+    attache = users[Role.ATTACHE]
+    for _ in range(selectors.WORK_SHOWN + 3):
+        make_request(peru, actor=attache, received_on=date(2026, 1, 2), due_on=date(2026, 2, 1))
+    (overdue,) = selectors.work_for(user=attache)
+    assert (len(overdue.items), overdue.total) == (selectors.WORK_SHOWN, selectors.WORK_SHOWN + 3)

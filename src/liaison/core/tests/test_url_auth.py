@@ -86,6 +86,7 @@ PRESENCE_RECORDERS = HQ | {Role.ATTACHE}
 # The records' SAFE program is Peru's (the attaché's region); the training advisor is the
 # named assessor of its draft assessment. Evidence files: headquarters and the assessor.
 SAFE_READERS = HQ | {Role.TRAINING_ADVISOR, Role.ATTACHE}
+EVALUATION_READERS = HQ | {Role.TRAINING_ADVISOR, Role.ATTACHE}
 SAFE_ASSESSORS = HQ | {Role.TRAINING_ADVISOR}
 # The records' agreement is Peru's (the attaché's region); its request is an incoming one.
 AGREEMENT_READERS = HQ | {
@@ -238,6 +239,7 @@ PAGES: dict[str, tuple[str, set[Role]]] = {
     "postings:deployment_create": ("get", HQ),
     "postings:deployment_cancel": ("post", HQ),
     "capacity:program_list": ("get", SAFE_READERS),
+    "reports:evaluation": ("get", EVALUATION_READERS),
     "capacity:program_create": ("get", HQ),
     "capacity:program_detail": ("get", SAFE_READERS),
     "capacity:program_update": ("get", HQ),

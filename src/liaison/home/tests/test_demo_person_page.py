@@ -8,6 +8,7 @@ import pytest
 from liaison.accounts.models import User
 from liaison.accounts.roles import Role
 from liaison.agreements.models import RequestPerson
+from liaison.capacity.models import Assessment
 from liaison.conftest import Demo
 from liaison.visits.models import Delegate
 
@@ -52,3 +53,17 @@ def test_a_person_named_in_an_assistance_request_sees_it_on_their_page(client, s
 
     assert "Mutual assistance" in html
     assert link.request.reference in html
+
+
+def test_an_official_met_on_a_safe_mission_sees_the_assessment_on_their_page(
+    client, shared_demo: Demo
+):
+    assessment = Assessment.objects.filter(participants__isnull=False).order_by("pk").first()
+    assert assessment is not None, "the demo names officials met on its SAFE missions"
+    person = assessment.participants.order_by("pk").first()
+    _sign_in(client, Role.PROGRAM_MANAGER)
+
+    html = client.get(f"/people/{person.pk}/").content.decode()
+
+    section = html.split('id="safe-assessments"', 1)[1].split("</ul>", 1)[0]
+    assert f'href="/capacity/assessments/{assessment.pk}/"' in section

@@ -28,6 +28,7 @@ from liaison.training.selectors.deliveries import (
     delivery_offers,
 )
 from liaison.training.selectors.instructors import (
+    assignment_clashes,
     assignment_find,
     calendar_feed_authorize,
     calendar_feed_by_token,
@@ -40,6 +41,8 @@ from liaison.training.selectors.instructors import (
 )
 from liaison.training.selectors.learning import (
     GRADUATED,
+    LEARNING_GROUPS,
+    Learning,
     Result,
     attendance_mark_of,
     attendance_sheet,
@@ -53,6 +56,7 @@ from liaison.training.selectors.learning import (
     follow_up_sources_listed,
     graduates_of,
     graduates_of_deliveries,
+    learning_by,
 )
 from liaison.training.selectors.requests import (
     request_countries,
@@ -81,13 +85,16 @@ from liaison.training.selectors.roster import (
 
 __all__ = [
     "GRADUATED",
+    "LEARNING_GROUPS",
     "ROSTER_MOVES",
     "Blocker",
     "CostRow",
     "CostSummary",
     "DeliveryBlockers",
+    "Learning",
     "Offer",
     "Result",
+    "assignment_clashes",
     "assignment_find",
     "attendance_mark_of",
     "attendance_sheet",
@@ -123,6 +130,7 @@ __all__ = [
     "graduates_of",
     "graduates_of_deliveries",
     "instructor_conflict",
+    "learning_by",
     "matching_state",
     "request_countries",
     "request_deliveries",

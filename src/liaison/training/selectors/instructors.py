@@ -58,6 +58,20 @@ def instructor_conflict(staff: Staff, delivery: Delivery) -> str | None:
     )
 
 
+def assignment_clashes(*, delivery: Delivery) -> dict[int, str]:
+    """For a delivery still to run: each instructor who can no longer teach it (deployed,
+    posted away or teaching elsewhere, recorded after they were assigned), by assignment,
+    with why. One check per instructor; a delivery has a few."""
+    if not delivery.is_open:
+        return {}
+    found = {}
+    for assignment in delivery_assignments(delivery=delivery):
+        conflict = instructor_conflict(assignment.staff, delivery)
+        if conflict:
+            found[assignment.pk] = conflict
+    return found
+
+
 def deliveries_of_staff(*, staff_id: int | None) -> QuerySet[Delivery]:
     """Deliveries for a calendar feed: one instructor's, or all (``None``); never cancelled."""
     deliveries = Delivery.objects.exclude(status=DeliveryStatus.CANCELLED).select_related(

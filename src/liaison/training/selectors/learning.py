@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Avg, Count, F, Q, QuerySet
 
 from liaison.core.access import get_for_user, require_perm
+from liaison.core.fiscal import fiscal_year_of_field
 from liaison.people.models import Person
 from liaison.training.models import (
     ATTENDING,
@@ -103,6 +104,48 @@ def enrollment_completion(enrollment: Enrollment) -> Completion:
         min_percent=delivery.min_attendance_percent,
         pass_mark=delivery.effective_pass_mark,
     )
+
+
+# --- learning (evaluation level 2) -----------------------------------------------------------
+
+# What learning can be grouped by: a delivery, its course, the participants' country, the
+# fiscal year the delivery began in.
+LEARNING_GROUPS: dict[str, Any] = {
+    "delivery": F("delivery_id"),
+    "course": F("delivery__course_id"),
+    "country": F("person__nationality_id"),
+    "fiscal_year": fiscal_year_of_field("delivery__starts_on"),
+}
+
+
+@dataclass(frozen=True)
+class Learning:
+    """Pre- and post-test means of the participants tested both times (0-100)."""
+
+    tested: int
+    pre: float
+    post: float
+
+    @property
+    def gain(self) -> float:
+        return self.post - self.pre
+
+
+def learning_by(*, deliveries: QuerySet[Delivery], group: str) -> dict[Any, Learning]:
+    """Level 2 of the evaluation: for each group (``LEARNING_GROUPS``) of the deliveries'
+    participants who sat both tests, how many and their mean scores. One query."""
+    rows = (
+        Enrollment.objects.filter(
+            delivery__in=deliveries.exclude(status=DeliveryStatus.CANCELLED),
+            pre_score__isnull=False,
+            post_score__isnull=False,
+        )
+        .annotate(key=LEARNING_GROUPS[group])
+        .values("key")
+        .annotate(tested=Count("pk"), pre=Avg("pre_score"), post=Avg("post_score"))
+        .order_by()
+    )
+    return {r["key"]: Learning(r["tested"], float(r["pre"]), float(r["post"])) for r in rows}
 
 
 # --- follow-ups -------------------------------------------------------------------------------

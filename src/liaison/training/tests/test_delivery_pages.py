@@ -10,10 +10,12 @@ from django.urls import reverse
 from liaison.accounts.roles import Role
 from liaison.audit.models import AuditEntry
 from liaison.catalog.models import Course, FundingSource, Venue
+from liaison.postings.services import deployment_create
 from liaison.training import services
 from liaison.training.models import (
     Attendance,
     CostLine,
+    Delivery,
     DeliveryStatus,
     Enrollment,
     EnrollmentStatus,
@@ -294,3 +296,28 @@ def test_attaches_see_only_follow_ups_of_their_regions_deliveries(client, users,
     client.force_login(users[Role.PROGRAM_MANAGER])
     listed = client.get(reverse("training:follow_up_list")).context["page_obj"]
     assert {f.title for f in listed} == {"Lima", "Bangkok"}
+
+
+def test_an_instructor_deployed_after_being_assigned_is_flagged_on_the_delivery(
+    client, manager, make_delivery, make_instructor
+):
+    teacher = make_instructor()
+    delivery = make_delivery(DeliveryStatus.APPROVED, instructor=teacher)
+    client.force_login(manager)
+    page = client.get(reverse("training:delivery_detail", args=[delivery.pk]))
+    assert 'id="instructor-clashes"' not in page.content.decode()
+    deployment_create(
+        actor=manager,
+        staff=teacher,
+        starts_on=delivery.starts_on,
+        ends_on=delivery.ends_on + timedelta(days=10),
+        description="TDY to Nogales",
+    )
+    html = client.get(reverse("training:delivery_detail", args=[delivery.pk])).content.decode()
+    alert = html.split('id="instructor-clashes"', 1)[1].split("</div>", 1)[0]
+    assert f"{teacher} is deployed (TDY to Nogales)" in alert
+    assert "not available" in html
+    # Once delivered, the record stands as it was taught: no flag.
+    Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.DELIVERED)
+    html = client.get(reverse("training:delivery_detail", args=[delivery.pk])).content.decode()
+    assert 'id="instructor-clashes"' not in html

@@ -202,6 +202,7 @@ def delivery_detail(request: HttpRequest, pk: int) -> HttpResponse:
         delivery,
         "Overview",
         assignments=selectors.delivery_assignments(delivery=delivery),
+        clashes=selectors.assignment_clashes(delivery=delivery),
         counts=selectors.roster_counts(delivery=delivery),
         offers=[o for o in offers if o.move.name != "cancelled"],
         cancel=next((o.move for o in offers if o.move.name == "cancelled"), None),
