@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -78,18 +79,14 @@ def test_nobody_is_asked_twice_within_the_window_across_training_and_visits(
     assert {i.person_id for i in invited} == {p.pk for p in both[:2]}
 
 
+@pytest.mark.django_db(transaction=True)  # the worker reads the queue after the commit
 def test_the_invitation_says_the_person_was_selected_in_their_language(
-    manager, make_survey, graduates, mailoutbox, django_capture_on_commit_callbacks
+    manager, make_survey, graduates, mailoutbox
 ):
-    from django_tasks_db.models import DBTaskResult  # noqa: F401
-
     graduates(1, language="es")
     graduates(1, language="ar", prefix="A")
     survey = make_survey()
-    with django_capture_on_commit_callbacks(execute=True):
-        services.survey_invite(actor=manager, survey=survey, seed=1)
-    from django.core.management import call_command
-
+    services.survey_invite(actor=manager, survey=survey, seed=1)
     call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
     bodies = {m.to[0]: m for m in mailoutbox}
     spanish = bodies["g0@partner.example"]
