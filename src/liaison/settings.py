@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "liaison.visits",
     "liaison.capacity",
     "liaison.agreements",
+    "liaison.surveys",
     "liaison.api",
     "liaison.home",
     "liaison.reports",
@@ -150,6 +151,17 @@ X_FRAME_OPTIONS = "DENY"
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/New_York"
 USE_I18N = True
+# Staff pages are English; participants' survey pages and e-mails switch to their language
+# (liaison.surveys), whose interface text is translated in src/liaison/locale.
+LANGUAGES = [
+    ("en", "English"),
+    ("es", "Spanish"),
+    ("fr", "French"),
+    ("ar", "Arabic"),
+    ("ru", "Russian"),
+    ("pt", "Portuguese"),
+]
+LOCALE_PATHS = [BASE_DIR / "src" / "liaison" / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -190,6 +202,11 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Surveys: nobody is invited to a survey twice within this many months, whatever the survey;
+# an invitation's link works for this many days.
+SURVEY_NO_REPEAT_MONTHS = int(env.get("LIAISON_SURVEY_NO_REPEAT_MONTHS") or 6)
+SURVEY_LINK_DAYS = int(env.get("LIAISON_SURVEY_LINK_DAYS") or 30)
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 

@@ -57,9 +57,11 @@ urlpatterns = [
     path("visits/", include("liaison.visits.urls")),
     path("capacity/", include("liaison.capacity.urls")),
     path("agreements/", include("liaison.agreements.urls")),
+    path("surveys/", include("liaison.surveys.urls")),
     path("reports/", include("liaison.reports.urls")),
     path("audit/", include("liaison.audit.urls")),
     path("", include("liaison.training.public_urls")),
     path("", include("liaison.visits.public_urls")),
+    path("", include("liaison.surveys.public_urls")),
     path("api/v1/", api.urls),
 ]

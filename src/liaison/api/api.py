@@ -12,6 +12,7 @@ from liaison.catalog.api import router as catalog_router
 from liaison.partners.api import router as partners_router
 from liaison.people.api import router as people_router
 from liaison.postings.api import router as postings_router
+from liaison.surveys.api import router as surveys_router
 from liaison.training.api import router as training_router
 from liaison.vetting.api import router as vetting_router
 from liaison.visits.api import router as visits_router
@@ -20,7 +21,7 @@ api = NinjaAPI(
     title="Liaison API",
     version="1",
     description="Partners, people, the catalog, vetting, training, visits, SAFE capacity "
-    "building, postings and mutual assistance agreements of the Office of International "
+    "building, postings, mutual assistance agreements and surveys of the Office of International "
     "Affairs. Authenticate with a personal API token (Authorization: Bearer …); every endpoint "
     "applies the same role and scope rules as the pages.",
     urls_namespace="api-v1",
@@ -37,3 +38,4 @@ api.add_router("/postings", postings_router)
 api.add_router("/visits", visits_router)
 api.add_router("/capacity", capacity_router)
 api.add_router("/agreements", agreements_router)
+api.add_router("/surveys", surveys_router)

@@ -19,6 +19,7 @@ SECTIONS = [
     ("Host inbox", "visits:host_inbox", "visits.host_inbox"),
     ("Agreements", "agreements:agreement_list", "agreements.browse"),
     ("Reports", "reports:dashboard", "reports.view_dashboard"),
+    ("Surveys", "surveys:survey_list", "surveys.browse"),
     ("Catalog", "catalog:course_list", "catalog.browse"),
     ("Vetting", "vetting:record_list", "vetting.browse"),
     ("Annual reports", "reports:annual_list", "reports.view_annual"),

@@ -1,6 +1,7 @@
 """Building the demo: the reference data, then the registry of officials and staff with the
 demo accounts, then training (FY2013 to FY2017), visits, SAFE capacity-building programs,
-the mutual assistance agreements and our staff posted abroad on top of them."""
+the mutual assistance agreements and our staff posted abroad on top of them, and the surveys
+of the latest deliveries and visit."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from liaison.demo.registry import (
     ensure_demo_accounts,
     reference_agencies,
 )
+from liaison.demo.surveys import build_surveys_demo
 from liaison.demo.training import build_training_demo
 from liaison.demo.visits import build_visit_demo
 from liaison.home.reference import reference_load
@@ -83,6 +85,7 @@ def build_demo(*, scale: float = 1.0, seed: int = 2015) -> DemoResult:
     build_capacity_demo(seed=seed)
     agreements = build_agreement_demo(seed=seed)
     postings = build_postings_demo(seed=seed)  # instructors' TDYs avoid their teaching days
+    build_surveys_demo(seed=seed)
     return DemoResult(
         True,
         len(people),

@@ -31,6 +31,7 @@ class PersonForm(UswdsFormMixin, forms.ModelForm):
             "left_post_on",
             "email",
             "phone",
+            "preferred_language",
             "passport_number",
         ]
         widgets = {

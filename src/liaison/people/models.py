@@ -15,6 +15,17 @@ class Gender(models.TextChoices):
     UNSPECIFIED = "unspecified", "Not specified"
 
 
+class PreferredLanguage(models.TextChoices):
+    """The languages a participant can be written to in (surveys' invitations and pages)."""
+
+    ENGLISH = "en", "English"
+    SPANISH = "es", "Spanish"
+    FRENCH = "fr", "French"
+    ARABIC = "ar", "Arabic"
+    RUSSIAN = "ru", "Russian"
+    PORTUGUESE = "pt", "Portuguese"
+
+
 class PersonQuerySet(models.QuerySet["Person"]):
     def active(self) -> PersonQuerySet:
         """People not merged into another record."""
@@ -48,6 +59,12 @@ class Person(models.Model):
     )
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    preferred_language = models.CharField(
+        max_length=2,
+        choices=PreferredLanguage.choices,
+        blank=True,
+        help_text="The language survey invitations are written in (English when empty).",
+    )
     # Transliterated, lower-case names for search; derived from the name fields on save.
     search_name = models.CharField(max_length=400, blank=True, db_index=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)

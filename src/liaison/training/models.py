@@ -241,6 +241,14 @@ class Enrollment(models.Model):
     )
     waitlist_position = models.PositiveIntegerField(null=True, blank=True)
     nominated_by = models.CharField(max_length=150, blank=True, help_text="Agency or post.")
+    supervisor = models.ForeignKey(
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supervised_enrollments",
+        help_text="The participant's supervisor, asked about them in follow-up surveys.",
+    )
     pre_score = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MaxValueValidator(100)]
     )

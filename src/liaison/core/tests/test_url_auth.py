@@ -101,6 +101,11 @@ AGREEMENT_READERS = HQ | {
 REQUEST_WORKERS = HQ | {Role.ATTACHE}
 # The annual report is headquarters'; a country report (Peru) its attaché's too.
 COUNTRY_REPORT_READERS = HQ | {Role.ATTACHE}
+# The records' surveys are about a delivery: built by headquarters and training advisors,
+# whose results sponsors read too.
+SURVEY_BUILDERS = HQ | {Role.TRAINING_ADVISOR}
+SURVEY_CREATORS = SURVEY_BUILDERS | {Role.IVP_COORDINATOR}
+SURVEY_READERS = SURVEY_BUILDERS | {Role.SPONSOR}
 
 # url name -> (method, allowed roles, JSON body for API writes)
 PAGES: dict[str, tuple[str, set[Role]]] = {
@@ -290,6 +295,15 @@ PAGES: dict[str, tuple[str, set[Role]]] = {
     "agreements:request_company_add": ("post", REQUEST_WORKERS),
     "agreements:request_company_remove": ("post", REQUEST_WORKERS),
     "agreements:request_document_add": ("post", REQUEST_WORKERS),
+    "surveys:survey_list": ("get", SURVEY_CREATORS | {Role.SPONSOR}),
+    "surveys:survey_create": ("get", SURVEY_CREATORS),
+    "surveys:survey_detail": ("get", SURVEY_READERS),
+    "surveys:survey_results": ("get", SURVEY_READERS),
+    "surveys:question_add": ("get", SURVEY_BUILDERS),
+    "surveys:question_remove": ("post", SURVEY_BUILDERS),
+    "surveys:survey_publish": ("post", SURVEY_BUILDERS),
+    "surveys:survey_new_version": ("post", SURVEY_BUILDERS),
+    "surveys:survey_invite": ("post", SURVEY_BUILDERS),
 }
 API: dict[str, tuple[str, set[Role], Any]] = {
     "api-v1:list_regions": ("get", PARTNER_READERS, None),
@@ -526,6 +540,9 @@ API: dict[str, tuple[str, set[Role], Any]] = {
     # Sent as multipart/form-data (MULTIPART below), as a client uploads a file.
     "api-v1:attach_request_document": ("post", REQUEST_WORKERS, None),
     "api-v1:download_document": ("get", REQUEST_WORKERS, None),
+    "api-v1:list_surveys": ("get", SURVEY_CREATORS | {Role.SPONSOR}, None),
+    "api-v1:get_survey": ("get", SURVEY_READERS, None),
+    "api-v1:get_survey_results": ("get", SURVEY_READERS, None),
 }
 # Endpoints that take a file: sent a small PDF as multipart/form-data.
 MULTIPART = {"api-v1:attach_request_document"}
@@ -539,6 +556,9 @@ PUBLIC = {
     "public:certificate_verify",
     "public:calendar_feed",
     "visits_public:host_feed",
+    # An invitation's signed link (refusals tested in surveys' test_invitations).
+    "surveys_public:answer",
+    "surveys_public:opt_out",
 }
 # Third-party sign-in and MFA pages, protected by django-allauth itself.
 THIRD_PARTY_PREFIXES = ("account_", "mfa_")
@@ -626,6 +646,7 @@ def _records(users: dict[Role, User]) -> dict[str, Any]:
             status=AnnualReportStatus.DONE,
             pdf=letter_pdf(["Annual report"]),
         ),
+        **_survey_records(users),
     }
 
 
@@ -961,6 +982,42 @@ def _visit_records(users: dict[Role, Any], person: Any) -> dict[str, Any]:
     }
 
 
+def _survey_records(users: dict[Role, Any]) -> dict[str, Any]:
+    """A published survey of a delivery, and a draft one with a question to remove (or to
+    publish)."""
+    from liaison.surveys import services as survey_services
+    from liaison.training.models import Delivery
+
+    manager = users[Role.PROGRAM_MANAGER]
+    delivery = Delivery.objects.order_by("pk").first()
+    made: dict[str, Any] = {}
+    for key in ("survey", "draft_survey"):
+        survey = survey_services.survey_create(
+            actor=manager,
+            title=key,
+            purpose="end_of_course",
+            delivery=delivery,
+            closes_on=date.today() + timedelta(days=60),
+        )
+        question = survey_services.question_add(
+            actor=manager, survey=survey, kind="likert", text="Useful?"
+        )
+        made[key] = survey
+        made[f"{key}_question"] = question
+    survey_services.survey_publish(actor=manager, survey=made["survey"])
+    return made
+
+
+def _survey_kwargs(name: str, records: dict[str, Any]) -> dict[str, Any]:
+    if name in {"surveys:survey_list", "surveys:survey_create"}:
+        return {}
+    if name == "surveys:question_remove":
+        return {"pk": records["draft_survey_question"].pk}
+    if name in {"surveys:question_add", "surveys:survey_publish"}:
+        return {"pk": records["draft_survey"].pk}
+    return {"pk": records["survey"].pk}
+
+
 def _agreement_records(
     users: dict[Role, Any], agency: Any, person: Any, staff: Staff
 ) -> dict[str, Any]:
@@ -1076,6 +1133,8 @@ def _posting_page_kwargs(name: str, records: dict[str, Any]) -> dict[str, Any]:
 
 
 def _page_url(name: str, records: dict[str, Any]) -> str:
+    if name.startswith("surveys:"):
+        return reverse(name, kwargs=_survey_kwargs(name, records))
     if name.startswith("visits:"):
         return reverse(name, kwargs=_visit_page_kwargs(name, records))
     if name.startswith("postings:"):
@@ -1283,6 +1342,8 @@ def _api_url(name: str, records: dict[str, Any]) -> str:
         kwargs = {"request_id": request_id, "company_id": records["request_company"].pk}
     elif name == "api-v1:download_document":
         kwargs = {"document_id": records["letter"].pk}
+    elif name in {"api-v1:get_survey", "api-v1:get_survey_results"}:
+        kwargs = {"survey_id": records["survey"].pk}
     elif name == "api-v1:get_visit_site":
         kwargs = {"site_id": records["site"].pk}
     elif name == "api-v1:answer_visit_stop":
@@ -1408,7 +1469,7 @@ def test_each_role_gets_exactly_its_access_to_pages(db, matrix, name):
 # Reading writes nothing (a GET never creates, changes or deletes a record), in the apps whose
 # writes are all in services so far. What any request may write: its session, and its API
 # token's "last used" time.
-READ_ONLY_GETS = ("training", "vetting", "postings")
+READ_ONLY_GETS = ("training", "vetting", "postings", "surveys")
 BOOKKEEPING = ("django_session", "accounts_apitoken")
 WRITE_SQL = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 

@@ -95,6 +95,28 @@ def enrollment_nominate(
 
 
 @transaction.atomic
+def enrollment_set_supervisor(
+    *, actor: Any, enrollment: Enrollment, supervisor: Person | None
+) -> Enrollment:
+    """Name (or clear) the participant's supervisor, whom follow-up surveys ask about them."""
+    require_perm(actor, "training.manage_roster", enrollment.delivery)
+    if supervisor is not None and supervisor.pk == enrollment.person_id:
+        raise ValidationError({"supervisor": "A participant cannot be their own supervisor."})
+    if supervisor is not None and supervisor.is_merged:
+        raise ValidationError({"supervisor": f"{supervisor} was merged into another record."})
+    before = str(enrollment.supervisor) if enrollment.supervisor_id else None
+    enrollment.supervisor = supervisor
+    enrollment.save(update_fields=["supervisor"])
+    audit_log(
+        actor=actor,
+        action="enrollment.supervisor_set",
+        obj=enrollment,
+        changes={"supervisor": [before, str(supervisor) if supervisor else None]},
+    )
+    return enrollment
+
+
+@transaction.atomic
 def enrollment_nominate_many(
     *, actor: Any, delivery: Delivery, nominees: list[tuple[Person, str]]
 ) -> list[Enrollment]:
