@@ -1,8 +1,9 @@
 """Who may read and make the reports; the only module of the app that knows the roles.
 
-Training's evaluation (every level, per delivery, course, country or fiscal year) is read by
-those who browse training — headquarters, training advisors, attachés — each over the
-deliveries training lets them see, so a row never counts a delivery its reader may not open.
+The evaluation (training at every level, visits at level 1) is read by those who browse
+training or visits — headquarters, training advisors, IVP coordinators, attachés — each over
+the deliveries and visits their program lets them see, so a row never counts a record its
+reader may not open.
 
 The annual report speaks for the whole agency: headquarters (administrators and program
 managers) generates it and reads it, PDF included. A country report reads one partner's year
@@ -20,6 +21,7 @@ from liaison.accounts.roles import Role, has_role, is_attache, is_headquarters
 from liaison.core.access import EVERYTHING, NOTHING, matches, within_region
 
 is_advisor = has_role(Role.TRAINING_ADVISOR)
+is_ivp_coordinator = has_role(Role.IVP_COORDINATOR)
 
 
 def _countries_q(user: Any) -> Any:
@@ -36,7 +38,7 @@ def country_in_scope(user: Any, country: Any) -> bool:
     return country is not None and matches(country, _countries_q(user))
 
 
-can_view_evaluation = is_headquarters | is_advisor | is_attache
+can_view_evaluation = is_headquarters | is_advisor | is_ivp_coordinator | is_attache
 can_read_annual_report = is_headquarters
 can_generate_annual_report = is_headquarters
 can_read_country_reports = is_headquarters | is_attache

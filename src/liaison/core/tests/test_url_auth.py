@@ -87,7 +87,7 @@ PRESENCE_RECORDERS = HQ | {Role.ATTACHE}
 # The records' SAFE program is Peru's (the attaché's region); the training advisor is the
 # named assessor of its draft assessment. Evidence files: headquarters and the assessor.
 SAFE_READERS = HQ | {Role.TRAINING_ADVISOR, Role.ATTACHE}
-EVALUATION_READERS = HQ | {Role.TRAINING_ADVISOR, Role.ATTACHE}
+EVALUATION_READERS = HQ | {Role.TRAINING_ADVISOR, Role.IVP_COORDINATOR, Role.ATTACHE}
 SAFE_ASSESSORS = HQ | {Role.TRAINING_ADVISOR}
 # The records' agreement is Peru's (the attaché's region); its request is an incoming one.
 AGREEMENT_READERS = HQ | {
