@@ -1,8 +1,9 @@
 """Who may read and make the reports; the only module of the app that knows the roles.
 
-Training's evaluation (every level, per delivery, course, country or fiscal year) is read by
-those who browse training — headquarters, training advisors, attachés — each over the
-deliveries training lets them see, so a row never counts a delivery its reader may not open.
+The evaluation (training at every level, visits at level 1) is read by those who browse
+training or visits — headquarters, training advisors, IVP coordinators, attachés — each over
+the deliveries and visits their program lets them see, so a row never counts a record its
+reader may not open.
 
 The fiscal-year dashboard and the sponsor report are read by headquarters (administrators and
 program managers) over everything, and by a sponsor over their own funding source only (the
@@ -28,6 +29,7 @@ from liaison.core.access import EVERYTHING, NOTHING, matches, within_region
 from liaison.core.reporting import ReportScope
 
 is_advisor = has_role(Role.TRAINING_ADVISOR)
+is_ivp_coordinator = has_role(Role.IVP_COORDINATOR)
 is_sponsor = has_role(Role.SPONSOR)
 
 
@@ -56,7 +58,7 @@ def country_in_scope(user: Any, country: Any) -> bool:
     return country is not None and matches(country, _countries_q(user))
 
 
-can_view_evaluation = is_headquarters | is_advisor | is_attache
+can_view_evaluation = is_headquarters | is_advisor | is_ivp_coordinator | is_attache
 can_view_dashboard = is_headquarters | (is_sponsor & names_a_funding_source)
 
 rules.add_perm("reports.view_evaluation", can_view_evaluation)

@@ -10,7 +10,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from liaison.core.access import get_for_user, require_perm
@@ -276,3 +276,55 @@ def earlier_questions(*, version: SurveyVersion | None) -> QuerySet[Question]:
     if version is None:
         return Question.objects.none()
     return version.questions.exclude(kind=QuestionKind.TEXT).order_by("position")
+
+
+# --- evaluation levels 1 and 3 ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SurveyLevel:
+    """A level the surveys measure (reaction, behaviour), for one group: who was asked, who
+    answered, and the mean of their Likert answers (1 to 5)."""
+
+    invited: int
+    answered: int
+    mean: float | None
+
+    @property
+    def response_rate(self) -> float | None:
+        return self.answered / self.invited if self.invited else None
+
+
+def survey_levels(
+    *, surveys: QuerySet[Survey], invitation_key: Any, answer_key: Any
+) -> dict[Any, SurveyLevel]:
+    """The surveys' response and mean Likert answer per group: ``invitation_key`` groups the
+    invitations and ``answer_key`` the answers (the same grouping, as an expression from each).
+    A group with answers but no key (an anonymous response grouped by person) is left out.
+    Two queries."""
+    asked = (
+        Invitation.objects.filter(survey__in=surveys)
+        .annotate(key=invitation_key)
+        .values("key")
+        .annotate(invited=Count("pk"), answered=Count("pk", filter=Q(responded_at__isnull=False)))
+        .order_by()
+    )
+    means = dict(
+        Answer.objects.filter(
+            response__survey__in=surveys, question__kind=QuestionKind.LIKERT, number__isnull=False
+        )
+        .annotate(key=answer_key)
+        .values("key")
+        .annotate(mean=Avg("number"))
+        .order_by()
+        .values_list("key", "mean")
+    )
+    return {
+        row["key"]: SurveyLevel(
+            row["invited"],
+            row["answered"],
+            float(means[row["key"]]) if means.get(row["key"]) is not None else None,
+        )
+        for row in asked
+        if row["key"] is not None
+    }

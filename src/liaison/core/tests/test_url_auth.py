@@ -87,7 +87,7 @@ PRESENCE_RECORDERS = HQ | {Role.ATTACHE}
 # The records' SAFE program is Peru's (the attaché's region); the training advisor is the
 # named assessor of its draft assessment. Evidence files: headquarters and the assessor.
 SAFE_READERS = HQ | {Role.TRAINING_ADVISOR, Role.ATTACHE}
-EVALUATION_READERS = HQ | {Role.TRAINING_ADVISOR, Role.ATTACHE}
+EVALUATION_READERS = HQ | {Role.TRAINING_ADVISOR, Role.IVP_COORDINATOR, Role.ATTACHE}
 # The dashboard and sponsor report: headquarters, and the sponsor (whose account names INL).
 REPORT_READERS = HQ | {Role.SPONSOR}
 SAFE_ASSESSORS = HQ | {Role.TRAINING_ADVISOR}

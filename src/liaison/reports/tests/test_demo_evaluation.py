@@ -8,7 +8,7 @@ import pytest
 from liaison.accounts.models import User
 from liaison.capacity.selectors import standard_changes_after
 from liaison.conftest import Demo
-from liaison.reports.evaluation import training_evaluation
+from liaison.reports.evaluation import evaluation, training_evaluation
 from liaison.training.models import Delivery
 
 pytestmark = pytest.mark.django_db
@@ -37,3 +37,13 @@ def test_the_page_answers_in_a_bounded_number_of_queries(
         with django_assert_max_num_queries(20):
             response = client.get("/reports/evaluation/", {"group": group})
         assert response.status_code == 200
+
+
+def test_the_demo_surveys_reach_levels_1_and_3_and_the_visits(shared_demo: Demo):
+    manager = User.objects.get(username="manager")
+    found = evaluation(user=manager, group="delivery")
+    rows = found.training or []
+    assert any(r.reaction and r.reaction.answered for r in rows), "end-of-course answers"
+    assert any(r.behaviour and r.behaviour.answered for r in rows), "the follow-up's answers"
+    visits = evaluation(user=manager, group="visit").visits or []
+    assert any(v.reaction.answered for v in visits), "end-of-visit answers"
