@@ -19,7 +19,16 @@ class UserForm(UswdsFormMixin, forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["username", "first_name", "last_name", "email", "role", "region", "is_active"]
+        fields = [
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "role",
+            "region",
+            "funding_source",
+            "is_active",
+        ]
 
     def validate_unique(self) -> None:
         """The service runs full_clean, uniqueness included."""

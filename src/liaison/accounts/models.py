@@ -22,6 +22,14 @@ class User(AbstractUser):
         related_name="users",
         help_text="The region an attaché covers; their scope.",
     )
+    funding_source = models.ForeignKey(
+        "catalog.FundingSource",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sponsors",
+        help_text="The funding source a sponsor reads the reports of; their scope.",
+    )
 
     class Meta:
         ordering = ["username"]

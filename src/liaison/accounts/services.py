@@ -13,7 +13,16 @@ from liaison.accounts.roles import Role
 from liaison.audit.services import apply_changes, audit_log, diff, snapshot
 from liaison.core.access import require_perm
 
-USER_FIELDS = ("username", "first_name", "last_name", "email", "role", "region", "is_active")
+USER_FIELDS = (
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "role",
+    "region",
+    "funding_source",
+    "is_active",
+)
 
 
 def _validate_scope(user: User) -> None:
@@ -21,6 +30,8 @@ def _validate_scope(user: User) -> None:
         raise ValidationError({"region": "An attaché must be given the region they cover."})
     if user.role != Role.ATTACHE and user.region_id is not None:
         raise ValidationError({"region": "Only attachés are scoped to a region."})
+    if user.role != Role.SPONSOR and user.funding_source_id is not None:
+        raise ValidationError({"funding_source": "Only sponsors are scoped to a funding source."})
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ SECTIONS = [
     ("SAFE", "capacity:program_list", "capacity.browse"),
     ("Host inbox", "visits:host_inbox", "visits.host_inbox"),
     ("Agreements", "agreements:agreement_list", "agreements.browse"),
+    ("Reports", "reports:dashboard", "reports.view_dashboard"),
     ("Surveys", "surveys:survey_list", "surveys.browse"),
     ("Catalog", "catalog:course_list", "catalog.browse"),
     ("Vetting", "vetting:record_list", "vetting.browse"),

@@ -28,6 +28,7 @@ from liaison.accounts.models import User
 from liaison.accounts.roles import Role
 from liaison.audit.models import AuditEntry
 from liaison.bench.people import latin_spelling
+from liaison.catalog.models import FundingSource
 from liaison.core.fiscal import FiscalYear
 from liaison.core.locales import faker_locale_for_country
 from liaison.partners.models import Agency, Country, Region
@@ -72,6 +73,8 @@ DEMO_ACCOUNTS: list[tuple[str, Role, str, str]] = [
     ("sponsor", Role.SPONSOR, "Irene", "Castillo"),
 ]
 ATTACHE_REGION = "WHA"
+# The funding source the demo sponsor reads the reports of (the one paying for most work).
+SPONSOR_FUNDING_SOURCE = "INL"
 
 
 @dataclass
@@ -228,6 +231,7 @@ def audit_created(objects: list[Any], action: str) -> None:
 def ensure_demo_accounts() -> list[tuple[str, str]]:
     """One account per role, password DEMO_PASSWORD; returns (username, role label)."""
     region = Region.objects.get(code=ATTACHE_REGION)
+    funding_source = FundingSource.objects.filter(code=SPONSOR_FUNDING_SOURCE).first()
     accounts = []
     for username, role, first, last in DEMO_ACCOUNTS:
         user, created = User.objects.get_or_create(
@@ -238,13 +242,19 @@ def ensure_demo_accounts() -> list[tuple[str, str]]:
                 "last_name": last,
                 "email": f"{username}@liaison.example",
                 "region": region if role == Role.ATTACHE else None,
+                "funding_source": funding_source if role == Role.SPONSOR else None,
             },
         )
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         accounts.append(
-            (username, f"{role.label}" + (f" ({region.code})" if role == Role.ATTACHE else ""))
+            (
+                username,
+                f"{role.label}"
+                + (f" ({region.code})" if role == Role.ATTACHE else "")
+                + (f" ({funding_source.code})" if role == Role.SPONSOR and funding_source else ""),
+            )
         )
     return accounts
 

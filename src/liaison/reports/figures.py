@@ -20,6 +20,27 @@ from liaison.visits import report as visits
 AGENCY_PATHS = {"region": "country__region__code", "country": "country__code"}
 PERSON_PATHS: dict[str, str] = {}
 
+# Each figure's label, as the command's table and the pages word it.
+LABELS = {
+    "fiscal_year": "Fiscal year",
+    "people": "People in the registry",
+    "agencies": "Partner agencies",
+    "deliveries": "Deliveries (training sessions)",
+    "delivery_countries": "Host countries",
+    "ilea_deliveries": "Deliveries at ILEAs",
+    "participants": "Participants (people trained)",
+    "enrollments": "Seats taken",
+    "visits": "Visits",
+    "visit_officials": "Visiting officials",
+    "visit_countries": "Visiting countries",
+    "postings": "Tours served",
+    "safe_programs": "SAFE programs running",
+    "cmaas_in_force": "CMAAs in force at year end",
+    "cmaas_signed": "CMAAs signed",
+    "cmaas_signed_countries": "Countries signing",
+    "assistance_requests": "Assistance requests",
+}
+
 # Each figure's key, and the dimensions its rows carry.
 FIGURE_DIMENSIONS: dict[str, frozenset[str]] = {
     "people": frozenset(PERSON_PATHS),

@@ -1,6 +1,12 @@
 """Report pages: each views module keeps its own ``urlpatterns``."""
 
-from liaison.reports.views import annual, country, evaluation
+from liaison.reports.views import annual, country, dashboard, evaluation, sponsor
 
 app_name = "reports"
-urlpatterns = [*evaluation.urlpatterns, *annual.urlpatterns, *country.urlpatterns]
+urlpatterns = [
+    *dashboard.urlpatterns,
+    *evaluation.urlpatterns,
+    *sponsor.urlpatterns,
+    *annual.urlpatterns,
+    *country.urlpatterns,
+]

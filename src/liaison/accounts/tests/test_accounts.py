@@ -8,6 +8,8 @@ from django.urls import reverse
 from liaison.accounts import services
 from liaison.accounts.models import ApiToken
 from liaison.accounts.roles import Role
+from liaison.catalog.models import FundingSource
+from liaison.catalog.services import reference_catalog_load
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +49,20 @@ def test_profile_shows_a_new_token_once(client, users):
 def test_attache_account_needs_a_region(users):
     with pytest.raises(ValidationError):
         services.user_create(actor=users[Role.ADMINISTRATOR], username="new", role=Role.ATTACHE)
+
+
+def test_only_a_sponsor_is_scoped_to_a_funding_source(users):
+    reference_catalog_load()
+    inl = FundingSource.objects.get(code="INL")
+    admin = users[Role.ADMINISTRATOR]
+    with pytest.raises(ValidationError, match="Only sponsors"):
+        services.user_create(
+            actor=admin, username="pm", role=Role.PROGRAM_MANAGER, funding_source=inl
+        )
+    sponsor = services.user_create(
+        actor=admin, username="inl", role=Role.SPONSOR, funding_source=inl
+    )
+    assert sponsor.funding_source == inl
 
 
 def test_sign_in_page_is_public_and_self_sign_up_is_closed(client):

@@ -88,6 +88,8 @@ PRESENCE_RECORDERS = HQ | {Role.ATTACHE}
 # named assessor of its draft assessment. Evidence files: headquarters and the assessor.
 SAFE_READERS = HQ | {Role.TRAINING_ADVISOR, Role.ATTACHE}
 EVALUATION_READERS = HQ | {Role.TRAINING_ADVISOR, Role.IVP_COORDINATOR, Role.ATTACHE}
+# The dashboard and sponsor report: headquarters, and the sponsor (whose account names INL).
+REPORT_READERS = HQ | {Role.SPONSOR}
 SAFE_ASSESSORS = HQ | {Role.TRAINING_ADVISOR}
 # The records' agreement is Peru's (the attaché's region); its request is an incoming one.
 AGREEMENT_READERS = HQ | {
@@ -248,6 +250,8 @@ PAGES: dict[str, tuple[str, set[Role]]] = {
     "postings:deployment_cancel": ("post", HQ),
     "capacity:program_list": ("get", SAFE_READERS),
     "reports:evaluation": ("get", EVALUATION_READERS),
+    "reports:dashboard": ("get", REPORT_READERS),
+    "reports:sponsor": ("get", REPORT_READERS),
     "capacity:program_create": ("get", HQ),
     "capacity:program_detail": ("get", SAFE_READERS),
     "capacity:program_update": ("get", HQ),
@@ -615,6 +619,10 @@ def _records(users: dict[Role, User]) -> dict[str, Any]:
     other = create_person("Anna", "Quispe", birth_date=date(1980, 5, 1))
     staff = Staff.objects.create(kind="instructor", given_name="Norm", family_name="Roy")
     reference_catalog_load()
+    # The sponsor reads the reports of the funding source their account names.
+    User.objects.filter(pk=users[Role.SPONSOR].pk).update(
+        funding_source=FundingSource.objects.get(code="INL")
+    )
     course = Course.objects.get(code="LBI-101")
     course.qualified_instructors.add(staff)  # so that assigning him is allowed, not refused
     return {

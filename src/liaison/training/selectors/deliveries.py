@@ -4,7 +4,6 @@ the moves its page offers."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -12,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from liaison.audit.models import AuditEntryQuerySet
 from liaison.audit.selectors import audit_history
 from liaison.core.access import get_for_user, require_perm
+from liaison.core.fiscal import FiscalYear
 from liaison.core.workflows import Move
 from liaison.training.models import (
     SEATED,
@@ -58,9 +58,8 @@ def delivery_list(
     if status:
         deliveries = deliveries.filter(status=status)
     if fiscal_year:
-        deliveries = deliveries.filter(
-            starts_on__gte=date(fiscal_year - 1, 10, 1), starts_on__lte=date(fiscal_year, 9, 30)
-        )
+        fy = FiscalYear(fiscal_year)
+        deliveries = deliveries.filter(starts_on__gte=fy.start, starts_on__lte=fy.end)
     if country:
         deliveries = deliveries.filter(country__code=country)
     if venue_kind:
