@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from liaison.audit.services import (
@@ -42,6 +42,7 @@ PERSON_FIELDS = (
     "left_post_on",
     "email",
     "phone",
+    "preferred_language",
 )
 PERSONAL_DATA_FIELDS = ("birth_date", "passport_number")
 STAFF_FIELDS = (
@@ -224,7 +225,17 @@ def person_merge(*, actor: Any, survivor: Person, duplicate: Person) -> Person:
             count = through.objects.filter(**{column: duplicate}).update(**{column: survivor})
         else:
             name = relation.field.name
-            count = model._default_manager.filter(**{name: duplicate}).update(**{name: survivor})
+            try:
+                with transaction.atomic():  # a savepoint: the refusal below leaves no trace
+                    count = model._default_manager.filter(**{name: duplicate}).update(
+                        **{name: survivor}
+                    )
+            except IntegrityError as error:
+                # A record allowed once per person (a survey invitation) holds both records.
+                raise ValidationError(
+                    f"Both records hold a {model._meta.verbose_name} that is allowed once per "
+                    f"person ({model._meta.label_lower}); resolve it there, then merge."
+                ) from error
         if count:
             moved[f"{model._meta.label_lower}.{relation.field.name}"] = count
 

@@ -28,6 +28,7 @@ from liaison.partners.models import Country
 from liaison.postings.models import Coverage, PostingStatus, lasting_until
 from liaison.postings.permissions import scope_coverage
 from liaison.reports.annual import ISSUER, count, noun, over
+from liaison.reports.evaluation import EvaluationRow, VisitRow, evaluation
 from liaison.training.models import SEATED, Delivery, DeliveryStatus, Enrollment, EnrollmentStatus
 from liaison.training.permissions import scope_deliveries
 from liaison.visits.models import Delegate, Visit
@@ -87,7 +88,17 @@ class CountryReport:
     safe: SafePart | None = None
     agreements: AgreementsPart | None = None
     coverage: list[Coverage] | None = None
+    evaluation: CountryEvaluation | None = None
     summary: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CountryEvaluation:
+    """The country's row of the evaluation (its officials' training at every level; its
+    delegations' reaction to their visits); None where nothing was measured."""
+
+    training: EvaluationRow | None
+    visits: VisitRow | None
 
 
 def report_country_get(*, user: Any, code: str) -> Country:
@@ -239,6 +250,16 @@ def _summary(report: CountryReport) -> list[str]:
     return lines
 
 
+def _evaluation(user: Any, country: Country, fy: FiscalYear) -> CountryEvaluation | None:
+    if not user.has_perm("reports.view_evaluation"):
+        return None
+    found = evaluation(user=user, fiscal_year=fy.year, group="country")
+    return CountryEvaluation(
+        next((r for r in found.training or [] if r.key == country.pk), None),
+        next((r for r in found.visits or [] if r.key == country.pk), None),
+    )
+
+
 def country_report(*, user: Any, country: Country, fiscal_year: int) -> CountryReport:
     """The country's year, read through each program's scope for ``user``."""
     require_perm(user, "reports.view_country", country)
@@ -251,6 +272,7 @@ def country_report(*, user: Any, country: Country, fiscal_year: int) -> CountryR
         safe=_safe(user, country, fy),
         agreements=_agreements(user, country, fy),
         coverage=_coverage(user, country, fy),
+        evaluation=_evaluation(user, country, fy),
     )
     report.summary = _summary(report)
     return report

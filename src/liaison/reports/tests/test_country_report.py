@@ -20,7 +20,7 @@ from liaison.catalog.models import Course, FundingSource, Venue
 from liaison.catalog.services import reference_catalog_load
 from liaison.partners.models import Country
 from liaison.reports.country import country_report
-from liaison.training.models import Delivery
+from liaison.training.models import Delivery, Enrollment
 from liaison.training.services import delivery_create
 
 pytestmark = pytest.mark.django_db
@@ -132,3 +132,32 @@ def test_the_report_takes_as_many_queries_however_many_sessions_the_year_held(us
     assert report.training is not None and len(report.training.hosted) == 4
     assert many == few
     assert "El Salvador hosted four training sessions" in " ".join(report.summary)
+
+
+def test_the_report_evaluates_the_country_s_officials_training(users, frozen_today, make_person):
+    reference_catalog_load()
+    manager = users[Role.PROGRAM_MANAGER]
+    _delivery_in_fy2015(manager)
+    delivery = Delivery.objects.get()
+    for given, pre, post in (("Ana", 40, 80), ("Luz", 60, 90)):
+        Enrollment.objects.create(
+            delivery=delivery,
+            person=make_person(given, "Quispe", nationality="PE"),
+            status="attended",
+            pre_score=pre,
+            post_score=post,
+        )
+    report = country_report(user=manager, country=Country.objects.get(code="PE"), fiscal_year=2015)
+    assert report.evaluation is not None and report.evaluation.training is not None
+    html = render_to_string("reports/country_report.html", {"report": report, "years": [2015]})
+    section = html.split('id="cr-evaluation"', 1)[1]
+    assert (
+        "Learning (level 2): 2 tested before and after, from 50.0 to 85.0, a gain of 35.0 points"
+        in section
+    )
+    assert "no end-of-course survey" in section
+    # The attaché of the region reads the same, through training's own scope of deliveries.
+    attache = country_report(
+        user=users[Role.ATTACHE], country=Country.objects.get(code="PE"), fiscal_year=2015
+    )
+    assert attache.evaluation is not None and attache.evaluation.training is not None

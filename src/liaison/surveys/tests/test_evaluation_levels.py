@@ -7,8 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 
+from liaison.accounts.roles import Role
 from liaison.core.fiscal import fiscal_year_of
+from liaison.people.services import person_merge
 from liaison.reports.evaluation import evaluation
 from liaison.surveys import selectors, services
 from liaison.surveys.models import Purpose, Survey
@@ -83,3 +86,14 @@ def test_a_visit_is_evaluated_by_its_delegates_reaction(
         f"FY{fiscal_year_of(visit.earliest_start).year}",
         1,
     )
+
+
+def test_two_records_of_one_person_both_invited_are_not_merged_silently(
+    manager, users, make_survey, graduates
+):
+    ana, twin = graduates(2)
+    services.survey_invite(actor=manager, survey=make_survey(), seed=1)
+    with pytest.raises(ValidationError, match="allowed once per person"):
+        person_merge(actor=users[Role.ADMINISTRATOR], survivor=ana, duplicate=twin)
+    twin.refresh_from_db()
+    assert not twin.is_merged
