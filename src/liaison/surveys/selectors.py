@@ -28,7 +28,11 @@ from liaison.surveys.models import (
     SurveyVersion,
     VersionStatus,
 )
-from liaison.surveys.permissions import scope_surveys
+from liaison.surveys.permissions import (
+    scope_survey_deliveries,
+    scope_survey_visits,
+    scope_surveys,
+)
 from liaison.surveys.tokens import invitation_id_from
 from liaison.training.models import EnrollmentStatus
 
@@ -260,16 +264,19 @@ def survey_results(*, survey: Survey) -> Results:
 
 
 def subjects_for_choice(*, user: Any) -> tuple[QuerySet[Any], QuerySet[Any]]:
-    """The deliveries and visits a survey can be about, for the survey form."""
+    """The deliveries and visits a survey can be about, for the survey form: those the user
+    may build a survey of (an advisor: the deliveries they teach)."""
     from liaison.training.models import Delivery, DeliveryStatus
     from liaison.visits.models import Visit
 
-    deliveries = (
-        Delivery.objects.exclude(status=DeliveryStatus.CANCELLED)
-        .select_related("course", "venue")
-        .order_by("-starts_on")
+    deliveries = scope_survey_deliveries(
+        user, Delivery.objects.exclude(status=DeliveryStatus.CANCELLED)
     )
-    return deliveries, Visit.objects.select_related("country").order_by("-id")
+    visits = scope_survey_visits(user, Visit.objects.all())
+    return (
+        deliveries.select_related("course", "venue").order_by("-starts_on"),
+        visits.select_related("country").order_by("-id"),
+    )
 
 
 def earlier_questions(*, version: SurveyVersion | None) -> QuerySet[Question]:

@@ -7,9 +7,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from liaison.accounts.roles import Role
+from liaison.catalog.models import FundingSource
+from liaison.people.models import Staff
 from liaison.surveys import selectors, services
 from liaison.surveys.models import Answer, Invitation, QuestionKind, VersionStatus
 from liaison.surveys.services import OptionInput
+from liaison.training.models import Assignment
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +84,9 @@ def test_a_new_version_leaves_the_answers_to_the_old_one_untouched(manager, make
     assert Invitation.objects.get().responded_at is not None
 
 
-def test_only_builders_create_surveys_and_an_advisor_only_for_deliveries(users, delivery, visit):
+def test_only_builders_create_surveys_and_an_advisor_only_for_the_deliveries_they_teach(
+    users, delivery, visit
+):
     from datetime import date
 
     for role in (Role.SITE_HOST, Role.VETTING_OFFICER, Role.SPONSOR, Role.ATTACHE):
@@ -94,6 +99,16 @@ def test_only_builders_create_surveys_and_an_advisor_only_for_deliveries(users, 
                 closes_on=date(2026, 5, 1),
             )
     advisor = users[Role.TRAINING_ADVISOR]
+    with pytest.raises(PermissionDenied):  # a delivery the advisor does not teach
+        services.survey_create(
+            actor=advisor,
+            title="T",
+            purpose="end_of_course",
+            delivery=delivery,
+            closes_on=date(2026, 5, 1),
+        )
+    staff = Staff.objects.create(kind="advisor", given_name="Ada", family_name="Vise", user=advisor)
+    Assignment.objects.create(delivery=delivery, staff=staff, role="lead")
     assert services.survey_create(
         actor=advisor,
         title="T",
@@ -109,3 +124,16 @@ def test_only_builders_create_surveys_and_an_advisor_only_for_deliveries(users, 
             visit=visit,
             closes_on=date(2026, 5, 1),
         )
+
+
+def test_a_sponsor_reads_the_results_of_what_their_source_paid_for_only(
+    users, make_user, make_survey
+):
+    survey = make_survey()  # a delivery funded by INL
+    inl = make_user(Role.SPONSOR, funding_source=FundingSource.objects.get(code="INL"))
+    other = FundingSource.objects.exclude(code="INL").first()
+    elsewhere = make_user(Role.SPONSOR, funding_source=other)
+    assert inl.has_perm("surveys.view_results", survey)
+    assert list(selectors.survey_list(user=inl)) == [survey]
+    assert not elsewhere.has_perm("surveys.view_results", survey)
+    assert list(selectors.survey_list(user=elsewhere)) == []
