@@ -3,8 +3,12 @@ that keep every answer with the question it was given to."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from liaison.accounts.roles import Role
 from liaison.catalog.models import FundingSource
@@ -137,3 +141,30 @@ def test_a_sponsor_reads_the_results_of_what_their_source_paid_for_only(
     assert list(selectors.survey_list(user=inl)) == [survey]
     assert not elsewhere.has_perm("surveys.view_results", survey)
     assert list(selectors.survey_list(user=elsewhere)) == []
+
+
+def test_the_results_file_holds_the_counts_and_comments_never_who_answered(
+    client, manager, make_survey, graduates
+):
+    ana, luz = graduates(2)
+    survey = make_survey()
+    first, second = services.survey_invite(actor=manager, survey=survey, seed=1).invitations
+    likert, useful, why, _rating = selectors.questions_of(
+        version=selectors.version_published(survey=survey)
+    )
+    services.response_submit(
+        invitation=first, answers={f"q{likert.pk}": "5", f"q{useful.pk}": "yes"}
+    )
+    services.response_submit(
+        invitation=second,
+        answers={f"q{likert.pk}": "2", f"q{useful.pk}": "no", f"q{why.pk}": "Too short"},
+    )
+    client.force_login(manager)
+    response = client.get(reverse("surveys:survey_results", args=[survey.pk]), {"format": "csv"})
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    likert_rows = {r[5]: r[6] for r in rows[1:] if r[1] == likert.text}
+    assert likert_rows == {"1": "0", "2": "1", "3": "0", "4": "0", "5": "1"}
+    assert [r[5] for r in rows[1:] if r[1] == why.text] == ["Too short"]
+    text = response.content.decode("utf-8-sig")
+    assert ana.family_name not in text and ana.given_name not in text and luz.given_name not in text

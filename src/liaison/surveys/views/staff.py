@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from liaison.core.access import require_perm
+from liaison.core.export import export_format, table_response
 from liaison.core.forms import add_service_errors
 from liaison.core.listing import render_list
 from liaison.core.navigation import NavItem, side_nav
@@ -188,10 +189,29 @@ def survey_invite(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("surveys:survey_detail", pk=pk)
 
 
+RESULTS_HEADER = ["Version", "Question", "Kind", "Answered", "Mean", "Answer", "Count"]
+
+
+def _result_rows(results: selectors.Results) -> list[list[Any]]:
+    """Each question's distribution, a row per value (free text: a row per comment)."""
+    rows: list[list[Any]] = []
+    for result in results.questions:
+        question = result.question
+        head = [question.version.number, question.text, question.get_kind_display()]
+        head += [result.answered, "" if result.mean is None else round(result.mean, 2)]
+        rows += [[*head, label, count] for label, count in result.counts]
+        rows += [[*head, text, ""] for text in result.texts]
+    return rows
+
+
 @require_GET
 def survey_results(request: HttpRequest, pk: int) -> HttpResponse:
     survey = selectors.survey_get(user=request.user, pk=pk, perm="surveys.view_results")
     results = selectors.survey_results(survey=survey)
+    if fmt := export_format(request):
+        return table_response(
+            fmt, f"survey-{survey.pk}-results", RESULTS_HEADER, _result_rows(results), list
+        )
     detail = reverse("surveys:survey_detail", args=[pk])
     return render(
         request,
