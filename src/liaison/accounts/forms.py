@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from liaison.accounts.models import User
+from liaison.accounts.services import USER_FIELDS
 from liaison.core.forms import UswdsFormMixin
 
 
@@ -19,16 +20,7 @@ class UserForm(UswdsFormMixin, forms.ModelForm):
 
     class Meta:
         model = User
-        fields = [
-            "username",
-            "first_name",
-            "last_name",
-            "email",
-            "role",
-            "region",
-            "funding_source",
-            "is_active",
-        ]
+        fields = list(USER_FIELDS)  # what the service takes, so the two never differ
 
     def validate_unique(self) -> None:
         """The service runs full_clean, uniqueness included."""

@@ -34,7 +34,7 @@ from liaison.capacity.permissions import (
     scope_editable_assessments,
     scope_programs,
 )
-from liaison.catalog.models import Course, SafeStandard
+from liaison.catalog.models import ACADEMY_KINDS, Course, SafeStandard
 from liaison.core.access import get_for_user, require_perm
 from liaison.core.charts import Chart, chart
 from liaison.core.work import WorkItem, WorkList
@@ -440,10 +440,7 @@ def deliveries_to_link(*, user: Any, items: list[PlanItem]) -> dict[int, list[De
         Delivery.objects.filter(course_id__in={item.course_id for item in unlinked})
         .exclude(status=DeliveryStatus.CANCELLED)
         .filter(safe_plan_item__isnull=True)
-        .filter(
-            Q(country_id=program.country_id)
-            | Q(venue__kind__in=("ilea", "regional_training_center"))
-        )
+        .filter(Q(country_id=program.country_id) | Q(venue__kind__in=ACADEMY_KINDS))
         .select_related("venue", "country")
         .order_by("starts_on", "pk")
     )

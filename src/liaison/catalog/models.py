@@ -110,6 +110,10 @@ class VenueKind(models.TextChoices):
     FOREIGN_SITE = "foreign_site", "Foreign site"
 
 
+# The academies a regional course is held at (an ILEA or one of its regional centers).
+ACADEMY_KINDS = (VenueKind.ILEA, VenueKind.REGIONAL_TRAINING_CENTER)
+
+
 class Venue(models.Model):
     code = models.CharField(max_length=30, unique=True)
     name = models.CharField(max_length=200)
@@ -130,7 +134,7 @@ class Venue(models.Model):
 
     @property
     def is_ilea(self) -> bool:
-        return self.kind in (VenueKind.ILEA, VenueKind.REGIONAL_TRAINING_CENTER)
+        return self.kind in ACADEMY_KINDS
 
 
 class FundingSource(models.Model):

@@ -30,7 +30,7 @@ from simple_history.utils import bulk_create_with_history
 from liaison.accounts.models import User
 from liaison.accounts.roles import Role
 from liaison.audit.models import AuditEntry
-from liaison.catalog.models import Course, FundingSource, Venue, VenueKind
+from liaison.catalog.models import ACADEMY_KINDS, Course, FundingSource, Venue, VenueKind
 from liaison.core.fiscal import FiscalYear
 from liaison.demo.registry import REGION_WEIGHTS, VettingOutcome, audit_created, backdate_registry
 from liaison.partners.models import Agency, AgencyKind, Country
@@ -267,9 +267,7 @@ class _TrainingDemo:
         self.funding = {f.code: f for f in FundingSource.objects.all()}
         self.academies = {
             v.code: v
-            for v in Venue.objects.filter(
-                kind__in=(VenueKind.ILEA, VenueKind.REGIONAL_TRAINING_CENTER)
-            ).select_related("country")
+            for v in Venue.objects.filter(kind__in=ACADEMY_KINDS).select_related("country")
         }
         self.countries = {
             str(c.code): c for c in Country.objects.select_related("region").order_by("code")
@@ -407,7 +405,7 @@ class _TrainingDemo:
 
     def _course_for(self, venue: Venue, environment: str | None = None) -> Course:
         weights: list[float]
-        if venue.kind in (VenueKind.ILEA, VenueKind.REGIONAL_TRAINING_CENTER):
+        if venue.kind in ACADEMY_KINDS:
             weights = [4 if c.area.code == "ILEA" else 1 for c in self.courses]
         elif environment:
             weights = [

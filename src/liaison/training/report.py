@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 
-from liaison.catalog.models import VenueKind
+from liaison.catalog.models import ACADEMY_KINDS
 from liaison.core.fiscal import FiscalYear
 from liaison.core.reporting import (
     COUNTRY,
@@ -30,7 +30,6 @@ from liaison.training.models import (
 )
 
 # Venues that count as an International Law Enforcement Academy (as Venue.is_ilea says).
-ILEA_KINDS = (VenueKind.ILEA, VenueKind.REGIONAL_TRAINING_CENTER)
 
 # Where a delivery carries each dimension a report may be narrowed to: every one.
 DELIVERY_PATHS = {
@@ -67,7 +66,7 @@ def training_figures(fy: FiscalYear, scope: ReportScope = EVERYTHING) -> dict[st
     held = deliveries.aggregate(
         deliveries=Count("id"),
         delivery_countries=Count("country", distinct=True),
-        ilea_deliveries=Count("id", filter=Q(venue__kind__in=ILEA_KINDS)),
+        ilea_deliveries=Count("id", filter=Q(venue__kind__in=ACADEMY_KINDS)),
     )
     seats = Enrollment.objects.filter(delivery__in=deliveries).aggregate(
         participants=Count("person", distinct=True, filter=Q(status=EnrollmentStatus.ATTENDED)),
@@ -167,7 +166,7 @@ def deliveries_by_area(fy: FiscalYear, scope: ReportScope = EVERYTHING) -> list[
         .values("course__area__code", "course__area__name")
         .annotate(
             deliveries=Count("id"),
-            ilea=Count("id", filter=Q(venue__kind__in=ILEA_KINDS)),
+            ilea=Count("id", filter=Q(venue__kind__in=ACADEMY_KINDS)),
         )
         .order_by("-deliveries", "course__area__name")
     ]
